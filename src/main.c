@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - the command table, option parsing, and the one place that picks
+ * the exit status: 0 every finding passes, 1 warnings only, 2 a failure,
+ * 3 hpdiag could not do its job.  Commands are rows; help and usage are
+ * printed from the table, and the table's flags are enforced here before a
+ * command runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diagnose.h"
+#include "hpdiag.h"
+#include "parse.h"
+#include "report.h"
+
+#define EXIT_ERROR 3
+
+/* Option groups a command accepts, beyond the global options. */
+enum {
+	OPTG_WORKLOAD	= 1 << 0,
+	OPTG_PID	= 1 << 1,
+	OPTG_OUTPUT	= 1 << 2,
+};
+
+/* Command flags the runner enforces. */
+enum {
+	CMD_LIVE_ONLY	= 1 << 0,	/* reads the running host, not --sysroot */
+};
+
+struct ctx {
+	struct sysroot sr;
+	struct report rep;
+	struct workload wl;
+	const char *sysroot_dir;
+	const char *output_dir;
+	pid_t pid;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct ctx *c);
+	unsigned flags;
+	unsigned opts;
+	const char *synopsis;
+	const char *summary;
+};
+
+static int cmd_check(struct ctx *c);
+static int cmd_pools(struct ctx *c);
+static int cmd_mounts(struct ctx *c);
+static int cmd_limits(struct ctx *c);
+static int cmd_snapshot(struct ctx *c);
+
+static const struct command commands[] = {
+	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
+	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
+	  "[--huge-dir PATH] [--baseline-vmas N] [--pid PID]",
+	  "predict whether the workload's hugepage setup will succeed" },
+	{ "pools", cmd_pools, 0, 0, "",
+	  "hugepage pools per page size and NUMA node" },
+	{ "mounts", cmd_mounts, 0, 0, "",
+	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
+	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
+	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
+	{ "snapshot", cmd_snapshot, CMD_LIVE_ONLY, OPTG_OUTPUT | OPTG_PID,
+	  "-o DIR [--pid PID]",
+	  "copy every kernel file hpdiag reads into DIR, for --sysroot DIR" },
+};
+
+enum {
+	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
+	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID,
+};
+
+static const struct option longopts[] = {
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "pages", required_argument, NULL, 'n' },
+	{ "socket-mem", required_argument, NULL, OPT_SOCKET_MEM },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "huge-dir", required_argument, NULL, OPT_HUGE_DIR },
+	{ "baseline-vmas", required_argument, NULL, OPT_BASELINE_VMAS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void errorx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hpdiag: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hpdiag: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'hpdiag --help' for more information.\n", stderr);
+	return EXIT_ERROR;
+}
+
+static void print_option_help(FILE *o, unsigned groups)
+{
+	if (groups & OPTG_WORKLOAD)
+		fputs("Workload:\n"
+		      "  -m, --mem MB              memory the application takes, in MiB\n"
+		      "  -n, --pages N             hugepages the application takes\n"
+		      "      --socket-mem MB,...   MiB per NUMA node, as DPDK's option\n"
+		      "      --page-size SIZE      2M, 1G, ... (default: the kernel's default)\n"
+		      "      --huge-dir PATH       the hugetlbfs directory it uses\n"
+		      "      --baseline-vmas N     VMAs it holds before mapping memory\n", o);
+	if (groups & OPTG_PID)
+		fputs("  --pid PID                 take rlimits, VMA and fd counts from PID\n", o);
+	if (groups & OPTG_OUTPUT)
+		fputs("  -o, --output DIR          the directory to write (must not exist or be empty)\n", o);
+	fputs("Global options:\n"
+	      "      --sysroot DIR         read /proc and /sys under DIR (a snapshot)\n"
+	      "      --json                the same as --format json\n"
+	      "      --format text|json    output format (default text)\n"
+	      "      --color auto|always|never\n"
+	      "  -q, --quiet               print only warnings, failures and the verdict\n"
+	      "  -v, --verbose             print evidence for passing checks too\n"
+	      "  -h, --help                print this help\n"
+	      "  -V, --version             print the version\n", o);
+}
+
+static void print_help(FILE *o, const struct command *cmd)
+{
+	if (cmd) {
+		fprintf(o, "Usage: hpdiag %s %s\n\n%s.\n\n", cmd->name,
+			cmd->synopsis, cmd->summary);
+		print_option_help(o, cmd->opts);
+		fputs("\nSee hpdiag(8).\n", o);
+		return;
+	}
+	fputs("Usage: hpdiag [OPTIONS] [COMMAND] [COMMAND OPTIONS]\n\n"
+	      "Tells whether a hugepage user (DPDK, SPDK, PostgreSQL, a JVM) will\n"
+	      "get its memory on this host, and if not, which limit stops it.\n\n"
+	      "Commands:\n", o);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nWith no command, hpdiag runs 'check'.  "
+	      "'hpdiag COMMAND --help' shows a command's options.\n\n", o);
+	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT);
+	fputs("\nExit status: 0 all pass, 1 warnings, 2 a failure, 3 hpdiag "
+	      "could not do its job.\nSee hpdiag(8).\n", o);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int exit_for(enum hp_status v)
+{
+	return v == HP_FAIL ? 2 : v == HP_WARN ? 1 : 0;
+}
+
+static int probe_error(struct ctx *c, int rc)
+{
+	if (c->sr.err[0])
+		errorx("%s", c->sr.err);
+	else
+		errorx("cannot read the system: %s", strerror(-rc));
+	return EXIT_ERROR;
+}
+
+static int render(struct ctx *c, const struct snapshot *snap,
+		  const struct need *need, const struct findings *fs,
+		  unsigned parts)
+{
+	int rc;
+
+	if (c->rep.format == FMT_JSON)
+		rc = report_json(&c->rep, snap, need, fs, parts);
+	else
+		rc = report_text(&c->rep, snap, need, fs, parts);
+	if (rc < 0 || fflush(c->rep.out) != 0) {
+		errorx("cannot write the report: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_check(struct ctx *c)
+{
+	struct findings fs = { 0 };
+	struct snapshot snap;
+	struct need need;
+	int rc, status;
+
+	rc = probe_snapshot(&c->sr, PROBE_ALL, c->pid, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		return probe_error(c, rc);
+	}
+	workload_need(&snap, &c->wl, &need);
+	if (diagnose_check(&snap, &c->wl, &need, &fs) < 0) {
+		errorx("out of memory");
+		status = EXIT_ERROR;
+	} else if (render(c, &snap, &need, &fs, PART_NEED) < 0) {
+		status = EXIT_ERROR;
+	} else {
+		status = exit_for(findings_verdict(&fs));
+	}
+	findings_free(&fs);
+	snapshot_free(&snap);
+	return status;
+}
+
+static int cmd_show(struct ctx *c, unsigned what, unsigned parts)
+{
+	struct findings fs = { 0 };
+	struct snapshot snap;
+	int rc;
+
+	rc = probe_snapshot(&c->sr, what, c->pid, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		return probe_error(c, rc);
+	}
+	rc = render(c, &snap, NULL, &fs, parts);
+	snapshot_free(&snap);
+	return rc < 0 ? EXIT_ERROR : 0;
+}
+
+static int cmd_pools(struct ctx *c)
+{
+	return cmd_show(c, PROBE_POOLS, PART_POOLS);
+}
+
+static int cmd_mounts(struct ctx *c)
+{
+	return cmd_show(c, PROBE_MOUNTS | PROBE_USERS, PART_MOUNTS);
+}
+
+static int cmd_limits(struct ctx *c)
+{
+	return cmd_show(c, PROBE_LIMITS, PART_LIMITS);
+}
+
+static int dir_is_empty(const char *dir)
+{
+	char **names;
+	struct sysroot tmp;
+	size_t n;
+	int rc;
+
+	if (sysroot_init(&tmp, dir) < 0) {
+		sysroot_release(&tmp);
+		return -1;
+	}
+	rc = sysroot_list(&tmp, "/", &names, &n);
+	sysroot_release(&tmp);
+	if (rc < 0)
+		return -1;
+	sysroot_names_free(names, n);
+	return n == 0;
+}
+
+static int cmd_snapshot(struct ctx *c)
+{
+	struct snapshot snap;
+	struct stat st;
+	int rc;
+
+	if (!c->output_dir)
+		return usage_error("snapshot: -o DIR is required");
+	if (stat(c->output_dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			errorx("'%s' exists and is not a directory", c->output_dir);
+			return EXIT_ERROR;
+		}
+		if (dir_is_empty(c->output_dir) != 1) {
+			errorx("'%s' is not empty: refusing to write a snapshot "
+			       "into it", c->output_dir);
+			return EXIT_ERROR;
+		}
+	} else if (mkdir(c->output_dir, 0755) < 0) {
+		errorx("cannot create '%s': %s", c->output_dir, strerror(errno));
+		return EXIT_ERROR;
+	}
+	c->sr.recordfd = open(c->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->sr.recordfd < 0) {
+		errorx("cannot open '%s': %s", c->output_dir, strerror(errno));
+		return EXIT_ERROR;
+	}
+	rc = probe_snapshot(&c->sr, PROBE_ALL, c->pid, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		return probe_error(c, rc);
+	}
+	rc = meta_write(c->sr.recordfd, &snap);
+	snapshot_free(&snap);
+	if (rc < 0) {
+		errorx("cannot write '%s/hpdiag.snapshot': %s", c->output_dir,
+		       strerror(-rc));
+		return EXIT_ERROR;
+	}
+	if (!c->rep.quiet && c->rep.format == FMT_TEXT)
+		fprintf(c->rep.out, "snapshot written to %s\n"
+			"replay it with: hpdiag --sysroot %s check\n",
+			c->output_dir, c->output_dir);
+	else if (c->rep.format == FMT_JSON)
+		fprintf(c->rep.out, "{\n  \"hpdiag\": \"%s\", \"command\": "
+			"\"snapshot\", \"verdict\": \"pass\", \"findings\": [ ],\n"
+			"  \"snapshot\": { \"directory\": \"%s\" }\n}\n",
+			PACKAGE_VERSION, c->output_dir);
+	return 0;
+}
+
+static int parse_count(const char *opt, const char *arg, uint64_t min,
+		       uint64_t *val)
+{
+	if (parse_u64(arg, val) < 0 || *val < min)
+		return usage_error("%s: '%s' is not a number%s", opt, arg,
+				   min ? " of at least 1" : "");
+	return 0;
+}
+
+static int parse_socket_mem(struct workload *wl, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return EXIT_ERROR;
+	wl->nr_socket_mem = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t mb;
+
+		if (wl->nr_socket_mem >= MAX_SOCKETS || parse_u64(tok, &mb) < 0 ||
+		    mb > (UINT64_MAX >> 21)) {
+			rc = usage_error("--socket-mem: '%s' is not a list of MiB "
+					 "per node such as 1024,1024", arg);
+			break;
+		}
+		wl->socket_mem[wl->nr_socket_mem++] = mb;
+	}
+	if (!rc && !wl->nr_socket_mem)
+		rc = usage_error("--socket-mem: empty list");
+	free(copy);
+	return rc;
+}
+
+static bool group_ok(unsigned have, unsigned group)
+{
+	return (have & group) != 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	const char *color = "auto", *bad_opt = NULL;
+	unsigned used = 0;
+	struct ctx c;
+	bool help = false;
+	int opt, rc;
+
+	memset(&c, 0, sizeof(c));
+	c.rep.out = stdout;
+	c.rep.format = FMT_TEXT;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "m:n:o:qvhV", longopts, NULL)) != -1) {
+		uint64_t v;
+
+		switch (opt) {
+		case OPT_SYSROOT:
+			c.sysroot_dir = optarg;
+			break;
+		case OPT_JSON:
+			c.rep.format = FMT_JSON;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json"))
+				c.rep.format = FMT_JSON;
+			else if (!strcmp(optarg, "text"))
+				c.rep.format = FMT_TEXT;
+			else
+				return usage_error("--format: '%s' is not one of "
+						   "text, json", optarg);
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
+				return usage_error("--color: '%s' is not one of "
+						   "auto, always, never", optarg);
+			color = optarg;
+			break;
+		case 'q':
+			c.rep.quiet = true;
+			break;
+		case 'v':
+			c.rep.verbose++;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			printf("hpdiag %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'm':
+			if (parse_count("-m", optarg, 1, &v))
+				return EXIT_ERROR;
+			if (v > (UINT64_MAX >> 21))
+				return usage_error("-m: '%s' is too large", optarg);
+			c.wl.mem_bytes = v << 20;
+			c.wl.have_mem = true;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "-m";
+			break;
+		case 'n':
+			if (parse_count("-n", optarg, 1, &c.wl.pages))
+				return EXIT_ERROR;
+			c.wl.have_pages = true;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "-n";
+			break;
+		case OPT_SOCKET_MEM:
+			if (parse_socket_mem(&c.wl, optarg))
+				return EXIT_ERROR;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--socket-mem";
+			break;
+		case OPT_PAGE_SIZE:
+			if (parse_size(optarg, &c.wl.page_size) < 0 ||
+			    c.wl.page_size < 4096 ||
+			    (c.wl.page_size & (c.wl.page_size - 1)))
+				return usage_error("--page-size: '%s' is not a page "
+						   "size such as 2M or 1G", optarg);
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--page-size";
+			break;
+		case OPT_HUGE_DIR:
+			if (optarg[0] != '/')
+				return usage_error("--huge-dir: '%s' is not an "
+						   "absolute path", optarg);
+			c.wl.huge_dir = optarg;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--huge-dir";
+			break;
+		case OPT_BASELINE_VMAS:
+			if (parse_count("--baseline-vmas", optarg, 0, &c.wl.baseline_vmas))
+				return EXIT_ERROR;
+			c.wl.have_baseline_vmas = true;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--baseline-vmas";
+			break;
+		case OPT_PID:
+			if (parse_count("--pid", optarg, 1, &v))
+				return EXIT_ERROR;
+			if (v > 0x7fffffff)
+				return usage_error("--pid: '%s' is not a process id", optarg);
+			c.pid = (pid_t)v;
+			c.wl.pid = c.pid;
+			used |= OPTG_PID;
+			break;
+		case 'o':
+			c.output_dir = optarg;
+			used |= OPTG_OUTPUT;
+			break;
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				return usage_error("unknown or incomplete option '-%c'",
+						   optopt);
+			return usage_error("unknown or incomplete option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		cmd = find_command(argv[optind]);
+		if (!cmd)
+			return usage_error("unknown command '%s'", argv[optind]);
+		optind++;
+	}
+	if (help) {
+		print_help(stdout, cmd);
+		return 0;
+	}
+	if (!cmd)
+		cmd = find_command("check");
+	if (optind < argc)
+		return usage_error("%s: unexpected argument '%s'", cmd->name,
+				   argv[optind]);
+	if (used & ~cmd->opts) {
+		if (group_ok(used & ~cmd->opts, OPTG_WORKLOAD))
+			return usage_error("%s: option '%s' does not apply to this "
+					   "command", cmd->name, bad_opt);
+		return usage_error("%s: option '%s' does not apply to this command",
+				   cmd->name, group_ok(used & ~cmd->opts, OPTG_PID) ?
+				   "--pid" : "-o");
+	}
+	if ((c.wl.have_mem + c.wl.have_pages + (c.wl.nr_socket_mem > 0)) > 1)
+		return usage_error("-m, -n and --socket-mem exclude each other");
+	if ((cmd->flags & CMD_LIVE_ONLY) && c.sysroot_dir)
+		return usage_error("%s reads the running host; it cannot be "
+				   "combined with --sysroot", cmd->name);
+	c.rep.command = cmd->name;
+	if (!strcmp(color, "always"))
+		c.rep.color = true;
+	else if (!strcmp(color, "auto")) {
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+		c.rep.color = isatty(STDOUT_FILENO) && !(nc && nc[0]) &&
+			      !(term && !strcmp(term, "dumb"));
+	}
+	rc = sysroot_init(&c.sr, c.sysroot_dir);
+	if (rc < 0) {
+		errorx("%s", c.sr.err);
+		sysroot_release(&c.sr);
+		return EXIT_ERROR;
+	}
+	rc = cmd->fn(&c);
+	sysroot_release(&c.sr);
+	return rc;
+}

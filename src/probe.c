@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probe.c - runs the probes in order and fills one snapshot.  Probes only
+ * gather; nothing here decides whether a value is good or bad.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpdiag.h"
+
+int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
+		   struct snapshot *snap)
+{
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	if ((rc = meminfo_scan(sr, &snap->mem)) < 0 ||
+	    (rc = node_scan(sr, snap)) < 0)
+		return rc;
+	if ((what & (PROBE_POOLS | PROBE_LIMITS)) && (rc = pool_scan(sr, snap)) < 0)
+		return rc;
+	if ((what & (PROBE_MOUNTS | PROBE_LIMITS)) &&
+	    (rc = mount_scan(sr, pid, snap)) < 0)
+		return rc;
+	if ((rc = meta_scan(sr, snap)) < 0)
+		return rc;
+	if ((what & PROBE_USERS) && (rc = mount_users_scan(sr, snap)) < 0)
+		return rc;
+	if (what & PROBE_LIMITS) {
+		if ((rc = limits_scan(sr, pid, &snap->lim)) < 0 ||
+		    (rc = cgroup_scan(sr, pid, snap, &snap->cg)) < 0 ||
+		    (rc = buddy_scan(sr, snap)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void snapshot_free(struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nr_pools; i++)
+		free(snap->pools[i].nodes);
+	free(snap->pools);
+	free(snap->nodes);
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		struct mount *m = &snap->mounts[i];
+
+		for (size_t j = 0; j < m->nr_files; j++)
+			free(m->files[j].path);
+		free(m->files);
+		free(m->path);
+	}
+	free(snap->mounts);
+	for (size_t i = 0; i < snap->cg.nr_limits; i++)
+		free(snap->cg.limits[i].file);
+	free(snap->cg.limits);
+	free(snap->cg.path);
+	free(snap->cg.v2_mount);
+	free(snap->cg.v1_hugetlb);
+	free(snap->cg.v1_memory);
+	free(snap->buddy);
+	free(snap->cmdline);
+	memset(snap, 0, sizeof(*snap));
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report-json.c - the JSON renderer, and the only file that includes json-c.
+ * One object per invocation, keys as in the man page: sizes in bytes, counts
+ * as integers, null for "unlimited" or "not known".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "parse.h"
+#include "report.h"
+
+static json_object *jnum(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* HP_UNLIMITED becomes null. */
+static json_object *jlim(uint64_t v)
+{
+	return v == HP_UNLIMITED ? NULL : jnum(v);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *json_findings(const struct findings *fs)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; fs && i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		json_object *o = json_object_new_object();
+		json_object *ev = json_object_new_object();
+
+		add(o, "check", jstr(f->check));
+		add(o, "status", jstr(status_name(f->status)));
+		add(o, "cause", jstr(f->cause));
+		add(o, "message", jstr(f->message));
+		for (size_t j = 0; j < f->nr_ev; j++) {
+			const struct evidence *e = &f->ev[j];
+
+			add(ev, e->key, e->type == EV_NUM ? jnum(e->num) :
+			    e->type == EV_STR ? jstr(e->str) : NULL);
+		}
+		add(o, "evidence", ev);
+		add(o, "remedy", jstr(f->remedy));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_pools(const struct snapshot *snap)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < snap->nr_pools; i++) {
+		const struct pool *p = &snap->pools[i];
+		json_object *o = json_object_new_object();
+		json_object *nodes = json_object_new_array();
+
+		add(o, "page_size", jnum(p->page_size));
+		add(o, "total", jnum(p->total));
+		add(o, "free", jnum(p->free));
+		add(o, "reserved", jnum(p->resv));
+		add(o, "surplus", jnum(p->surplus));
+		add(o, "overcommit", jnum(p->overcommit));
+		for (size_t j = 0; j < p->nr_nodes; j++) {
+			json_object *n = json_object_new_object();
+
+			add(n, "node", jnum(p->nodes[j].node));
+			add(n, "total", jnum(p->nodes[j].total));
+			add(n, "free", jnum(p->nodes[j].free));
+			add(n, "surplus", jnum(p->nodes[j].surplus));
+			json_object_array_add(nodes, n);
+		}
+		add(o, "nodes", nodes);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_mounts(const struct snapshot *snap)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+		json_object *o = json_object_new_object();
+		json_object *files = json_object_new_array();
+		uint64_t stale = 0;
+
+		for (size_t j = 0; j < m->nr_files; j++) {
+			json_object *f = json_object_new_object();
+
+			if (snap->procs_scanned && !m->files[j].in_use)
+				stale++;
+			add(f, "path", jstr(m->files[j].path));
+			add(f, "size", jnum(m->files[j].size));
+			add(f, "pages", jnum(m->files[j].pages));
+			add(f, "in_use", snap->procs_scanned ?
+			    json_object_new_boolean(m->files[j].in_use) : NULL);
+			json_object_array_add(files, f);
+		}
+		add(o, "path", jstr(m->path));
+		add(o, "page_size", jnum(m->page_size));
+		add(o, "size_limit", jlim(m->size_limit));
+		add(o, "min_size", jnum(m->min_size));
+		add(o, "inodes_limit", jlim(m->nr_inodes));
+		add(o, "uid", jnum(m->uid));
+		add(o, "gid", jnum(m->gid));
+		add(o, "mode", jnum(m->mode));
+		add(o, "read_only", json_object_new_boolean(m->read_only));
+		add(o, "writable", m->writable < 0 ? NULL :
+		    json_object_new_boolean(m->writable));
+		add(o, "used_pages", m->have_usage ? jnum(m->used_pages) : NULL);
+		add(o, "stale_files", m->have_usage && snap->procs_scanned ?
+		    jnum(stale) : NULL);
+		add(o, "files", files);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_limits(const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+	json_object *o = json_object_new_object();
+	json_object *rl = json_object_new_object();
+	json_object *sc = json_object_new_object();
+	json_object *cg = json_object_new_object();
+	json_object *cgl = json_object_new_array();
+	json_object *bd = json_object_new_array();
+
+	add(o, "pid", l->pid ? json_object_new_int(l->pid) : NULL);
+	add(o, "max_map_count", jnum(l->sysctl[SC_MAX_MAP_COUNT].value));
+	add(o, "vma_count", jnum(l->vma_count));
+	add(o, "fd_count", l->have_fd_count ? jnum(l->fd_count) : NULL);
+	for (int i = 0; i < RL_COUNT; i++) {
+		json_object *r = json_object_new_object();
+
+		add(r, "soft", jlim(l->rlimits[i].soft));
+		add(r, "hard", jlim(l->rlimits[i].hard));
+		add(rl, rlimit_name(i), r);
+	}
+	add(o, "rlimits", rl);
+	for (int i = 0; i < SC_COUNT; i++)
+		add(sc, sysctl_name(i), l->sysctl[i].present ?
+		    jnum(l->sysctl[i].value) : NULL);
+	add(o, "sysctls", sc);
+	add(cg, "version", snap->cg.version ? json_object_new_int(snap->cg.version) : NULL);
+	add(cg, "path", jstr(snap->cg.path));
+	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
+		const struct cgroup_limit *c = &snap->cg.limits[i];
+		json_object *x = json_object_new_object();
+
+		add(x, "controller", jstr(c->page_size ? "hugetlb" : "memory"));
+		add(x, "page_size", c->page_size ? jnum(c->page_size) : NULL);
+		add(x, "limit", jlim(c->limit));
+		add(x, "usage", jnum(c->usage));
+		add(x, "file", jstr(c->file));
+		json_object_array_add(cgl, x);
+	}
+	add(cg, "limits", cgl);
+	add(o, "cgroup", cg);
+	for (size_t i = 0; i < snap->nr_buddy; i++) {
+		json_object *z = json_object_new_object();
+		json_object *fr = json_object_new_array();
+
+		add(z, "node", jnum(snap->buddy[i].node));
+		add(z, "zone", jstr(snap->buddy[i].zone));
+		for (unsigned k = 0; k < snap->buddy[i].nr_orders; k++)
+			json_object_array_add(fr, jnum(snap->buddy[i].free[k]));
+		add(z, "free_blocks", fr);
+		json_object_array_add(bd, z);
+	}
+	add(o, "buddyinfo", bd);
+	add(o, "base_page_size", snap->meta.base_page_size ?
+	    jnum(snap->meta.base_page_size) : NULL);
+	add(o, "cmdline", jstr(snap->cmdline));
+	add(o, "transparent_hugepage", snap->thp[0] ? jstr(snap->thp) : NULL);
+	add(o, "cap_eff", l->have_caps ? jnum(l->cap_eff) : NULL);
+	return o;
+}
+
+static json_object *json_need(const struct need *need)
+{
+	json_object *o = json_object_new_object();
+	json_object *pn = json_object_new_array();
+
+	add(o, "mode", NULL);
+	add(o, "page_size", jnum(need->page_size));
+	add(o, "pages", jnum(need->pages));
+	for (size_t i = 0; i < need->nr_nodes; i++)
+		json_object_array_add(pn, jnum(need->pages_per_node[i]));
+	add(o, "pages_per_node", pn);
+	add(o, "baseline_vmas", jnum(need->baseline_vmas));
+	add(o, "vmas", jnum(need->vmas));
+	add(o, "fds", jnum(need->fds));
+	add(o, "va_bytes", NULL);
+	add(o, "data_bytes", NULL);
+	add(o, "locked_bytes", NULL);
+	return o;
+}
+
+int report_json(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts)
+{
+	json_object *root = json_object_new_object();
+	const char *s;
+	int rc = 0;
+
+	add(root, "hpdiag", jstr(PACKAGE_VERSION));
+	add(root, "command", jstr(r->command));
+	add(root, "verdict", jstr(status_name(fs ? findings_verdict(fs) : HP_PASS)));
+	add(root, "findings", json_findings(fs));
+	if (parts & PART_NEED && need)
+		add(root, "need", json_need(need));
+	if (parts & PART_POOLS)
+		add(root, "pools", json_pools(snap));
+	if (parts & PART_MOUNTS)
+		add(root, "mounts", json_mounts(snap));
+	if (parts & PART_LIMITS)
+		add(root, "limits", json_limits(snap));
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || fprintf(r->out, "%s\n", s) < 0)
+		rc = -EIO;
+	json_object_put(root);
+	return rc;
+}

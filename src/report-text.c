@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report-text.c - the text renderer: aligned tables for pools, mounts and
+ * limits, one PASS/WARN/FAIL line per finding with its evidence and remedy,
+ * colour only when asked or on a terminal.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "report.h"
+
+#define C_RED	"\033[31m"
+#define C_YEL	"\033[33m"
+#define C_GRN	"\033[32m"
+#define C_BOLD	"\033[1m"
+#define C_OFF	"\033[0m"
+
+static const char *lim_str(uint64_t v, char *buf, size_t size)
+{
+	if (v == HP_UNLIMITED)
+		return "unlimited";
+	snprintf(buf, size, "%" PRIu64, v);
+	return buf;
+}
+
+static const char *lim_bytes(uint64_t v, char *buf, size_t size)
+{
+	if (v == HP_UNLIMITED)
+		return "unlimited";
+	return format_bytes(v, buf, size);
+}
+
+static void text_pools(const struct report *r, const struct snapshot *snap)
+{
+	FILE *o = r->out;
+	char s[32];
+
+	if (!snap->nr_pools) {
+		fprintf(o, "no hugepage pools: this kernel has no hugetlb support\n");
+		return;
+	}
+	fprintf(o, "%-10s %8s %8s %8s %8s %10s\n", "SIZE", "TOTAL", "FREE",
+		"RESERVED", "SURPLUS", "OVERCOMMIT");
+	for (size_t i = 0; i < snap->nr_pools; i++) {
+		const struct pool *p = &snap->pools[i];
+
+		fprintf(o, "%-10s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8"
+			PRIu64 " %10" PRIu64 "\n",
+			format_bytes(p->page_size, s, sizeof(s)), p->total,
+			p->free, p->resv, p->surplus, p->overcommit);
+		for (size_t j = 0; j < p->nr_nodes && (snap->nr_nodes > 1 || r->verbose); j++)
+			fprintf(o, "  node%-4u %8" PRIu64 " %8" PRIu64 " %8s %8"
+				PRIu64 "\n", p->nodes[j].node, p->nodes[j].total,
+				p->nodes[j].free, "-", p->nodes[j].surplus);
+	}
+	if (r->verbose) {
+		char a[32], b[32];
+
+		fprintf(o, "memory: %s total, %s in hugepage pools\n",
+			format_bytes(snap->mem.mem_total, a, sizeof(a)),
+			format_bytes(snap->mem.hugetlb, b, sizeof(b)));
+	}
+}
+
+static void text_mounts(const struct report *r, const struct snapshot *snap)
+{
+	FILE *o = r->out;
+	char s1[32], s2[32], own[32];
+
+	if (!snap->nr_mounts) {
+		fprintf(o, "no hugetlbfs mounts\n");
+		return;
+	}
+	fprintf(o, "%-24s %-8s %-10s %-8s %-6s %-6s %-11s %s\n", "PATH", "SIZE",
+		"QUOTA", "USED", "FILES", "STALE", "OWNER", "MODE");
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+		char used[32] = "-", files[16] = "-", stale[16] = "-";
+
+		if (m->have_usage) {
+			uint64_t n = 0;
+
+			snprintf(used, sizeof(used), "%" PRIu64, m->used_pages);
+			snprintf(files, sizeof(files), "%zu", m->nr_files);
+			for (size_t j = 0; j < m->nr_files; j++)
+				n += !m->files[j].in_use;
+			if (snap->procs_scanned)
+				snprintf(stale, sizeof(stale), "%" PRIu64, n);
+		}
+		snprintf(own, sizeof(own), "%u:%u", m->uid, m->gid);
+		fprintf(o, "%-24s %-8s %-10s %-8s %-6s %-6s %-11s %04o%s%s\n",
+			m->path, format_bytes(m->page_size, s1, sizeof(s1)),
+			lim_bytes(m->size_limit, s2, sizeof(s2)), used, files,
+			stale, own, m->mode, m->read_only ? " ro" : "",
+			m->writable == 0 ? " not-writable" : "");
+		for (size_t j = 0; j < m->nr_files && r->verbose; j++)
+			fprintf(o, "  %s  %" PRIu64 " pages%s\n", m->files[j].path,
+				m->files[j].pages, !snap->procs_scanned ? "" :
+				m->files[j].in_use ? "  in use" : "  stale");
+	}
+}
+
+static void text_limits(const struct report *r, const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+	FILE *o = r->out;
+	char a[32], b[32];
+
+	if (l->pid)
+		fprintf(o, "process %d\n", (int)l->pid);
+	else
+		fprintf(o, "process: this shell's limits (as inherited by hpdiag)\n");
+	fprintf(o, "  %-28s %" PRIu64 " of vm.max_map_count %" PRIu64 "\n",
+		"VMAs", l->vma_count, l->sysctl[SC_MAX_MAP_COUNT].value);
+	if (l->have_fd_count)
+		fprintf(o, "  %-28s %" PRIu64 "\n", "open fds", l->fd_count);
+	fprintf(o, "rlimits%21s %-14s %s\n", "", "SOFT", "HARD");
+	for (int i = 0; i < RL_COUNT; i++) {
+		bool bytes = i != RL_NOFILE;
+
+		fprintf(o, "  %-26s %-14s %s\n", rlimit_name(i),
+			bytes ? lim_bytes(l->rlimits[i].soft, a, sizeof(a)) :
+				lim_str(l->rlimits[i].soft, a, sizeof(a)),
+			bytes ? lim_bytes(l->rlimits[i].hard, b, sizeof(b)) :
+				lim_str(l->rlimits[i].hard, b, sizeof(b)));
+	}
+	fprintf(o, "sysctls\n");
+	for (int i = 0; i < SC_COUNT; i++) {
+		if (!l->sysctl[i].present)
+			fprintf(o, "  %-26s (absent)\n", sysctl_name(i));
+		else
+			fprintf(o, "  %-26s %" PRIu64 "\n", sysctl_name(i),
+				l->sysctl[i].value);
+	}
+	fprintf(o, "cgroup");
+	if (!snap->cg.version)
+		fprintf(o, "%22s (none found)\n", "");
+	else
+		fprintf(o, " v%d%18s %s\n", snap->cg.version, "",
+			snap->cg.path ? snap->cg.path : "");
+	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
+		const struct cgroup_limit *c = &snap->cg.limits[i];
+		char name[48], s[32];
+
+		if (c->page_size)
+			snprintf(name, sizeof(name), "hugetlb %s",
+				 format_bytes(c->page_size, s, sizeof(s)));
+		else
+			snprintf(name, sizeof(name), "memory");
+		fprintf(o, "  %-26s %s (using %s)\n", name,
+			lim_bytes(c->limit, a, sizeof(a)),
+			format_bytes(c->usage, b, sizeof(b)));
+	}
+	if (snap->nr_buddy) {
+		fprintf(o, "free blocks per order (/proc/buddyinfo)\n");
+		for (size_t i = 0; i < snap->nr_buddy; i++) {
+			const struct buddy_zone *z = &snap->buddy[i];
+
+			fprintf(o, "  node%-3u %-8s", z->node, z->zone);
+			for (unsigned k = 0; k < z->nr_orders; k++)
+				fprintf(o, " %" PRIu64, z->free[k]);
+			fprintf(o, "\n");
+		}
+	}
+	if (snap->thp[0])
+		fprintf(o, "%-28s %s\n", "transparent hugepages", snap->thp);
+	if (snap->cmdline) {
+		bool any = false;
+
+		fprintf(o, "%-28s", "kernel command line");
+		for (const char *p = snap->cmdline; *p; ) {
+			size_t len = strcspn(p, " ");
+
+			if (len && (!strncmp(p, "hugepage", 8) ||
+				    !strncmp(p, "default_hugepagesz", 18) ||
+				    !strncmp(p, "hugetlb", 7))) {
+				fprintf(o, " %.*s", (int)len, p);
+				any = true;
+			}
+			p += len;
+			p += strspn(p, " ");
+		}
+		fprintf(o, "%s\n", any ? "" : " (no hugepage parameters)");
+	}
+}
+
+static void text_need(const struct report *r, const struct need *need)
+{
+	char s[32], t[32];
+
+	fprintf(r->out, "workload: %" PRIu64 " x %s pages (%s)%s; needs %" PRIu64
+		" VMAs (baseline %" PRIu64 ", %s), %" PRIu64 " fds\n",
+		need->pages, format_bytes(need->page_size, s, sizeof(s)),
+		format_bytes(need->pages * need->page_size, t, sizeof(t)),
+		need->pages_default ? ", no -m/-n given: checking for one page" : "",
+		need->vmas, need->baseline_vmas, need->baseline_vmas_from,
+		need->fds);
+}
+
+static void text_findings(const struct report *r, const struct findings *fs)
+{
+	static const char *const label[] = { "PASS", "WARN", "FAIL" };
+	static const char *const colour[] = { C_GRN, C_YEL, C_RED };
+	unsigned counts[3] = { 0 };
+	enum hp_status v;
+	FILE *o = r->out;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		counts[f->status]++;
+		if (r->quiet && f->status == HP_PASS)
+			continue;
+		fprintf(o, "%s%s%s  %-24s %s", r->color ? colour[f->status] : "",
+			label[f->status], r->color ? C_OFF : "", f->check,
+			f->message);
+		if (f->cause)
+			fprintf(o, " [%s]", f->cause);
+		fputc('\n', o);
+		if (f->status != HP_PASS || r->verbose) {
+			if (f->nr_ev) {
+				fprintf(o, "      evidence:");
+				for (size_t j = 0; j < f->nr_ev; j++) {
+					const struct evidence *e = &f->ev[j];
+
+					if (e->type == EV_NUM)
+						fprintf(o, " %s=%" PRIu64, e->key, e->num);
+					else if (e->type == EV_STR)
+						fprintf(o, " %s=%s", e->key, e->str);
+					else
+						fprintf(o, " %s=unlimited", e->key);
+				}
+				fputc('\n', o);
+			}
+			if (f->remedy)
+				fprintf(o, "      remedy:   %s\n", f->remedy);
+		}
+	}
+	v = findings_verdict(fs);
+	fprintf(o, "%sverdict: %s%s (%u passed, %u warnings, %u failed)\n",
+		r->color ? C_BOLD : "", label[v], r->color ? C_OFF : "",
+		counts[HP_PASS], counts[HP_WARN], counts[HP_FAIL]);
+}
+
+int report_text(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts)
+{
+	if (parts & PART_POOLS)
+		text_pools(r, snap);
+	if (parts & PART_MOUNTS)
+		text_mounts(r, snap);
+	if (parts & PART_LIMITS)
+		text_limits(r, snap);
+	if ((parts & PART_NEED) && need && !r->quiet)
+		text_need(r, need);
+	if (fs && (fs->n || (parts & PART_NEED)))
+		text_findings(r, fs);
+	return ferror(r->out) ? -1 : 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report.h - renderers.  They only format: the findings and the snapshot are
+ * decided before any of these runs, and only main.c picks the exit status.
+ */
+#ifndef HPDIAG_REPORT_H
+#define HPDIAG_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diagnose.h"
+#include "hpdiag.h"
+
+enum report_format { FMT_TEXT, FMT_JSON };
+
+struct report {
+	FILE *out;
+	enum report_format format;
+	bool color;
+	bool quiet;
+	int verbose;
+	const char *command;
+};
+
+/* What the command shows besides its findings. */
+enum report_part {
+	PART_POOLS	= 1 << 0,
+	PART_MOUNTS	= 1 << 1,
+	PART_LIMITS	= 1 << 2,
+	PART_NEED	= 1 << 3,
+};
+
+int report_text(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts);
+int report_json(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts);
+
+#endif /* HPDIAG_REPORT_H */

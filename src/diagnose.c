@@ -208,6 +208,30 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 	return 0;
 }
 
+/* Quotes a path for a shell command line when it needs it. */
+static const char *shq(const char *s, char *buf, size_t size)
+{
+	size_t w = 0;
+
+	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		     "0123456789/._-+,:=@%")] == '\0' && *s)
+		return s;
+	if (size < 3)
+		return "''";
+	buf[w++] = '\'';
+	for (; *s && w + 5 < size; s++) {
+		if (*s == '\'') {
+			memcpy(buf + w, "'\\''", 4);
+			w += 4;
+		} else {
+			buf[w++] = *s;
+		}
+	}
+	buf[w++] = '\'';
+	buf[w] = '\0';
+	return buf;
+}
+
 static const char *sz(uint64_t bytes, char *buf, size_t size)
 {
 	return format_bytes(bytes, buf, size);
@@ -226,7 +250,7 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 	const struct pool *p = snapshot_pool(snap, need->page_size);
 	char s1[32], s2[64], dir[128];
 	struct finding *f;
-	uint64_t avail, spare;
+	uint64_t avail;
 
 	sz(need->page_size, s1, sizeof(s1));
 	pool_dir(need->page_size, dir, sizeof(dir));
@@ -287,8 +311,6 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
 		       p->total + need->pages - avail, dir);
 	}
-	spare = sat_sub(avail, need->pages);
-	(void)spare;
 	ev_num(f, "page_size", need->page_size);
 	ev_num(f, "total", p->total);
 	ev_num(f, "free", p->free);
@@ -446,12 +468,20 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 				   path, sizeof(path));
 		ev_num(f, "page_size", need->page_size);
 		ev_num(f, "mounts", snap->nr_mounts);
-		remedy(f, "mkdir -p %s && mount -t hugetlbfs -o pagesize=%s "
-		       "nodev %s", wl->huge_dir && !wrong ? wl->huge_dir : path,
-		       s2, wl->huge_dir && !wrong ? wl->huge_dir : path);
+		{
+			char q[512];
+			const char *dir = shq(wl->huge_dir && !wrong ?
+					      wl->huge_dir : path, q, sizeof(q));
+
+			remedy(f, "mkdir -p %s && mount -t hugetlbfs -o "
+			       "pagesize=%s nodev %s", dir, s2, dir);
+		}
 		return;
 	}
 	if (m->read_only || m->writable == 0) {
+		char q[512], mode[8];
+
+		snprintf(mode, sizeof(mode), "%04o", m->mode);
 		f = finding_new(fs, "mount", HP_FAIL, "mount_permission",
 				"%s (hugetlbfs, %s pages) is %s: page files "
 				"cannot be created there", m->path, s1,
@@ -460,14 +490,15 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 		ev_str(f, "path", m->path);
 		ev_num(f, "uid", m->uid);
 		ev_num(f, "gid", m->gid);
-		ev_num(f, "mode", m->mode);
+		ev_str(f, "mode", mode);
 		if (m->read_only)
-			remedy(f, "mount -o remount,rw %s", m->path);
+			remedy(f, "mount -o remount,rw %s", shq(m->path, q, sizeof(q)));
 		else if (snap->meta.have_euid)
 			remedy(f, "chown %u %s (or run the application as "
-			       "uid %u)", snap->meta.euid, m->path, m->uid);
+			       "uid %u)", snap->meta.euid,
+			       shq(m->path, q, sizeof(q)), m->uid);
 		else
-			remedy(f, "chown USER %s", m->path);
+			remedy(f, "chown USER %s", shq(m->path, q, sizeof(q)));
 		return;
 	}
 	f = finding_new(fs, "mount", HP_PASS, NULL,
@@ -484,13 +515,14 @@ static void rule_mount_quota(const struct snapshot *snap,
 {
 	uint64_t quota, left, inodes_left;
 	const struct mount *m;
-	char s1[32], s2[32];
+	char s1[32], s2[32], q[512];
 	struct finding *f;
 	bool wrong;
 
 	m = find_mount(snap, wl, need->page_size, &wrong);
 	if (!m || wrong || !need->page_size)
 		return;
+	shq(m->path, q, sizeof(q));
 	if (m->size_limit == HP_UNLIMITED && m->nr_inodes == HP_UNLIMITED)
 		return;
 	quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
@@ -507,14 +539,14 @@ static void rule_mount_quota(const struct snapshot *snap,
 				m->used_pages, need->pages);
 		remedy(f, "mount -o remount,size=%s %s",
 		       format_short_size(sat_add(m->used_pages, need->pages) *
-					 need->page_size, s2, sizeof(s2)), m->path);
+					 need->page_size, s2, sizeof(s2)), q);
 	} else if (inodes_left != HP_UNLIMITED && inodes_left < need->pages) {
 		f = finding_new(fs, "mount_quota", HP_FAIL, "mount_quota",
 				"%s has nr_inodes=%" PRIu64 ": room for %" PRIu64
 				" more files, one per page needs %" PRIu64,
 				m->path, m->nr_inodes, inodes_left, need->pages);
 		remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
-		       m->nr_inodes + need->pages - inodes_left, m->path);
+		       m->nr_inodes + need->pages - inodes_left, q);
 	} else if ((left != HP_UNLIMITED && tight(need->pages, left)) ||
 		   (inodes_left != HP_UNLIMITED && tight(need->pages, inodes_left))) {
 		f = finding_new(fs, "mount_quota", HP_WARN, NULL,
@@ -524,7 +556,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 		remedy(f, "mount -o remount,size=%s %s",
 		       format_short_size(sat_add(m->used_pages, need->pages +
 						 need->pages / 5 + 1) *
-					 need->page_size, s2, sizeof(s2)), m->path);
+					 need->page_size, s2, sizeof(s2)), q);
 	} else {
 		f = finding_new(fs, "mount_quota", HP_PASS, NULL,
 				"%s's quota has room for %" PRIu64 " more pages, "
@@ -628,7 +660,7 @@ static void rule_nofile(const struct snapshot *snap, const struct need *need,
 static void rule_cgroup(const struct snapshot *snap, const struct need *need,
 			struct findings *fs)
 {
-	char s1[32], s2[32], s3[32];
+	char s1[32], s2[32], s3[32], s4[32];
 
 	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
 		const struct cgroup_limit *cl = &snap->cg.limits[i];
@@ -649,7 +681,7 @@ static void rule_cgroup(const struct snapshot *snap, const struct need *need,
 					sz(left, s1, sizeof(s1)),
 					sz(need->page_size, s3, sizeof(s3)),
 					sz(cl->limit, s2, sizeof(s2)),
-					sz(want, s3, sizeof(s3)));
+					sz(want, s4, sizeof(s4)));
 			remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
 			       cl->file ? cl->file : "hugetlb limit file");
 		} else {
@@ -686,8 +718,12 @@ static void rule_stale(const struct snapshot *snap, struct findings *fs)
 				continue;
 			files++;
 			pages += mf->pages;
-			if (files <= 4 && l + strlen(mf->path) + 2 < sizeof(list))
-				snprintf(list + l, sizeof(list) - l, " %s", mf->path);
+			if (files <= 4 && l + strlen(mf->path) * 4 + 4 < sizeof(list)) {
+				char q[512];
+
+				snprintf(list + l, sizeof(list) - l, " %s",
+					 shq(mf->path, q, sizeof(q)));
+			}
 		}
 		if (!files)
 			continue;
@@ -735,6 +771,61 @@ static const struct pool *largest_pool(const struct snapshot *snap)
 	return best;
 }
 
+/* One warning for all nodes that pools leave short of normal memory. */
+static void rule_starve_nodes(const struct snapshot *snap, struct findings *fs,
+			      bool *any)
+{
+	uint64_t worst_left = UINT64_MAX, worst_total = 0, count = 0;
+	char list[512] = "", s1[32], s2[32];
+	unsigned worst = 0;
+	struct finding *f;
+
+	*any = false;
+	for (size_t n = 0; n < snap->nr_nodes && snap->nr_nodes > 1; n++) {
+		const struct node *nd = &snap->nodes[n];
+		uint64_t nhuge = 0, left;
+		size_t l = strlen(list);
+
+		if (!nd->have_meminfo || !nd->mem_total)
+			continue;
+		for (size_t i = 0; i < snap->nr_pools; i++) {
+			const struct pool_node *pn = pool_node(&snap->pools[i], nd->id);
+
+			if (pn)
+				nhuge = sat_add(nhuge, pn->total * snap->pools[i].page_size);
+		}
+		left = sat_sub(nd->mem_total, nhuge);
+		if (left * 100 >= nd->mem_total * STARVE_PERCENT)
+			continue;
+		count++;
+		if (left < worst_left) {
+			worst_left = left;
+			worst_total = nd->mem_total;
+			worst = nd->id;
+		}
+		if (l + 48 < sizeof(list))
+			snprintf(list + l, sizeof(list) - l, "%snode %u %s", l ? ", " : "",
+				 nd->id, sz(left, s1, sizeof(s1)));
+		else if (!strstr(list, ", ..."))
+			snprintf(list + l, sizeof(list) - l, ", ...");
+	}
+	if (!count)
+		return;
+	*any = true;
+	f = finding_new(fs, "hugepages_starve_kernel", HP_WARN, NULL,
+			"on %" PRIu64 " of %zu NUMA nodes hugepage pools leave under "
+			"%d%% of the node's memory for the kernel (left: %s); the "
+			"worst, node %u, keeps %s of %s", count, snap->nr_nodes,
+			STARVE_PERCENT, list, worst, sz(worst_left, s1, sizeof(s1)),
+			sz(worst_total, s2, sizeof(s2)));
+	ev_num(f, "nodes", count);
+	ev_num(f, "worst_node", worst);
+	ev_num(f, "worst_node_mem_total", worst_total);
+	ev_num(f, "worst_node_normal_bytes", worst_left);
+	remedy(f, "shrink the pools on those nodes: echo N > "
+	       PATH_NODES "/nodeK/hugepages/hugepages-SIZEkB/nr_hugepages");
+}
+
 static void rule_starve(const struct snapshot *snap, const struct need *need,
 			struct findings *fs)
 {
@@ -747,33 +838,7 @@ static void rule_starve(const struct snapshot *snap, const struct need *need,
 
 	if (!total)
 		return;
-	for (size_t n = 0; n < snap->nr_nodes; n++) {
-		const struct node *nd = &snap->nodes[n];
-		uint64_t nhuge = 0;
-
-		if (!nd->have_meminfo || !nd->mem_total || snap->nr_nodes == 1)
-			continue;
-		for (size_t i = 0; i < snap->nr_pools; i++) {
-			const struct pool_node *pn = pool_node(&snap->pools[i], nd->id);
-
-			if (pn)
-				nhuge = sat_add(nhuge, pn->total * snap->pools[i].page_size);
-		}
-		if (sat_sub(nd->mem_total, nhuge) * 100 >= nd->mem_total * STARVE_PERCENT)
-			continue;
-		any_node = true;
-		f = finding_new(fs, "hugepages_starve_kernel", HP_WARN, NULL,
-				"node %u: hugepages take %s of its %s, leaving "
-				"%s (under %d%%) for the kernel and everything else",
-				nd->id, sz(nhuge, s1, sizeof(s1)),
-				sz(nd->mem_total, s2, sizeof(s2)),
-				sz(sat_sub(nd->mem_total, nhuge), s3, sizeof(s3)),
-				STARVE_PERCENT);
-		ev_num(f, "node", nd->id);
-		ev_num(f, "mem_total", nd->mem_total);
-		ev_num(f, "hugepages_bytes", nhuge);
-		ev_num(f, "normal_bytes", sat_sub(nd->mem_total, nhuge));
-	}
+	rule_starve_nodes(snap, fs, &any_node);
 	if (normal * 100 >= total * STARVE_PERCENT) {
 		if (!any_node) {
 			f = finding_new(fs, "hugepages_starve_kernel", HP_PASS, NULL,
@@ -880,12 +945,9 @@ static void rule_growth(const struct snapshot *snap, const struct need *need,
 int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs)
 {
-	size_t before;
-
 	fs->v = NULL;
 	fs->n = 0;
 	rule_pool(snap, need, fs);
-	before = fs->n;
 	rule_node_pool(snap, need, fs);
 	rule_mount(snap, wl, need, fs);
 	rule_mount_quota(snap, wl, need, fs);
@@ -895,7 +957,6 @@ int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 	rule_stale(snap, fs);
 	rule_starve(snap, need, fs);
 	rule_growth(snap, need, fs);
-	(void)before;
 	for (size_t i = 0; i < fs->n; i++)
 		if (!fs->v[i].message)
 			return -ENOMEM;

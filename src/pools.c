@@ -36,7 +36,7 @@ int meminfo_scan(struct sysroot *sr, struct meminfo *mem)
 static int read_count(struct sysroot *sr, const char *dir, const char *file,
 		      uint64_t *val, bool required)
 {
-	char path[512];
+	char path[1024];
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);

@@ -164,7 +164,12 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 /* True when LIMIT leaves less than 10% above NEED. */
 static bool tight(uint64_t need, uint64_t limit)
 {
-	return limit != HP_UNLIMITED && limit - need < need / 10;
+	uint64_t spare;
+
+	if (limit == HP_UNLIMITED || limit < need)
+		return false;
+	spare = limit - need;
+	return spare < UINT64_MAX / 10 && spare * 10 < need;
 }
 
 int workload_need(const struct snapshot *snap, const struct workload *wl,

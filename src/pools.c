@@ -205,8 +205,11 @@ int pool_scan(struct sysroot *sr, struct snapshot *snap)
 		    (rc = pool_scan_nodes(sr, snap, p, names[i])) < 0)
 			goto out;
 		if (p->free > p->total + p->surplus) {
-			rc = sysroot_fail(sr, EINVAL, dir, "free_hugepages (%llu) "
-					  "exceeds nr_hugepages (%llu)",
+			char path[600];
+
+			snprintf(path, sizeof(path), "%s/free_hugepages", dir);
+			rc = sysroot_fail(sr, EINVAL, path, "%llu free pages "
+					  "exceed nr_hugepages (%llu)",
 					  (unsigned long long)p->free,
 					  (unsigned long long)p->total);
 			goto out;

@@ -263,7 +263,7 @@ int sysroot_read_word(struct sysroot *sr, const char *path, char *out, size_t si
 		len--;
 	if (len >= size) {
 		free(buf);
-		return sysroot_fail(sr, EINVAL, path, "value too long");
+		return sysroot_fail(sr, E2BIG, path, "value too long");
 	}
 	memcpy(out, s, len);
 	out[len] = '\0';
@@ -277,8 +277,8 @@ int sysroot_read_u64(struct sysroot *sr, const char *path, uint64_t *val)
 	int rc;
 
 	rc = sysroot_read_word(sr, path, word, sizeof(word));
-	if (rc == -EINVAL)
-		return sysroot_fail(sr, EINVAL, path, "not a number");
+	if (rc == -E2BIG)
+		return sysroot_fail(sr, EINVAL, path, "not a number (too long)");
 	if (rc < 0)
 		return rc;
 	rc = parse_u64(word, val);

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-parse.c - the pure parsers: numbers, sizes, sysfs names, node lists,
+ * meminfo, /proc/PID/limits, buddyinfo, escapes and size formatting.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "testutil.h"
+
+START_TEST(u64_strict)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(parse_u64("0", &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(parse_u64("3096\n", &v), 0);
+	ck_assert_uint_eq(v, 3096);
+	ck_assert_int_eq(parse_u64("18446744073709551615", &v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert_int_eq(parse_u64("18446744073709551616", &v), -ERANGE);
+	ck_assert_int_eq(parse_u64("99999999999999999999999", &v), -ERANGE);
+	ck_assert_int_eq(parse_u64("", &v), -EINVAL);
+	ck_assert_int_eq(parse_u64("-1", &v), -EINVAL);
+	ck_assert_int_eq(parse_u64("12abc", &v), -EINVAL);
+	ck_assert_int_eq(parse_u64("0x10", &v), -EINVAL);
+	ck_assert_int_eq(parse_u64("1 2", &v), -EINVAL);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(parse_size("2M", &v), 0);
+	ck_assert_uint_eq(v, 2 << 20);
+	ck_assert_int_eq(parse_size("1G", &v), 0);
+	ck_assert_uint_eq(v, 1ULL << 30);
+	ck_assert_int_eq(parse_size("1024M", &v), 0);
+	ck_assert_uint_eq(v, 1ULL << 30);
+	ck_assert_int_eq(parse_size("2048kB", &v), 0);
+	ck_assert_uint_eq(v, 2 << 20);
+	ck_assert_int_eq(parse_size("64K", &v), 0);
+	ck_assert_uint_eq(v, 65536);
+	ck_assert_int_eq(parse_size("16GiB", &v), 0);
+	ck_assert_uint_eq(v, 16ULL << 30);
+	ck_assert_int_eq(parse_size("4294967296", &v), 0);
+	ck_assert_uint_eq(v, 4294967296ULL);
+	ck_assert_int_eq(parse_size("2X", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("M", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("2MBs", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("99999999999T", &v), -ERANGE);
+}
+END_TEST
+
+START_TEST(sysfs_names)
+{
+	uint64_t ps;
+	unsigned node;
+
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-2048kB", &ps), 0);
+	ck_assert_uint_eq(ps, 2 << 20);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-64kB", &ps), 0);
+	ck_assert_uint_eq(ps, 65536);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-524288kB", &ps), 0);
+	ck_assert_uint_eq(ps, 512ULL << 20);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-16777216kB", &ps), 0);
+	ck_assert_uint_eq(ps, 16ULL << 30);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-2048MB", &ps), -EINVAL);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-kB", &ps), -EINVAL);
+	ck_assert_int_eq(parse_hugepages_dir("transparent", &ps), -EINVAL);
+	ck_assert_int_eq(parse_node_dir("node12", &node), 0);
+	ck_assert_uint_eq(node, 12);
+	ck_assert_int_eq(parse_node_dir("node", &node), -EINVAL);
+	ck_assert_int_eq(parse_node_dir("nodex", &node), -EINVAL);
+	ck_assert_int_eq(parse_node_dir("online", &node), -EINVAL);
+}
+END_TEST
+
+START_TEST(lists)
+{
+	unsigned ids[16];
+	size_t n;
+
+	ck_assert_int_eq(parse_list("0-3,8,10-11\n", ids, 16, &n), 0);
+	ck_assert_uint_eq(n, 7);
+	ck_assert_uint_eq(ids[4], 8);
+	ck_assert_uint_eq(ids[6], 11);
+	ck_assert_int_eq(parse_list("\n", ids, 16, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(parse_list("0-100", ids, 16, &n), -ERANGE);
+	ck_assert_int_eq(parse_list("3-1", ids, 16, &n), -ERANGE);
+	ck_assert_int_eq(parse_list("a", ids, 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1,,2", ids, 16, &n), -EINVAL);
+}
+END_TEST
+
+START_TEST(meminfo_good)
+{
+	struct meminfo m;
+	char bad[128];
+
+	ck_assert_int_eq(parse_meminfo("MemTotal:       16318412 kB\n"
+				       "MemFree:         7340032 kB\n"
+				       "HugePages_Total:    4096\n"
+				       "HugePages_Free:     4093\n"
+				       "HugePages_Rsvd:        1\n"
+				       "HugePages_Surp:        0\n"
+				       "Hugepagesize:       2048 kB\n"
+				       "Hugetlb:         8388608 kB\n", &m, bad,
+				       sizeof(bad)), 0);
+	ck_assert_uint_eq(m.mem_total, 16318412ULL << 10);
+	ck_assert_uint_eq(m.hp_total, 4096);
+	ck_assert_uint_eq(m.hp_free, 4093);
+	ck_assert_uint_eq(m.hp_rsvd, 1);
+	ck_assert_uint_eq(m.hugepagesize, 2 << 20);
+	ck_assert(m.have_hugetlb);
+	ck_assert(!m.have_available);
+}
+END_TEST
+
+START_TEST(meminfo_bad)
+{
+	struct meminfo m;
+	char bad[128];
+
+	ck_assert_int_eq(parse_meminfo("MemTotal: lots kB\n", &m, bad, sizeof(bad)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(bad, "line 1"));
+	ck_assert_int_eq(parse_meminfo("MemFree: 1 kB\n", &m, bad, sizeof(bad)),
+			 -EINVAL);
+	ck_assert_str_eq(bad, "no MemTotal line");
+	ck_assert_int_eq(parse_meminfo("MemTotal: 99999999999999999999 kB\n", &m,
+				       bad, sizeof(bad)), -ERANGE);
+	ck_assert_ptr_nonnull(strstr(bad, "out of range"));
+	/* kB values that overflow when converted to bytes */
+	ck_assert_int_eq(parse_meminfo("MemTotal: 18446744073709551615 kB\n", &m,
+				       bad, sizeof(bad)), -ERANGE);
+	ck_assert_int_eq(parse_meminfo("garbage without colon\n", &m, bad,
+				       sizeof(bad)), -EINVAL);
+	ck_assert_int_eq(parse_meminfo("MemTotal: 12 MB\n", &m, bad, sizeof(bad)),
+			 -EINVAL);
+	ck_assert_int_eq(parse_meminfo("", &m, bad, sizeof(bad)), -EINVAL);
+}
+END_TEST
+
+START_TEST(node_meminfo)
+{
+	uint64_t total, free;
+	char bad[128];
+
+	ck_assert_int_eq(parse_node_meminfo("Node 3 MemTotal:       33449510 kB\n"
+					    "Node 3 MemFree:             115 kB\n",
+					    &total, &free, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(total, 33449510ULL << 10);
+	ck_assert_uint_eq(free, 115ULL << 10);
+	ck_assert_int_eq(parse_node_meminfo("Node 3 MemFree: 1 kB\n", &total,
+					    &free, bad, sizeof(bad)), -EINVAL);
+}
+END_TEST
+
+static const char limits_text[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max data size             unlimited            unlimited            bytes     \n"
+	"Max open files            1024                 4096                 files     \n"
+	"Max locked memory         65536                65536                bytes     \n"
+	"Max address space         8192000000           unlimited            bytes     \n";
+
+START_TEST(limits_good)
+{
+	struct rlim rl[RL_COUNT];
+	char bad[128];
+
+	ck_assert_int_eq(parse_limits(limits_text, rl, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(rl[RL_DATA].soft, HP_UNLIMITED);
+	ck_assert_uint_eq(rl[RL_NOFILE].soft, 1024);
+	ck_assert_uint_eq(rl[RL_NOFILE].hard, 4096);
+	ck_assert_uint_eq(rl[RL_MEMLOCK].hard, 65536);
+	ck_assert_uint_eq(rl[RL_AS].soft, 8192000000ULL);
+	ck_assert_uint_eq(rl[RL_AS].hard, HP_UNLIMITED);
+}
+END_TEST
+
+START_TEST(limits_bad)
+{
+	struct rlim rl[RL_COUNT];
+	char bad[128];
+
+	ck_assert_int_eq(parse_limits("Limit Soft Hard\n", rl, bad, sizeof(bad)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(bad, "Max data size"));
+	ck_assert_int_eq(parse_limits("Max data size x y\nMax address space 1 1\n"
+				      "Max locked memory 1 1\nMax open files 1 1\n",
+				      rl, bad, sizeof(bad)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(bad, "not numbers"));
+}
+END_TEST
+
+START_TEST(buddy)
+{
+	struct buddy_zone z;
+
+	ck_assert_int_eq(parse_buddy_line("Node 1, zone   Normal   1200    900 "
+					  "   600    300    200    100     50     "
+					  "20     10      5      4 ", &z), 0);
+	ck_assert_uint_eq(z.node, 1);
+	ck_assert_str_eq(z.zone, "Normal");
+	ck_assert_uint_eq(z.nr_orders, 11);
+	ck_assert_uint_eq(z.free[0], 1200);
+	ck_assert_uint_eq(z.free[10], 4);
+	ck_assert_int_eq(parse_buddy_line("Node 0, zone DMA x", &z), -EINVAL);
+	ck_assert_int_eq(parse_buddy_line("Zone 0", &z), -EINVAL);
+	ck_assert_int_eq(parse_buddy_line("Node 0, zone DMA", &z), -EINVAL);
+}
+END_TEST
+
+START_TEST(escapes)
+{
+	char s[] = "/mnt/huge\\040pages/a\\011b\\012c\\134d";
+	char *e;
+
+	unescape_octal(s);
+	ck_assert_str_eq(s, "/mnt/huge pages/a\tb\nc\\d");
+	e = escape_path(s);
+	ck_assert_str_eq(e, "/mnt/huge\\040pages/a\\011b\\012c\\134d");
+	free(e);
+	/* Not an escape: left alone. */
+	strcpy(s, "a\\9x\\04");
+	unescape_octal(s);
+	ck_assert_str_eq(s, "a\\9x\\04");
+}
+END_TEST
+
+START_TEST(formatting)
+{
+	char b[32];
+
+	ck_assert_str_eq(format_bytes(2 << 20, b, sizeof(b)), "2 MiB");
+	ck_assert_str_eq(format_bytes(1ULL << 30, b, sizeof(b)), "1 GiB");
+	ck_assert_str_eq(format_bytes(65536, b, sizeof(b)), "64 KiB");
+	ck_assert_str_eq(format_bytes(1536ULL << 20, b, sizeof(b)), "1.5 GiB");
+	ck_assert_str_eq(format_bytes(0, b, sizeof(b)), "0 B");
+	ck_assert_str_eq(format_cgroup_size(2 << 20, b, sizeof(b)), "2MB");
+	ck_assert_str_eq(format_cgroup_size(1ULL << 30, b, sizeof(b)), "1GB");
+	ck_assert_str_eq(format_cgroup_size(65536, b, sizeof(b)), "64KB");
+	ck_assert_str_eq(format_cgroup_size(16ULL << 30, b, sizeof(b)), "16GB");
+	ck_assert_str_eq(format_short_size(1ULL << 30, b, sizeof(b)), "1G");
+	ck_assert_str_eq(format_short_size(512ULL << 20, b, sizeof(b)), "512M");
+	ck_assert_str_eq(format_short_size(65536, b, sizeof(b)), "64K");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("parse");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, u64_strict);
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, sysfs_names);
+	tcase_add_test(tc, lists);
+	tcase_add_test(tc, meminfo_good);
+	tcase_add_test(tc, meminfo_bad);
+	tcase_add_test(tc, node_meminfo);
+	tcase_add_test(tc, limits_good);
+	tcase_add_test(tc, limits_bad);
+	tcase_add_test(tc, buddy);
+	tcase_add_test(tc, escapes);
+	tcase_add_test(tc, formatting);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

@@ -119,9 +119,15 @@ esac
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hpdiag-bench.XXXXXX") || die "mktemp failed"
 saved_pool=
+child=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
+	if [ -n "$child" ]; then
+		kill "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+		child=
+	fi
 	if [ -n "$saved_pool" ]; then
 		if echo "$saved_pool" >"$NR_HUGEPAGES" 2>/dev/null; then
 			say "bench/check.sh: restored vm.nr_hugepages to $saved_pool"
@@ -169,12 +175,16 @@ q() {
 
 JSON=$TMP/hyperfine.json
 say "bench/check.sh: hyperfine, $RUNS runs each after 20 warm-ups (a while)"
+# In the background and waited for, so that a signal to this script is acted
+# on (pool restored) at once rather than when hyperfine ends.
 hyperfine -N -i --warmup 20 --runs "$RUNS" --style basic \
 	--export-json "$JSON" \
 	-n 'hpdiag check' "$(q "$HPDIAG") check" \
 	-n 'hugeadm --pool-list' "$(q "$HUGEADM") --pool-list" \
-	-n 'dpdk-hugepages.py -s' "$(q "$DPDK_HP") -s" >&2 ||
-	die "hyperfine failed"
+	-n 'dpdk-hugepages.py -s' "$(q "$DPDK_HP") -s" >&2 </dev/null &
+child=$!
+wait "$child" || die "hyperfine failed"
+child=
 
 # One line per command: median mean stddev min max (seconds).
 STATS=$(python3 - "$JSON" <<'EOF'

@@ -508,8 +508,8 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 	}
 	f = finding_new(fs, "mount", HP_PASS, NULL,
 			"%s is a hugetlbfs mount for %s pages%s", m->path, s1,
-			m->writable < 0 ? " (write access not checked: "
-			"captured tree)" : " and writable");
+			m->writable < 0 ? " (write access unknown: the "
+			"captured tree does not record it)" : " and writable");
 	ev_str(f, "path", m->path);
 	ev_num(f, "page_size", m->page_size);
 }

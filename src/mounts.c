@@ -203,6 +203,9 @@ static void mount_usage_live(struct sysroot *sr, struct mount *m)
 	struct stat st;
 	int fd;
 
+	/* Can this user create page files there?  Not reaching it is a no. */
+	m->writable = faccessat(sr->rootfd, m->path[1] ? m->path + 1 : ".",
+				W_OK | X_OK, AT_EACCESS) == 0 && !m->read_only;
 	fd = sysroot_openat(sr, m->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -211,8 +214,6 @@ static void mount_usage_live(struct sysroot *sr, struct mount *m)
 		m->gid = st.st_gid;
 		m->mode = st.st_mode & 07777;
 	}
-	m->writable = faccessat(sr->rootfd, m->path[1] ? m->path + 1 : ".",
-				W_OK | X_OK, AT_EACCESS) == 0 && !m->read_only;
 	m->have_usage = true;
 	walk_files(fd, m->path, m, 0);
 	if (m->nr_files)

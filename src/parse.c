@@ -167,7 +167,11 @@ int parse_list(const char *s, unsigned *ids, size_t max, size_t *n)
 	return 0;
 }
 
-/* Splits "Key:   1234 kB" into key and value (bytes if kB, else a count). */
+/*
+ * Splits "Key:   1234 kB" into key and value (bytes if kB, else a count).
+ * HugePages_* are counts; every other field is in kB, so a value without
+ * its unit is a truncated file.
+ */
 static int meminfo_line(char *line, char **key, uint64_t *val)
 {
 	char *colon, *v, *unit;
@@ -197,7 +201,7 @@ static int meminfo_line(char *line, char **key, uint64_t *val)
 		if (n > (UINT64_MAX >> 10))
 			return -ERANGE;
 		n <<= 10;
-	} else if (*unit) {
+	} else if (*unit || !strstr(line, "HugePages_")) {
 		return -EINVAL;
 	}
 	*val = n;

@@ -3,10 +3,14 @@
  * probe.c - runs the probes in order and fills one snapshot.  Probes only
  * gather; nothing here decides whether a value is good or bad.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "hpdiag.h"
+#include "pathnames.h"
 
 int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 		   struct snapshot *snap)
@@ -14,11 +18,27 @@ int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 	int rc;
 
 	memset(snap, 0, sizeof(*snap));
+	if (pid) {
+		char dir[32], **names;
+		size_t n;
+
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+		rc = sysroot_list(sr, dir, &names, &n);
+		if (rc == -ENOENT)
+			return sysroot_fail(sr, ESRCH, dir, "no such process");
+		if (rc < 0)
+			return rc;
+		sysroot_names_free(names, n);
+	}
 	if ((rc = meminfo_scan(sr, &snap->mem)) < 0 ||
 	    (rc = node_scan(sr, snap)) < 0)
 		return rc;
 	if ((what & (PROBE_POOLS | PROBE_LIMITS)) && (rc = pool_scan(sr, snap)) < 0)
 		return rc;
+	if (snap->nr_pools && !snap->mem.hugepagesize)
+		return sysroot_fail(sr, EINVAL, PATH_MEMINFO, "no Hugepagesize "
+				    "line, yet the kernel has hugepage pools "
+				    "(truncated file?)");
 	if ((what & (PROBE_MOUNTS | PROBE_LIMITS)) &&
 	    (rc = mount_scan(sr, pid, snap)) < 0)
 		return rc;

@@ -158,7 +158,7 @@ static int open_regular(struct sysroot *sr, const char *path)
 			return -ENOENT;
 		if (err == EXDEV || err == ELOOP)
 			return sysroot_fail(sr, err, path,
-					    "symbolic link leads outside the sysroot");
+					    "symbolic link loops or leads outside the sysroot");
 		return sysroot_fail(sr, err, path, "cannot open: %s",
 				    strerror(err));
 	}

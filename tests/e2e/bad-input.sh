@@ -1,1 +1,70 @@
-exit 77
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Broken captured trees: every one must give exit 3 and one line on stderr
+# naming the file and what is wrong - never a crash, a hang or a verdict.
+. "$TESTLIB"
+
+# broken NAME FILE CONTENT WORDS: copy seed-000, replace FILE, run check.
+broken() {
+	name=$1 file=$2 content=$3 words=$4
+	rm -rf "$T/tree"
+	cp -a "$FIXTURES/seed-000" "$T/tree"
+	rm -rf "$T/tree/$file"
+	case $content in
+	@missing) ;;
+	@dir) mkdir -p "$T/tree/$file" ;;
+	@fifo) mkfifo "$T/tree/$file" ;;
+	@huge) truncate -s 1G "$T/tree/$file" ;;
+	@nul) printf '3096\000\n' > "$T/tree/$file" ;;
+	@binary) head -c 4096 /dev/urandom > "$T/tree/$file" ;;
+	@outside) ln -s /proc/meminfo "$T/tree/$file" ;;
+	*) printf '%s' "$content" > "$T/tree/$file" ;;
+	esac
+	expect_exit 3 "$name" -- timeout 20 "$HPDIAG" --sysroot "$T/tree" check -n 8
+	lines=$(printf '%s\n' "$err" | grep -c .)
+	[ "$lines" -eq 1 ] || fail "$name: $lines lines on stderr: $err"
+	contains "$err" "$T/tree/$file" "$name: names the file"
+	contains "$err" "$words" "$name: says what is wrong"
+	[ -z "$out" ] || fail "$name: printed a report: $out"
+}
+
+broken "truncated meminfo" proc/meminfo "MemTotal:    16318" "line 1"
+broken "meminfo cut before its hugepage lines" proc/meminfo "MemTotal: 16318412 kB
+MemFree: 7340032 kB
+" "no Hugepagesize"
+broken "non-numeric meminfo" proc/meminfo "MemTotal: many kB
+" "line 1"
+broken "overflowing meminfo" proc/meminfo "MemTotal: 99999999999999999999999 kB
+" "out of range"
+broken "missing meminfo" proc/meminfo @missing "missing"
+broken "directory for meminfo" proc/meminfo @dir "is a directory"
+broken "FIFO for meminfo" proc/meminfo @fifo "not a regular file"
+broken "1 GB meminfo" proc/meminfo @huge "larger than"
+broken "binary meminfo" proc/meminfo @binary "proc/meminfo"
+broken "empty free_hugepages" sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages "" "not a number"
+broken "negative free_hugepages" sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages "-5
+" "not a number"
+broken "65-bit nr_hugepages" sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages "36893488147419103232
+" "out of range"
+broken "NUL in max_map_count" proc/sys/vm/max_map_count @nul "NUL"
+broken "missing max_map_count" proc/sys/vm/max_map_count @missing "missing"
+broken "garbage limits" proc/self/limits "Limit Soft Hard
+" "Max data size"
+broken "bad mountinfo line" proc/self/mountinfo "40 26 0:45 / /dev/hugepages
+" "line 1"
+broken "bad hugetlbfs pagesize" proc/self/mountinfo "40 26 0:45 / /dev/huge\\040pages rw - hugetlbfs nodev rw,pagesize=2Q
+" "bad pagesize"
+broken "bad buddyinfo" proc/buddyinfo "Node 0, zone Normal 1 two 3
+" "line 1"
+broken "bad node meminfo" sys/devices/system/node/node0/meminfo "Node 0 MemTotal: ?
+" "line 1"
+broken "bad snapshot metadata" hpdiag.snapshot "format 1
+mount /dev/hugepages writable=yes
+" "line 2"
+broken "symlink out of the tree" proc/meminfo @outside "symbolic link"
+
+# An empty root.
+mkdir -p "$T/empty"
+expect_exit 3 "empty root" -- "$HPDIAG" --sysroot "$T/empty" check
+contains "$err" "$T/empty/proc/meminfo: missing" "empty root names meminfo"
+finish

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Helpers for the end-to-end tests: run the built binary, compare, skip.
+# Each test is a shell script run by `make check` with HPDIAG, FIXTURES,
+# EXPECTED and MANPAGE set; exit 0 pass, 1 fail, 77 skip.
+
+: "${HPDIAG:?HPDIAG must point to the built binary}"
+failures=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+finish() {
+	[ "$failures" -eq 0 ] && exit 0
+	echo "$failures failure(s)" >&2
+	exit 1
+}
+
+# expect_exit CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its status.
+# Its stdout and stderr are left in $out and $err.
+out=
+err=
+expect_exit() {
+	want=$1 what=$2
+	shift 3
+	out=$("$@" 2>"$T/stderr")
+	got=$?
+	err=$(cat "$T/stderr")
+	if [ "$got" -eq "$want" ]; then
+		pass "$what (exit $got)"
+	else
+		fail "$what: exit $got, expected $want; stderr: $err"
+	fi
+}
+
+# contains TEXT NEEDLE DESCRIPTION
+contains() {
+	case $1 in
+	*"$2"*) pass "$3" ;;
+	*) fail "$3: '$2' not in: $1" ;;
+	esac
+}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hpdiag-e2e.XXXXXX")
+cleanup_tmp() {
+	rm -rf "$T"
+}
+trap cleanup_tmp EXIT
+
+# serialize: tests that read or change global kernel state (the pools, the
+# mounts) run one at a time, even under `make -j check`.
+serialize() {
+	if [ -z "${HPDIAG_SERIALIZED:-}" ] && command -v flock >/dev/null 2>&1; then
+		HPDIAG_SERIALIZED=1 exec flock "${TMPDIR:-/tmp}/hpdiag-tests.lock" "$SHELL_FOR_TESTS" "$0" "$@"
+	fi
+}
+SHELL_FOR_TESTS=${SHELL_FOR_TESTS:-/bin/sh}

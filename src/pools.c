@@ -61,13 +61,17 @@ int node_scan(struct sysroot *sr, struct snapshot *snap)
 	size_t n = 0;
 	int rc;
 
-	if (sr->live && numa_live_nodes(ids, MAX_NODES, &n) == 0 && n) {
-		qsort(ids, n, sizeof(ids[0]), cmp_u);
-	} else {
+	/*
+	 * The nodes come from sysfs on the live host too, not from libnuma:
+	 * one code path that a snapshot captures, and libnuma's constructor
+	 * would cost this read-only command more than everything else it
+	 * does.  numa.c (libnuma) serves the live-only work, and a test
+	 * checks that both agree.
+	 */
+	{
 		char **names;
 		size_t nn;
 
-		n = 0;
 		rc = sysroot_list(sr, PATH_NODES, &names, &nn);
 		if (rc < 0 && rc != -ENOENT)
 			return rc;
@@ -150,7 +154,7 @@ static int pool_scan_nodes(struct sysroot *sr, struct snapshot *snap,
 	for (size_t i = 0; i < snap->nr_nodes; i++) {
 		char dir[512], nodedir[256], path[600];
 		struct pool_node *pn;
-		uint64_t dummy;
+		uint64_t total;
 		int rc;
 
 		snprintf(nodedir, sizeof(nodedir), PATH_NODE_HUGEPAGES,
@@ -158,15 +162,15 @@ static int pool_scan_nodes(struct sysroot *sr, struct snapshot *snap,
 		snprintf(dir, sizeof(dir), "%s/%s", nodedir, dirname);
 		/* A kernel without per-node pools (no NUMA) has no such file. */
 		snprintf(path, sizeof(path), "%s/nr_hugepages", dir);
-		rc = sysroot_read_u64(sr, path, &dummy);
+		rc = sysroot_read_u64(sr, path, &total);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)
 			return rc;
 		pn = &p->nodes[p->nr_nodes++];
 		pn->node = snap->nodes[i].id;
-		if ((rc = read_count(sr, dir, "nr_hugepages", &pn->total, true)) < 0 ||
-		    (rc = read_count(sr, dir, "free_hugepages", &pn->free, true)) < 0 ||
+		pn->total = total;
+		if ((rc = read_count(sr, dir, "free_hugepages", &pn->free, true)) < 0 ||
 		    (rc = read_count(sr, dir, "surplus_hugepages", &pn->surplus, false)) < 0)
 			return rc;
 	}

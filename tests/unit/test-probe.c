@@ -264,6 +264,26 @@ START_TEST(empty_root)
 }
 END_TEST
 
+/* On the live host, the nodes read from sysfs are the ones libnuma sees. */
+START_TEST(live_nodes_match_libnuma)
+{
+	struct snapshot snap;
+	struct sysroot sr;
+	unsigned ids[1024];
+	size_t n;
+
+	if (numa_live_nodes(ids, 1024, &n) < 0 || n == 0)
+		return;	/* no NUMA support in this kernel: nothing to compare */
+	ck_assert_int_eq(sysroot_init(&sr, NULL), 0);
+	ck_assert_int_eq(probe_snapshot(&sr, PROBE_POOLS, 0, &snap), 0);
+	ck_assert_uint_eq(snap.nr_nodes, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(snap.nodes[i].id, ids[i]);
+	snapshot_free(&snap);
+	sysroot_release(&sr);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probe");
@@ -278,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, nul_and_huge_files);
 	tcase_add_test(tc, symlink_out_of_root);
 	tcase_add_test(tc, empty_root);
+	tcase_add_test(tc, live_nodes_match_libnuma);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -366,12 +366,19 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * The target of a symbolic link such as /proc/PID/fd/N.  A captured tree
+ * stores it as a small regular file holding the target: archives (tar -h,
+ * make dist) follow symbolic links, and the target of an fd link is rarely
+ * there to follow.  Under --sysroot a real symlink is read as well.
+ */
 int sysroot_readlink(struct sysroot *sr, const char *path, char *buf, size_t size)
 {
 	char parent[PATH_MAX];
 	const char *base;
+	struct stat st;
 	ssize_t n;
-	int dfd, err;
+	int dfd, err, rec;
 
 	base = strrchr(path, '/');
 	if (!base || (size_t)(base - path) >= sizeof(parent))
@@ -383,15 +390,31 @@ int sysroot_readlink(struct sysroot *sr, const char *path, char *buf, size_t siz
 			     O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
+	if (!sr->live && fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+		close(dfd);
+		if (fd < 0)
+			return -errno;
+		n = read(fd, buf, size - 1);
+		err = errno;
+		close(fd);
+		if (n < 0)
+			return -err;
+		buf[n] = '\0';
+		return 0;
+	}
 	n = readlinkat(dfd, base, buf, size - 1);
 	err = errno;
 	close(dfd);
 	if (n < 0)
 		return -err;
 	buf[n] = '\0';
-	if (sr->recordfd >= 0) {
-		record_mkdirs(sr->recordfd, relpath(path));
-		symlinkat(buf, sr->recordfd, relpath(path));
+	rec = record_open(sr, path);
+	if (rec >= 0) {
+		write_all(rec, buf, (size_t)n);
+		close(rec);
 	}
 	return 0;
 }

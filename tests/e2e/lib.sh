@@ -61,6 +61,7 @@ trap cleanup_tmp EXIT
 # mounts) run one at a time, even under `make -j check`.
 serialize() {
 	if [ -z "${HPDIAG_SERIALIZED:-}" ] && command -v flock >/dev/null 2>&1; then
+		rm -rf "$T"	# the re-executed script makes its own
 		HPDIAG_SERIALIZED=1 exec flock "${TMPDIR:-/tmp}/hpdiag-tests.lock" "$SHELL_FOR_TESTS" "$0" "$@"
 	fi
 }

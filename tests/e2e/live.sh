@@ -82,6 +82,15 @@ if fallocate -l "$((size_kb * 1024))" "$mnt/stale_0" 2>/dev/null; then
 	*"$mnt holds"*) fail "a file held open was called stale" ;;
 	*) pass "a file held open is not stale" ;;
 	esac
+	# A snapshot records who holds it: offline, it is still in use.
+	"$HPDIAG" -q snapshot -o "$T/snap" || fail "snapshot with a held file"
+	[ -f "$T/snap/proc/$holder/fd/9" ] && pass "snapshot stores the fd link as a file" ||
+		fail "snapshot lacks /proc/$holder/fd/9"
+	"$HPDIAG" --sysroot "$T/snap" check -n 1 --huge-dir "$mnt" > "$T/held-offline" 2>&1
+	case $(cat "$T/held-offline") in
+	*"$mnt holds"*) fail "offline, the held file was called stale" ;;
+	*) pass "offline, the held file is not stale" ;;
+	esac
 	kill "$holder"; wait "$holder" 2>/dev/null; holder=
 	rm -f "$mnt/stale_0"
 else

@@ -26,6 +26,8 @@ const char *status_name(enum hp_status st)
 	return st == HP_FAIL ? "fail" : st == HP_WARN ? "warn" : "pass";
 }
 
+static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vfmt(const char *fmt, va_list ap)
 {
 	char *s;

@@ -132,6 +132,13 @@ int limits_scan(struct sysroot *sr, pid_t pid, struct limits *lim)
 	if (rc == 0) {
 		lim->fd_count = nfd;
 		lim->have_fd_count = true;
+		/* A snapshot keeps the links, so a replay counts the same fds. */
+		for (size_t i = 0; i < nfd && sr->recordfd >= 0; i++) {
+			char link[128], target[4096];
+
+			snprintf(link, sizeof(link), "%s/%s", path, fds[i]);
+			sysroot_readlink(sr, link, target, sizeof(target));
+		}
 		sysroot_names_free(fds, nfd);
 	} else if (rc != -ENOENT && rc != -EACCES) {
 		sr->err[0] = '\0';	/* unreadable fds are not fatal */

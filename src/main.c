@@ -333,11 +333,9 @@ static int cmd_snapshot(struct ctx *c)
 		fprintf(c->rep.out, "snapshot written to %s\n"
 			"replay it with: hpdiag --sysroot %s check\n",
 			c->output_dir, c->output_dir);
-	else if (c->rep.format == FMT_JSON)
-		fprintf(c->rep.out, "{\n  \"hpdiag\": \"%s\", \"command\": "
-			"\"snapshot\", \"verdict\": \"pass\", \"findings\": [ ],\n"
-			"  \"snapshot\": { \"directory\": \"%s\" }\n}\n",
-			PACKAGE_VERSION, c->output_dir);
+	else if (c->rep.format == FMT_JSON &&
+		 report_json_snapshot(&c->rep, c->output_dir) < 0)
+		return EXIT_ERROR;
 	return 0;
 }
 

@@ -209,7 +209,7 @@ int meta_write(int dirfd, const struct snapshot *snap)
 	FILE *f;
 	int fd;
 
-	fd = openat(dirfd, PATH_SNAPSHOT_META + 1,
+	fd = openat(dirfd, &PATH_SNAPSHOT_META[1],
 		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;

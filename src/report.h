@@ -37,5 +37,7 @@ int report_text(const struct report *r, const struct snapshot *snap,
 int report_json(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts);
+/* The result of `snapshot`: where it was written. */
+int report_json_snapshot(const struct report *r, const char *dir);
 
 #endif /* HPDIAG_REPORT_H */

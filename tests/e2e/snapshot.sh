@@ -36,6 +36,16 @@ for args in "pools" "--json pools" "check -m 64" "--json check -n 4" "mounts"; d
 	fi
 done
 
+# The fds of the captured process are kept: a replay counts them too.
+n=$(ls "$T/snap/proc/self/fd" | wc -l)
+[ "$n" -gt 0 ] && pass "snapshot keeps $n fd links" || fail "snapshot has no fd links"
+offline=$("$HPDIAG" --sysroot "$T/snap" --json limits)
+case $offline in *"\"fd_count\": $n,"*) pass "replayed fd_count is $n" ;;
+*) fail "replayed fd_count is not $n" ;; esac
+# JSON output of snapshot escapes the directory name.
+expect_exit 0 "snapshot --json" -- "$HPDIAG" --json snapshot -o "$T/a\"b"
+contains "$out" '"directory": "'"$T"'/a\"b"' "the directory name is escaped"
+
 expect_exit 3 "non-empty directory" -- "$HPDIAG" snapshot -o "$T/snap"
 contains "$err" "is not empty" "refuses a non-empty directory"
 expect_exit 3 "with --sysroot" -- "$HPDIAG" --sysroot "$T/snap" snapshot -o "$T/other"

@@ -188,6 +188,7 @@ enum probe_what {
 	PROBE_MOUNTS	= 1 << 1,
 	PROBE_LIMITS	= 1 << 2,
 	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
+	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
 	PROBE_ALL	= 0xff,
 };
 
@@ -201,7 +202,7 @@ int pool_scan(struct sysroot *sr, struct snapshot *snap);
 int node_scan(struct sysroot *sr, struct snapshot *snap);
 int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap);
 int mount_users_scan(struct sysroot *sr, struct snapshot *snap);
-int limits_scan(struct sysroot *sr, pid_t pid, struct limits *lim);
+int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim);
 int cgroup_scan(struct sysroot *sr, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg);
 int buddy_scan(struct sysroot *sr, struct snapshot *snap);

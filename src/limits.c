@@ -66,7 +66,7 @@ static int count_line(const char *line, size_t len, void *ctx)
 	return 0;
 }
 
-int limits_scan(struct sysroot *sr, pid_t pid, struct limits *lim)
+int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 {
 	char who[24], path[64], bad[128], *buf;
 	char **fds;
@@ -98,6 +98,8 @@ int limits_scan(struct sysroot *sr, pid_t pid, struct limits *lim)
 	if (rc < 0)
 		return sysroot_fail(sr, EINVAL, path, "%s", bad);
 
+	if (!process)
+		return 0;
 	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
 	lim->vma_count = 0;
 	rc = sysroot_lines(sr, path, count_line, &lim->vma_count);

@@ -221,7 +221,9 @@ static int cmd_check(struct ctx *c)
 	struct need need;
 	int rc, status;
 
-	rc = probe_snapshot(&c->sr, PROBE_ALL, c->pid, &snap);
+	/* The process's own VMAs and fds matter only for --pid's baseline. */
+	rc = probe_snapshot(&c->sr, c->pid ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS,
+			    c->pid, &snap);
 	if (rc < 0) {
 		snapshot_free(&snap);
 		return probe_error(c, rc);
@@ -268,7 +270,7 @@ static int cmd_mounts(struct ctx *c)
 
 static int cmd_limits(struct ctx *c)
 {
-	return cmd_show(c, PROBE_LIMITS, PART_LIMITS);
+	return cmd_show(c, PROBE_LIMITS | PROBE_PROCESS, PART_LIMITS);
 }
 
 static int dir_is_empty(const char *dir)

@@ -47,7 +47,7 @@ int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 	if ((what & PROBE_USERS) && (rc = mount_users_scan(sr, snap)) < 0)
 		return rc;
 	if (what & PROBE_LIMITS) {
-		if ((rc = limits_scan(sr, pid, &snap->lim)) < 0 ||
+		if ((rc = limits_scan(sr, pid, what & PROBE_PROCESS, &snap->lim)) < 0 ||
 		    (rc = cgroup_scan(sr, pid, snap, &snap->cg)) < 0 ||
 		    (rc = buddy_scan(sr, snap)) < 0)
 			return rc;

@@ -212,26 +212,24 @@ static json_object *json_need(const struct need *need)
 	return o;
 }
 
-int report_json(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts)
+/* The header every JSON object starts with. */
+static json_object *json_header(const struct report *r, const struct findings *fs)
 {
 	json_object *root = json_object_new_object();
-	const char *s;
-	int rc = 0;
 
 	add(root, "hpdiag", jstr(PACKAGE_VERSION));
 	add(root, "command", jstr(r->command));
 	add(root, "verdict", jstr(status_name(fs ? findings_verdict(fs) : HP_PASS)));
 	add(root, "findings", json_findings(fs));
-	if (parts & PART_NEED && need)
-		add(root, "need", json_need(need));
-	if (parts & PART_POOLS)
-		add(root, "pools", json_pools(snap));
-	if (parts & PART_MOUNTS)
-		add(root, "mounts", json_mounts(snap));
-	if (parts & PART_LIMITS)
-		add(root, "limits", json_limits(snap));
+	return root;
+}
+
+/* Prints ROOT and releases it. */
+static int json_emit(const struct report *r, json_object *root)
+{
+	const char *s;
+	int rc = 0;
+
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -241,24 +239,29 @@ int report_json(const struct report *r, const struct snapshot *snap,
 	return rc;
 }
 
+int report_json(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts)
+{
+	json_object *root = json_header(r, fs);
+
+	if (parts & PART_NEED && need)
+		add(root, "need", json_need(need));
+	if (parts & PART_POOLS)
+		add(root, "pools", json_pools(snap));
+	if (parts & PART_MOUNTS)
+		add(root, "mounts", json_mounts(snap));
+	if (parts & PART_LIMITS)
+		add(root, "limits", json_limits(snap));
+	return json_emit(r, root);
+}
+
 int report_json_snapshot(const struct report *r, const char *dir)
 {
-	json_object *root = json_object_new_object();
+	json_object *root = json_header(r, NULL);
 	json_object *o = json_object_new_object();
-	const char *s;
-	int rc = 0;
 
-	add(root, "hpdiag", jstr(PACKAGE_VERSION));
-	add(root, "command", jstr(r->command));
-	add(root, "verdict", jstr("pass"));
-	add(root, "findings", json_object_new_array());
 	add(o, "directory", jstr(dir));
 	add(root, "snapshot", o);
-	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-					   JSON_C_TO_STRING_SPACED |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s || fprintf(r->out, "%s\n", s) < 0)
-		rc = -EIO;
-	json_object_put(root);
-	return rc;
+	return json_emit(r, root);
 }

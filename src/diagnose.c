@@ -520,7 +520,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 			     const struct workload *wl, const struct need *need,
 			     struct findings *fs)
 {
-	uint64_t quota, left, inodes_left;
+	uint64_t quota, left, inodes_left, used;
 	const struct mount *m;
 	char s1[32], s2[32], q[512];
 	struct finding *f;
@@ -534,7 +534,8 @@ static void rule_mount_quota(const struct snapshot *snap,
 		return;
 	quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
 		m->size_limit / need->page_size;
-	left = quota == HP_UNLIMITED ? HP_UNLIMITED : sat_sub(quota, m->used_pages);
+	used = m->have_quota_used ? m->quota_used : m->used_pages;
+	left = quota == HP_UNLIMITED ? HP_UNLIMITED : sat_sub(quota, used);
 	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
 		      sat_sub(m->nr_inodes, m->nr_files + 1);
 	if (left != HP_UNLIMITED && left < need->pages) {
@@ -543,9 +544,9 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"(%" PRIu64 " used), %" PRIu64 " needed; mmap "
 				"fails with ENOMEM past it", m->path,
 				sz(m->size_limit, s1, sizeof(s1)), left,
-				m->used_pages, need->pages);
+				used, need->pages);
 		remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(sat_add(m->used_pages, need->pages) *
+		       format_short_size(sat_add(used, need->pages) *
 					 need->page_size, s2, sizeof(s2)), q);
 	} else if (inodes_left != HP_UNLIMITED && inodes_left < need->pages) {
 		f = finding_new(fs, "mount_quota", HP_FAIL, "mount_quota",
@@ -561,7 +562,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"for %" PRIu64 " more pages, %" PRIu64 " needed",
 				m->path, left, need->pages);
 		remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(sat_add(m->used_pages, need->pages +
+		       format_short_size(sat_add(used, need->pages +
 						 need->pages / 5 + 1) *
 					 need->page_size, s2, sizeof(s2)), q);
 	} else {
@@ -574,7 +575,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 	ev_str(f, "path", m->path);
 	ev_lim(f, "size_limit", m->size_limit);
 	ev_lim(f, "inodes_limit", m->nr_inodes);
-	ev_num(f, "used_pages", m->used_pages);
+	ev_num(f, "used_pages", used);
 	ev_num(f, "need", need->pages);
 }
 

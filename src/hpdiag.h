@@ -83,6 +83,9 @@ struct mount {
 	/* Facts only the live host can give (recorded in snapshot metadata). */
 	bool have_usage;
 	uint64_t used_pages;		/* pages held by the files below */
+	uint64_t quota_used;		/* pages charged to size= (statfs),
+					   deleted-but-mapped files included */
+	bool have_quota_used;
 	int writable;			/* 1, 0, or -1 when unknown */
 	struct mount_file *files;
 	size_t nr_files;

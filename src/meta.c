@@ -98,6 +98,8 @@ static int meta_line(struct snapshot *snap, char *line)
 			    kv_u64(rest, "mode", &mode) < 0)
 				return -EINVAL;
 			m->writable = w != 0;
+			if (kv_u64(rest, "quota_used", &m->quota_used) == 0)
+				m->have_quota_used = true;
 			m->uid = (unsigned)uid;
 			m->gid = (unsigned)gid;
 			m->mode = 0;
@@ -235,8 +237,11 @@ int meta_write(int dirfd, const struct snapshot *snap)
 			free(ep);
 			continue;
 		}
-		fprintf(f, "mount %s writable=%d uid=%u gid=%u mode=%o\n", ep,
+		fprintf(f, "mount %s writable=%d uid=%u gid=%u mode=%o", ep,
 			m->writable > 0, m->uid, m->gid, m->mode);
+		if (m->have_quota_used)
+			fprintf(f, " quota_used=%" PRIu64, m->quota_used);
+		fputc('\n', f);
 		for (size_t j = 0; j < m->nr_files; j++) {
 			char *fp = escape_path(m->files[j].path);
 

@@ -200,6 +200,7 @@ static int walk_files(int dfd, const char *dir, struct mount *m, int depth)
 
 static void mount_usage_live(struct sysroot *sr, struct mount *m)
 {
+	struct statfs sfs;
 	struct stat st;
 	int fd;
 
@@ -215,6 +216,14 @@ static void mount_usage_live(struct sysroot *sr, struct mount *m)
 		m->mode = st.st_mode & 07777;
 	}
 	m->have_usage = true;
+	/* With a size= quota the kernel counts every page charged to it,
+	 * including those of files unlinked but still mapped (DPDK's
+	 * --huge-unlink), which no directory walk can see. */
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_blocks > 0 &&
+	    sfs.f_blocks >= sfs.f_bfree) {
+		m->quota_used = (uint64_t)(sfs.f_blocks - sfs.f_bfree);
+		m->have_quota_used = true;
+	}
 	walk_files(fd, m->path, m, 0);
 	if (m->nr_files)
 		qsort(m->files, m->nr_files, sizeof(*m->files), file_cmp);

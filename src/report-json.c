@@ -122,7 +122,8 @@ static json_object *json_mounts(const struct snapshot *snap)
 		add(o, "read_only", json_object_new_boolean(m->read_only));
 		add(o, "writable", m->writable < 0 ? NULL :
 		    json_object_new_boolean(m->writable));
-		add(o, "used_pages", m->have_usage ? jnum(m->used_pages) : NULL);
+		add(o, "used_pages", m->have_quota_used ? jnum(m->quota_used) :
+		    m->have_usage ? jnum(m->used_pages) : NULL);
 		add(o, "stale_files", m->have_usage && snap->procs_scanned ?
 		    jnum(stale) : NULL);
 		add(o, "files", files);

@@ -82,7 +82,8 @@ static void text_mounts(const struct report *r, const struct snapshot *snap)
 		if (m->have_usage) {
 			uint64_t n = 0;
 
-			snprintf(used, sizeof(used), "%" PRIu64, m->used_pages);
+			snprintf(used, sizeof(used), "%" PRIu64, m->have_quota_used ?
+				 m->quota_used : m->used_pages);
 			snprintf(files, sizeof(files), "%zu", m->nr_files);
 			for (size_t j = 0; j < m->nr_files; j++)
 				n += !m->files[j].in_use;

@@ -174,45 +174,30 @@ static bool tight(uint64_t need, uint64_t limit)
 	return spare < UINT64_MAX / 10 && spare * 10 < need;
 }
 
-int workload_need(const struct snapshot *snap, const struct workload *wl,
-		  struct need *need)
+/*
+ * When the application meets each limit, in DPDK's order: discovering the
+ * pools and mounts, reserving the memseg lists' address space, (legacy) the
+ * first pass over the pool, checking the page count, then page by page -
+ * where the limit with the least room is the one met first.
+ */
+enum stage {
+	STAGE_DISCOVER = 1,
+	STAGE_RESERVE,
+	STAGE_LEGACY_MAP,
+	STAGE_COUNT,
+	STAGE_PAGES,
+};
+
+static void set_order(struct finding *f, enum stage st, uint64_t room)
 {
-	uint64_t ps;
+	if (!f)
+		return;
+	f->order = (uint64_t)st << 48 | (room < (1ULL << 48) ? room : (1ULL << 48) - 1);
+}
 
-	memset(need, 0, sizeof(*need));
-	ps = wl->page_size ? wl->page_size : snap->mem.hugepagesize;
-	need->page_size = ps;
-	if (wl->nr_socket_mem) {
-		need->nr_nodes = wl->nr_socket_mem;
-		for (size_t i = 0; i < wl->nr_socket_mem; i++) {
-			uint64_t bytes = wl->socket_mem[i] << 20;
-
-			need->pages_per_node[i] = ps ? div_up(bytes, ps) : 0;
-			need->pages = sat_add(need->pages, need->pages_per_node[i]);
-		}
-	} else if (wl->have_pages) {
-		need->pages = wl->pages;
-	} else if (wl->have_mem) {
-		need->pages = ps ? div_up(wl->mem_bytes, ps) : 0;
-	} else {
-		need->pages = 1;
-		need->pages_default = true;
-	}
-	if (wl->have_baseline_vmas) {
-		need->baseline_vmas = wl->baseline_vmas;
-		need->baseline_vmas_from = "--baseline-vmas";
-	} else if (wl->pid) {
-		need->baseline_vmas = snap->lim.vma_count;
-		need->baseline_vmas_from = "--pid";
-	} else {
-		need->baseline_vmas = DEFAULT_BASELINE_VMAS;
-		need->baseline_vmas_from = "default";
-	}
-	need->baseline_fds = wl->pid && snap->lim.have_fd_count ?
-			     snap->lim.fd_count : DEFAULT_BASELINE_FDS;
-	need->vmas = sat_add(need->baseline_vmas, need->pages);
-	need->fds = sat_add(need->baseline_fds, need->pages);
-	return 0;
+static bool uses_files(enum mode m)
+{
+	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
 }
 
 /* Quotes a path for a shell command line when it needs it. */
@@ -251,13 +236,68 @@ static void pool_dir(uint64_t ps, char *buf, size_t size)
 
 /* ---- pool ----------------------------------------------------------------- */
 
-static void rule_pool(const struct snapshot *snap, const struct need *need,
-		      struct findings *fs)
+static const struct mount *find_mount(const struct snapshot *snap,
+				      const struct workload *wl, uint64_t ps,
+				      bool *wrong_size);
+
+/* The directory the application keeps its page files in. */
+static const char *app_dir(const struct snapshot *snap, const struct workload *wl,
+			   uint64_t ps)
+{
+	const struct mount *m;
+	bool wrong;
+
+	if (wl->huge_dir)
+		return wl->huge_dir;
+	m = find_mount(snap, wl, ps, &wrong);
+	return m && !wrong ? m->path : NULL;
+}
+
+/*
+ * A DPDK primary deletes, at start, every "*map_*" file in its hugepage
+ * directory that no process holds locked, whatever its prefix: those pages
+ * are the application's to take.  Returns their number of pages.
+ */
+static uint64_t dpdk_reclaimable(const struct snapshot *snap,
+				 const struct workload *wl, uint64_t ps,
+				 uint64_t *files)
+{
+	const char *dir = app_dir(snap, wl, ps);
+	uint64_t pages = 0;
+	size_t dl;
+
+	*files = 0;
+	if (!dir || !mode_is_dpdk(wl->mode) || !snap->procs_scanned)
+		return 0;
+	dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+
+		if (m->page_size != ps)
+			continue;
+		for (size_t j = 0; j < m->nr_files; j++) {
+			const struct mount_file *mf = &m->files[j];
+			const char *base = strrchr(mf->path, '/');
+
+			if (mf->in_use || !base || (size_t)(base - mf->path) != dl ||
+			    strncmp(mf->path, dir, dl) || !strstr(base, "map_"))
+				continue;
+			(*files)++;
+			pages += mf->pages;
+		}
+	}
+	return pages;
+}
+
+static void rule_pool(const struct snapshot *snap, const struct workload *wl,
+		      const struct need *need, struct findings *fs)
 {
 	const struct pool *p = snapshot_pool(snap, need->page_size);
 	char s1[32], s2[64], dir[128];
+	uint64_t avail, reclaim, rfiles;
 	struct finding *f;
-	uint64_t avail;
 
 	sz(need->page_size, s1, sizeof(s1));
 	pool_dir(need->page_size, dir, sizeof(dir));
@@ -266,6 +306,7 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 				"this kernel offers no hugepages at all "
 				"(no %s)", PATH_HUGEPAGES);
 		remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
+		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	if (!p) {
@@ -284,9 +325,11 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 		format_short_size(need->page_size, s2, sizeof(s2));
 		remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
 		       "command line and reboot", s2, need->pages);
+		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	avail = sat_sub(p->free, p->resv);
+	reclaim = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
 	if (p->total == 0 && p->overcommit == 0) {
 		f = finding_new(fs, "pool", HP_FAIL, "no_pool",
 				"no %s hugepages are configured (nr_hugepages is 0); "
@@ -295,12 +338,22 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 		ev_num(f, "total", 0);
 		ev_num(f, "need", need->pages);
 		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages", need->pages, dir);
+		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	if (avail >= need->pages) {
 		f = finding_new(fs, "pool", HP_PASS, NULL,
 				"%" PRIu64 " of %" PRIu64 " %s hugepages are free, "
-				"%" PRIu64 " needed", avail, p->total, s1, need->pages);
+				"%" PRIu64 " needed%s", avail, p->total, s1, need->pages,
+				need->mode == MODE_LEGACY ? " (legacy mode maps every "
+				"free page first, then keeps what it needs)" : "");
+	} else if (sat_add(avail, reclaim) >= need->pages) {
+		f = finding_new(fs, "pool", HP_WARN, NULL,
+				"only %" PRIu64 " %s hugepages are free, %" PRIu64
+				" needed: DPDK will take %" PRIu64 " more from %"
+				PRIu64 " stale page files it deletes at start",
+				avail, s1, need->pages, reclaim, rfiles);
+		ev_num(f, "reclaimable_pages", reclaim);
 	} else if (sat_add(avail, sat_sub(p->overcommit, p->surplus)) >= need->pages) {
 		f = finding_new(fs, "pool", HP_WARN, NULL,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
@@ -316,7 +369,9 @@ static void rule_pool(const struct snapshot *snap, const struct need *need,
 				" in the pool, %" PRIu64 " reserved), %" PRIu64
 				" needed", avail, s1, p->total, p->resv, need->pages);
 		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
-		       p->total + need->pages - avail, dir);
+		       p->total + need->pages - avail - reclaim, dir);
+		set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
+			  STAGE_DISCOVER, 0);
 	}
 	ev_num(f, "page_size", need->page_size);
 	ev_num(f, "total", p->total);
@@ -363,6 +418,7 @@ static void rule_node_pool(const struct snapshot *snap, const struct need *need,
 			ev_num(f, "need", want);
 			remedy(f, "give --socket-mem only for nodes 0-%zu",
 			       snap->nr_nodes ? snap->nr_nodes - 1 : 0);
+			set_order(f, STAGE_COUNT, 0);
 			continue;
 		}
 		if (pn->free >= want) {
@@ -383,6 +439,7 @@ static void rule_node_pool(const struct snapshot *snap, const struct need *need,
 			       "/node%u/hugepages/hugepages-%" PRIu64
 			       "kB/nr_hugepages", pn->total + want - pn->free,
 			       pn->node, need->page_size >> 10);
+			set_order(f, STAGE_COUNT, 0);
 		}
 		ev_num(f, "node", pn->node);
 		ev_num(f, "total", pn->total);
@@ -448,7 +505,7 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 	struct finding *f;
 	bool wrong;
 
-	if (!need->page_size)
+	if (!need->page_size || !uses_files(need->mode))
 		return;
 	sz(need->page_size, s1, sizeof(s1));
 	format_short_size(need->page_size, s2, sizeof(s2));
@@ -483,6 +540,7 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 			remedy(f, "mkdir -p %s && mount -t hugetlbfs -o "
 			       "pagesize=%s nodev %s", dir, s2, dir);
 		}
+		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	if (m->read_only || m->writable == 0) {
@@ -506,6 +564,7 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 			       shq(m->path, q, sizeof(q)), m->uid);
 		else
 			remedy(f, "chown USER %s", shq(m->path, q, sizeof(q)));
+		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	f = finding_new(fs, "mount", HP_PASS, NULL,
@@ -526,6 +585,8 @@ static void rule_mount_quota(const struct snapshot *snap,
 	struct finding *f;
 	bool wrong;
 
+	if (!uses_files(need->mode))
+		return;
 	m = find_mount(snap, wl, need->page_size, &wrong);
 	if (!m || wrong || !need->page_size)
 		return;
@@ -548,6 +609,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 		remedy(f, "mount -o remount,size=%s %s",
 		       format_short_size(sat_add(used, need->pages) *
 					 need->page_size, s2, sizeof(s2)), q);
+		set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES, left);
 	} else if (inodes_left != HP_UNLIMITED && inodes_left < need->pages) {
 		f = finding_new(fs, "mount_quota", HP_FAIL, "mount_quota",
 				"%s has nr_inodes=%" PRIu64 ": room for %" PRIu64
@@ -555,6 +617,8 @@ static void rule_mount_quota(const struct snapshot *snap,
 				m->path, m->nr_inodes, inodes_left, need->pages);
 		remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
 		       m->nr_inodes + need->pages - inodes_left, q);
+		set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES,
+			  inodes_left);
 	} else if ((left != HP_UNLIMITED && tight(need->pages, left)) ||
 		   (inodes_left != HP_UNLIMITED && tight(need->pages, inodes_left))) {
 		f = finding_new(fs, "mount_quota", HP_WARN, NULL,
@@ -589,26 +653,59 @@ static uint64_t suggest_map_count(uint64_t need)
 	return v < 65530 ? 65530 : v;
 }
 
+/* "1060 held before [default] + 10 for DPDK's lists + 32 pages" */
+static void vma_breakdown(const struct need *need, char *buf, size_t size)
+{
+	uint64_t lists = need->vmas_before_pages - need->baseline_vmas;
+	uint64_t pages = need->vmas - need->vmas_before_pages;
+
+	if (need->mode == MODE_LEGACY && need->dpdk_version < 1805)
+		snprintf(buf, size, "%" PRIu64 " the process holds [%s] + %" PRIu64
+			 " free pages mapped twice: DPDK before 18.05 maps the "
+			 "whole pool, whatever -m asks", need->baseline_vmas,
+			 need->baseline_vmas_from, need->pool_pages);
+	else if (need->mode == MODE_LEGACY)
+		snprintf(buf, size, "%" PRIu64 " the process holds [%s] + %" PRIu64
+			 " for the shared config and %" PRIu64 " memseg lists + %"
+			 PRIu64 " for every free page, which legacy mode maps "
+			 "first whatever -m asks", need->baseline_vmas,
+			 need->baseline_vmas_from, lists, need->lists, pages);
+	else if (mode_is_dpdk(need->mode))
+		snprintf(buf, size, "%" PRIu64 " the process holds [%s] + %" PRIu64
+			 " for the shared config and %" PRIu64 " memseg lists + %"
+			 PRIu64 " hugepage mappings", need->baseline_vmas,
+			 need->baseline_vmas_from, lists, need->lists, pages);
+	else
+		snprintf(buf, size, "%" PRIu64 " the process holds [%s] + 1 "
+			 "mapping", need->baseline_vmas, need->baseline_vmas_from);
+}
+
 static void rule_map_count(const struct snapshot *snap, const struct need *need,
 			   struct findings *fs)
 {
 	uint64_t limit = snap->lim.sysctl[SC_MAX_MAP_COUNT].value;
 	struct finding *f;
+	char why[400];
 
+	vma_breakdown(need, why, sizeof(why));
 	if (need->vmas > limit) {
 		f = finding_new(fs, "map_count", HP_FAIL, "map_count_limit",
 				"vm.max_map_count is %" PRIu64 ": %" PRIu64
-				" VMAs needed (%" PRIu64 " the process holds "
-				"[%s] + %" PRIu64 " hugepage mappings); mmap "
-				"fails with ENOMEM at the limit", limit,
-				need->vmas, need->baseline_vmas,
-				need->baseline_vmas_from, need->pages);
+				" VMAs needed (%s); mmap fails with ENOMEM at the "
+				"limit", limit, need->vmas, why);
 		remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 		       suggest_map_count(need->vmas));
+		if (need->vmas_before_pages >= limit)
+			set_order(f, STAGE_RESERVE, 0);
+		else if (need->mode == MODE_LEGACY)
+			set_order(f, STAGE_LEGACY_MAP, 0);
+		else
+			set_order(f, STAGE_PAGES, limit - need->vmas_before_pages);
 	} else if (tight(need->vmas, limit)) {
 		f = finding_new(fs, "map_count", HP_WARN, NULL,
 				"vm.max_map_count is %" PRIu64 ", within 10%% of "
-				"the %" PRIu64 " VMAs needed", limit, need->vmas);
+				"the %" PRIu64 " VMAs needed (%s)", limit,
+				need->vmas, why);
 		remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 		       suggest_map_count(need->vmas));
 	} else {
@@ -618,7 +715,8 @@ static void rule_map_count(const struct snapshot *snap, const struct need *need,
 	}
 	ev_num(f, "max_map_count", limit);
 	ev_num(f, "baseline_vmas", need->baseline_vmas);
-	ev_num(f, "pages", need->pages);
+	ev_num(f, "lists", need->lists);
+	ev_num(f, "pages", need->vmas - need->vmas_before_pages);
 	ev_num(f, "need", need->vmas);
 }
 
@@ -626,17 +724,24 @@ static void rule_nofile(const struct snapshot *snap, const struct need *need,
 			struct findings *fs)
 {
 	const struct rlim *rl = &snap->lim.rlimits[RL_NOFILE];
+	/* DPDK raises the soft limit to the hard one; others live with soft. */
+	uint64_t limit = need->raises_nofile ? rl->hard : rl->soft;
+	uint64_t want = need->fds + need->fds / 5;
 	struct finding *f;
 
-	if (need->fds > rl->hard) {
+	if (need->fds > limit) {
 		f = finding_new(fs, "nofile", HP_FAIL, "rlimit_nofile",
-				"RLIMIT_NOFILE hard limit is %" PRIu64 ": one fd "
-				"per page needs %" PRIu64 " (%" PRIu64 " + %"
-				PRIu64 " pages); open fails with EMFILE",
-				rl->hard, need->fds, need->baseline_fds, need->pages);
+				"RLIMIT_NOFILE %s limit is %" PRIu64 ": %" PRIu64
+				" fds needed (%" PRIu64 " before the first page, "
+				"then %s); open fails with EMFILE",
+				need->raises_nofile ? "hard" : "soft", limit,
+				need->fds, need->fds_before_pages,
+				need->mode == MODE_SINGLE_FILE ? "one per memseg list" :
+				need->mode == MODE_IN_MEMORY ? "one memfd per page" :
+				"one per page file");
 		remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
-		       " (systemd: LimitNOFILE=%" PRIu64 ")", need->fds + need->fds / 5,
-		       need->fds + need->fds / 5, need->fds + need->fds / 5);
+		       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
+		set_order(f, STAGE_PAGES, sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
 		f = finding_new(fs, "nofile", HP_WARN, NULL,
 				"RLIMIT_NOFILE soft limit is %" PRIu64 ", %" PRIu64
@@ -644,25 +749,169 @@ static void rule_nofile(const struct snapshot *snap, const struct need *need,
 				"limit (%" PRIu64 "), other programs may not",
 				rl->soft, need->fds, rl->hard);
 		remedy(f, "ulimit -n %" PRIu64, rl->hard);
-	} else if (tight(need->fds, rl->hard)) {
+	} else if (tight(need->fds, limit)) {
 		f = finding_new(fs, "nofile", HP_WARN, NULL,
-				"RLIMIT_NOFILE hard limit %" PRIu64 " is within 10%% "
-				"of the %" PRIu64 " fds needed", rl->hard, need->fds);
-		remedy(f, "ulimit -Hn %" PRIu64, need->fds + need->fds / 5);
+				"RLIMIT_NOFILE limit %" PRIu64 " is within 10%% "
+				"of the %" PRIu64 " fds needed", limit, need->fds);
+		remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64, want, want);
+	} else if (limit == HP_UNLIMITED) {
+		f = finding_new(fs, "nofile", HP_PASS, NULL, "RLIMIT_NOFILE is unlimited");
 	} else {
 		f = finding_new(fs, "nofile", HP_PASS, NULL,
-				"RLIMIT_NOFILE (soft %s%" PRIu64 ", hard %s%" PRIu64
+				"RLIMIT_NOFILE (soft %" PRIu64 ", hard %" PRIu64
 				") allows the %" PRIu64 " fds needed",
-				"", rl->soft, "", rl->hard, need->fds);
-		if (rl->soft == HP_UNLIMITED || rl->hard == HP_UNLIMITED) {
-			free(f->message);
-			f->message = strdup("RLIMIT_NOFILE is unlimited");
-		}
+				rl->soft, rl->hard, need->fds);
 	}
 	ev_lim(f, "soft", rl->soft);
 	ev_lim(f, "hard", rl->hard);
 	ev_num(f, "baseline_fds", need->baseline_fds);
 	ev_num(f, "need", need->fds);
+}
+
+/* RLIMIT_AS against the address space the model reserves, and the CPU's. */
+static void rule_va(const struct snapshot *snap, const struct need *need,
+		    struct findings *fs)
+{
+	const struct rlim *rl = &snap->lim.rlimits[RL_AS];
+	uint64_t space = snap->meta.va_bits ? 1ULL << snap->meta.va_bits : 0;
+	char s1[32], s2[32], s3[32];
+	struct finding *f;
+
+	if (space && need->va_bytes > space) {
+		f = finding_new(fs, "va_space", HP_FAIL, "va_space",
+				"the workload reserves %s of address space, more "
+				"than the %s a process has here", sz(need->va_bytes,
+				s1, sizeof(s1)), sz(space, s2, sizeof(s2)));
+		ev_num(f, "need", need->va_bytes);
+		ev_num(f, "address_space", space);
+		remedy(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
+		       "lists for each mounted size on each node)");
+		set_order(f, STAGE_RESERVE, 0);
+	}
+	if (need->va_bytes > rl->soft) {
+		f = finding_new(fs, "address_space", HP_FAIL, "rlimit_as",
+				"RLIMIT_AS (ulimit -v) is %s: the workload needs %s "
+				"of address space (%s%s); mmap fails with ENOMEM",
+				sz(rl->soft, s1, sizeof(s1)),
+				sz(need->va_bytes, s2, sizeof(s2)),
+				mode_is_dpdk(need->mode) && need->lists ?
+				"DPDK reserves its memseg lists up front: " : "",
+				mode_is_dpdk(need->mode) && need->lists ?
+				sz(need->va_bytes - need->baseline_va, s3, sizeof(s3)) :
+				"its mappings");
+		remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
+		set_order(f, STAGE_RESERVE, 0);
+	} else if (tight(need->va_bytes, rl->soft)) {
+		f = finding_new(fs, "address_space", HP_WARN, NULL,
+				"RLIMIT_AS %s is within 10%% of the %s of address "
+				"space needed", sz(rl->soft, s1, sizeof(s1)),
+				sz(need->va_bytes, s2, sizeof(s2)));
+		remedy(f, "ulimit -v unlimited");
+	} else {
+		f = finding_new(fs, "address_space", HP_PASS, NULL,
+				"RLIMIT_AS (%s) allows the %s of address space needed",
+				rl->soft == HP_UNLIMITED ? "unlimited" :
+				sz(rl->soft, s1, sizeof(s1)),
+				sz(need->va_bytes, s2, sizeof(s2)));
+	}
+	ev_lim(f, "soft", rl->soft);
+	ev_num(f, "need", need->va_bytes);
+}
+
+static void rule_data(const struct snapshot *snap, const struct need *need,
+		      struct findings *fs)
+{
+	const struct rlim *rl = &snap->lim.rlimits[RL_DATA];
+	char s1[32], s2[32];
+	struct finding *f;
+
+	if (rl->soft == HP_UNLIMITED)
+		return;
+	if (need->data_bytes > rl->soft) {
+		f = finding_new(fs, "data", HP_FAIL, "rlimit_data",
+				"RLIMIT_DATA (ulimit -d) is %s: %s of private "
+				"writable memory needed; mmap and brk fail with ENOMEM",
+				sz(rl->soft, s1, sizeof(s1)),
+				sz(need->data_bytes, s2, sizeof(s2)));
+		remedy(f, "ulimit -d unlimited (systemd: LimitDATA=infinity)");
+		set_order(f, STAGE_RESERVE, 0);
+	} else {
+		f = finding_new(fs, "data", tight(need->data_bytes, rl->soft) ?
+				HP_WARN : HP_PASS, NULL,
+				"RLIMIT_DATA %s, %s of private writable memory needed",
+				sz(rl->soft, s1, sizeof(s1)),
+				sz(need->data_bytes, s2, sizeof(s2)));
+		if (f && f->status == HP_WARN)
+			remedy(f, "ulimit -d unlimited");
+	}
+	ev_num(f, "soft", rl->soft);
+	ev_num(f, "need", need->data_bytes);
+}
+
+/* shmget(SHM_HUGETLB): kernel.shmmax/shmall, and RLIMIT_MEMLOCK unless the
+ * process may lock (CAP_IPC_LOCK or vm.hugetlb_shm_group). */
+static void rule_shm(const struct snapshot *snap, const struct need *need,
+		     struct findings *fs)
+{
+	const struct limits *l = &snap->lim;
+	uint64_t shmmax = l->sysctl[SC_SHMMAX].value;
+	uint64_t shmall = l->sysctl[SC_SHMALL].value;
+	uint64_t base = snap->meta.base_page_size ? snap->meta.base_page_size : 4096;
+	const struct rlim *ml = &l->rlimits[RL_MEMLOCK];
+	char s1[32], s2[32];
+	struct finding *f;
+
+	if (need->mode != MODE_SHM)
+		return;
+	if (l->sysctl[SC_SHMMAX].present && need->shm_bytes > shmmax) {
+		f = finding_new(fs, "shm", HP_FAIL, "shm_limit",
+				"kernel.shmmax is %s: a %s segment is refused "
+				"(shmget fails with EINVAL)", sz(shmmax, s1, sizeof(s1)),
+				sz(need->shm_bytes, s2, sizeof(s2)));
+		remedy(f, "sysctl -w kernel.shmmax=%" PRIu64, need->shm_bytes);
+		set_order(f, STAGE_DISCOVER, 0);
+		ev_num(f, "shmmax", shmmax);
+		ev_num(f, "need", need->shm_bytes);
+	} else if (l->sysctl[SC_SHMALL].present && shmall < UINT64_MAX / base &&
+		   need->shm_bytes > shmall * base) {
+		f = finding_new(fs, "shm", HP_FAIL, "shm_limit",
+				"kernel.shmall is %" PRIu64 " pages (%s): a %s "
+				"segment is refused (shmget fails with ENOSPC)",
+				shmall, sz(shmall * base, s1, sizeof(s1)),
+				sz(need->shm_bytes, s2, sizeof(s2)));
+		remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
+		       div_up(need->shm_bytes, base));
+		set_order(f, STAGE_DISCOVER, 0);
+		ev_num(f, "shmall", shmall);
+		ev_num(f, "need", need->shm_bytes);
+	} else {
+		f = finding_new(fs, "shm", HP_PASS, NULL, "kernel.shmmax and "
+				"kernel.shmall allow a %s segment",
+				sz(need->shm_bytes, s1, sizeof(s1)));
+	}
+	if (!need->locked_bytes)
+		return;
+	if (need->locked_bytes > ml->soft) {
+		f = finding_new(fs, "memlock", HP_FAIL, "rlimit_memlock",
+				"RLIMIT_MEMLOCK is %s and the process has neither "
+				"CAP_IPC_LOCK nor the group vm.hugetlb_shm_group (%"
+				PRIu64 "): the kernel charges the %s SHM_HUGETLB "
+				"segment to it and shmget fails with EPERM",
+				sz(ml->soft, s1, sizeof(s1)),
+				l->sysctl[SC_HUGETLB_SHM_GROUP].value,
+				sz(need->locked_bytes, s2, sizeof(s2)));
+		remedy(f, "sysctl -w vm.hugetlb_shm_group=GID of the application's "
+		       "group, or ulimit -l unlimited (systemd: LimitMEMLOCK=infinity)");
+		set_order(f, STAGE_DISCOVER, 1);
+	} else {
+		f = finding_new(fs, "memlock", HP_PASS, NULL,
+				"RLIMIT_MEMLOCK (%s) covers the %s segment",
+				ml->soft == HP_UNLIMITED ? "unlimited" :
+				sz(ml->soft, s1, sizeof(s1)),
+				sz(need->locked_bytes, s2, sizeof(s2)));
+	}
+	ev_lim(f, "soft", ml->soft);
+	ev_num(f, "need", need->locked_bytes);
 }
 
 static void rule_cgroup(const struct snapshot *snap, const struct need *need,
@@ -692,6 +941,9 @@ static void rule_cgroup(const struct snapshot *snap, const struct need *need,
 					sz(want, s4, sizeof(s4)));
 			remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
 			       cl->file ? cl->file : "hugetlb limit file");
+			set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :
+				  mode_is_dpdk(need->mode) ? STAGE_PAGES :
+				  STAGE_DISCOVER, left / need->page_size);
 		} else {
 			f = finding_new(fs, "cgroup_hugetlb", HP_PASS, NULL,
 					"the cgroup's hugetlb limit (%s) leaves "
@@ -708,8 +960,29 @@ static void rule_cgroup(const struct snapshot *snap, const struct need *need,
 
 /* ---- host-wide warnings ----------------------------------------------------- */
 
-static void rule_stale(const struct snapshot *snap, struct findings *fs)
+static void rule_stale(const struct snapshot *snap, const struct workload *wl,
+		       const struct need *need, struct findings *fs)
 {
+	uint64_t rfiles = 0, rpages;
+
+	/* Files the DPDK primary will delete at start: their pages are its. */
+	rpages = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
+	if (rfiles) {
+		char s1[32];
+		struct finding *f;
+
+		f = finding_new(fs, "stale_hugepage_files", HP_WARN, NULL,
+				"%s holds %" PRIu64 " stale DPDK page file%s "
+				"(%" PRIu64 " hugepages, %s) that no process uses: "
+				"DPDK deletes them when it starts and takes their "
+				"pages", app_dir(snap, wl, need->page_size), rfiles,
+				rfiles == 1 ? "" : "s", rpages,
+				sz(rpages * need->page_size, s1, sizeof(s1)));
+		ev_num(f, "files", rfiles);
+		ev_num(f, "pages", rpages);
+		ev_num(f, "bytes", rpages * need->page_size);
+		ev_num(f, "reclaimable", 1);
+	}
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
 		const struct mount *m = &snap->mounts[i];
 		uint64_t files = 0, pages = 0;
@@ -732,6 +1005,13 @@ static void rule_stale(const struct snapshot *snap, struct findings *fs)
 				snprintf(list + l, sizeof(list) - l, " %s",
 					 shq(mf->path, q, sizeof(q)));
 			}
+		}
+		/* Those DPDK reclaims were reported above. */
+		if (m->page_size == need->page_size && rfiles) {
+			files -= rfiles;
+			pages -= rpages;
+			if (!files)
+				continue;
 		}
 		if (!files)
 			continue;
@@ -953,20 +1233,32 @@ static void rule_growth(const struct snapshot *snap, const struct need *need,
 int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs)
 {
+	struct finding *first = NULL;
+
 	fs->v = NULL;
 	fs->n = 0;
-	rule_pool(snap, need, fs);
+	rule_pool(snap, wl, need, fs);
 	rule_node_pool(snap, need, fs);
 	rule_mount(snap, wl, need, fs);
 	rule_mount_quota(snap, wl, need, fs);
+	rule_va(snap, need, fs);
+	rule_data(snap, need, fs);
+	rule_shm(snap, need, fs);
 	rule_map_count(snap, need, fs);
 	rule_nofile(snap, need, fs);
 	rule_cgroup(snap, need, fs);
-	rule_stale(snap, fs);
+	rule_stale(snap, wl, need, fs);
 	rule_starve(snap, need, fs);
 	rule_growth(snap, need, fs);
-	for (size_t i = 0; i < fs->n; i++)
+	for (size_t i = 0; i < fs->n; i++) {
 		if (!fs->v[i].message)
 			return -ENOMEM;
+		if (fs->v[i].status == HP_FAIL &&
+		    (!first || fs->v[i].order < first->order))
+			first = &fs->v[i];
+	}
+	/* Of several failures, the one the application meets first. */
+	if (first)
+		first->first = true;
 	return 0;
 }

@@ -12,15 +12,8 @@
 #include <sys/types.h>
 
 #include "hpdiag.h"
+#include "model.h"
 
-/*
- * Measured on Debian 12 with DPDK 22.11: `dpdk-testpmd --no-huge -l 0-1
- * --no-pci --vdev net_null0 -- -i` holds 1064 VMAs (991 of them from 198
- * shared objects: EAL loads every driver plug-in) and 20 fds; --no-huge adds
- * 4 of each.  The man page says how to measure your own.
- */
-#define DEFAULT_BASELINE_VMAS	1060
-#define DEFAULT_BASELINE_FDS	16
 #define MAX_SOCKETS		64
 
 enum hp_status { HP_PASS, HP_WARN, HP_FAIL };
@@ -37,19 +30,37 @@ struct workload {
 	uint64_t baseline_vmas;
 	bool have_baseline_vmas;
 	pid_t pid;
+	enum mode mode;			/* default: dynamic */
+	unsigned dpdk_version;		/* 2211 for 22.11; 0: the default */
 };
 
+/* What the workload needs, from model.c. */
 struct need {
+	enum mode mode;
+	unsigned dpdk_version;
 	uint64_t page_size;
-	uint64_t pages;
+	uint64_t pages;			/* kept after init */
 	bool pages_default;		/* nothing asked: at least one page */
 	uint64_t pages_per_node[MAX_SOCKETS];
 	size_t nr_nodes;		/* entries used in pages_per_node */
+	uint64_t pool_pages;		/* taken at the peak (legacy: all free) */
+	uint64_t legacy_free;		/* legacy phase 1: free pages mapped */
+	uint64_t lists;			/* DPDK memseg lists */
+	bool too_many_types;
 	uint64_t baseline_vmas;
-	const char *baseline_vmas_from;	/* "--baseline-vmas", "--pid", "default" */
-	uint64_t vmas;
+	const char *baseline_vmas_from;
+	uint64_t vmas_before_pages;	/* baseline + config + list reservations */
+	uint64_t vmas;			/* peak */
 	uint64_t baseline_fds;
-	uint64_t fds;
+	uint64_t fds_before_pages;
+	uint64_t fds;			/* peak */
+	bool raises_nofile;		/* DPDK sets soft RLIMIT_NOFILE to hard */
+	uint64_t baseline_va;
+	uint64_t va_bytes;		/* VmSize at the peak: RLIMIT_AS */
+	uint64_t baseline_data;
+	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
+	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
+	uint64_t shm_bytes;		/* shmget size */
 };
 
 enum evidence_type { EV_NUM, EV_STR, EV_NULL };
@@ -67,6 +78,8 @@ struct finding {
 	const char *check;		/* stable id */
 	enum hp_status status;
 	const char *cause;		/* DESIGN.md vocabulary, or NULL */
+	uint64_t order;			/* when the application hits it */
+	bool first;			/* the failure the application reports */
 	char *message;
 	char *remedy;			/* NULL when there is nothing to do */
 	struct evidence ev[FINDING_MAX_EVIDENCE];
@@ -78,8 +91,11 @@ struct findings {
 	size_t n;
 };
 
+/* model.c */
 int workload_need(const struct snapshot *snap, const struct workload *wl,
 		  struct need *need);
+bool snap_has_pool(const struct snapshot *snap, uint64_t page_size);
+bool shm_privileged(const struct snapshot *snap);
 int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs);
 enum hp_status findings_verdict(const struct findings *fs);

@@ -61,6 +61,7 @@ struct node {
 	uint64_t mem_free;
 	bool have_meminfo;
 	bool has_cpus;
+	unsigned nr_cpus;
 };
 
 /* A file inside a hugetlbfs mount and whether any process uses it. */
@@ -152,6 +153,13 @@ struct limits {
 	bool have_caps;
 	unsigned uid;			/* effective uid, from Uid: */
 	bool have_uid;
+	unsigned gid;			/* effective gid, from Gid: */
+	bool have_gid;
+	unsigned groups[64];		/* supplementary groups, from Groups: */
+	size_t nr_groups;
+	uint64_t vm_size;		/* VmSize: and VmData:, bytes */
+	uint64_t vm_data;
+	bool have_vm;
 	struct rlim rlimits[RL_COUNT];
 	struct sysctl_value sysctl[SC_COUNT];
 };
@@ -161,6 +169,7 @@ struct meta {
 	char kernel[128];
 	char machine[65];
 	uint64_t base_page_size;	/* 0 when unknown */
+	unsigned va_bits;		/* user address space, 0 when unknown */
 	int64_t time;			/* capture time, 0 for live */
 	unsigned euid;
 	bool have_euid;

@@ -98,22 +98,16 @@ int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 	if (rc < 0)
 		return sysroot_fail(sr, EINVAL, path, "%s", bad);
 
-	if (!process)
-		return 0;
-	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
-	lim->vma_count = 0;
-	rc = sysroot_lines(sr, path, count_line, &lim->vma_count);
-	if (rc == -ENOENT)
-		return sysroot_fail(sr, ENOENT, path, "missing");
-	if (rc < 0)
-		return rc;
-
 	snprintf(path, sizeof(path), PATH_PROC_STATUS, who);
 	rc = sysroot_read(sr, path, &buf, NULL);
 	if (rc == 0) {
 		const char *cap = strstr(buf, "\nCapEff:");
 		const char *uid = strstr(buf, "\nUid:");
-		unsigned long long v;
+		const char *gid = strstr(buf, "\nGid:");
+		const char *groups = strstr(buf, "\nGroups:");
+		const char *vms = strstr(buf, "\nVmSize:");
+		const char *vmd = strstr(buf, "\nVmData:");
+		unsigned long long v, d;
 		unsigned r, e;
 
 		if (cap && sscanf(cap + 8, " %llx", &v) == 1) {
@@ -124,10 +118,41 @@ int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 			lim->uid = e;
 			lim->have_uid = true;
 		}
+		if (gid && sscanf(gid + 5, " %u %u", &r, &e) == 2) {
+			lim->gid = e;
+			lim->have_gid = true;
+		}
+		if (groups) {
+			const char *p = groups + 8;
+			int used;
+
+			while (lim->nr_groups < 64 &&
+			       sscanf(p, " %u%n", &r, &used) == 1 && *p != '\n') {
+				lim->groups[lim->nr_groups++] = r;
+				p += used;
+			}
+		}
+		if (vms && vmd && sscanf(vms + 8, " %llu", &v) == 1 &&
+		    sscanf(vmd + 8, " %llu", &d) == 1) {
+			lim->vm_size = v << 10;
+			lim->vm_data = d << 10;
+			lim->have_vm = true;
+		}
 		free(buf);
 	} else if (rc != -ENOENT) {
 		return rc;
 	}
+
+
+	if (!process)
+		return 0;
+	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
+	lim->vma_count = 0;
+	rc = sysroot_lines(sr, path, count_line, &lim->vma_count);
+	if (rc == -ENOENT)
+		return sysroot_fail(sr, ENOENT, path, "missing");
+	if (rc < 0)
+		return rc;
 
 	snprintf(path, sizeof(path), PATH_PROC_FD, who);
 	rc = sysroot_list(sr, path, &fds, &nfd);

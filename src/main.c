@@ -63,7 +63,8 @@ static int cmd_snapshot(struct ctx *c);
 static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
-	  "[--huge-dir PATH] [--baseline-vmas N] [--pid PID]",
+	  "[--huge-dir PATH] [--mode MODE] [--dpdk-version V] [--baseline-vmas N] "
+	  "[--pid PID]",
 	  "predict whether the workload's hugepage setup will succeed" },
 	{ "pools", cmd_pools, 0, 0, "",
 	  "hugepage pools per page size and NUMA node" },
@@ -78,7 +79,8 @@ static const struct command commands[] = {
 
 enum {
 	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
-	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID,
+	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID, OPT_MODE,
+	OPT_DPDK_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +98,8 @@ static const struct option longopts[] = {
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "huge-dir", required_argument, NULL, OPT_HUGE_DIR },
 	{ "baseline-vmas", required_argument, NULL, OPT_BASELINE_VMAS },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "dpdk-version", required_argument, NULL, OPT_DPDK_VERSION },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
@@ -137,6 +141,10 @@ static void print_option_help(FILE *o, unsigned groups)
 		      "      --socket-mem MB,...   MiB per NUMA node, as DPDK's option\n"
 		      "      --page-size SIZE      2M, 1G, ... (default: the kernel's default)\n"
 		      "      --huge-dir PATH       the hugetlbfs directory it uses\n"
+		      "      --mode MODE           dynamic (DPDK's default), legacy, single-file,\n"
+		      "                            in-memory, anon (PostgreSQL), shm (JVM)\n"
+		      "      --dpdk-version V      DPDK release (default 22.11; 16.04 for the\n"
+		      "                            pre-18.05 sequence)\n"
 		      "      --baseline-vmas N     VMAs it holds before mapping memory\n", o);
 	if (groups & OPTG_PID)
 		fputs("  --pid PID                 take rlimits, VMA and fd counts from PID\n", o);
@@ -477,6 +485,21 @@ int main(int argc, char **argv)
 			c.wl.have_baseline_vmas = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--baseline-vmas";
+			break;
+		case OPT_MODE:
+			if (mode_parse(optarg, &c.wl.mode) < 0)
+				return usage_error("--mode: '%s' is not one of dynamic, "
+						   "legacy, single-file, in-memory, "
+						   "anon, shm", optarg);
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--mode";
+			break;
+		case OPT_DPDK_VERSION:
+			if (dpdk_version_parse(optarg, &c.wl.dpdk_version) < 0)
+				return usage_error("--dpdk-version: '%s' is not a "
+						   "release such as 22.11", optarg);
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--dpdk-version";
 			break;
 		case OPT_PID:
 			if (parse_count("--pid", optarg, 1, &v))

@@ -70,6 +70,10 @@ static int meta_line(struct snapshot *snap, char *line)
 	} else if (!strcmp(key, "page_size")) {
 		if (parse_u64(val, &mt->base_page_size) < 0 || !mt->base_page_size)
 			return -EINVAL;
+	} else if (!strcmp(key, "va_bits")) {
+		if (parse_u64(val, &v) < 0 || v < 24 || v > 63)
+			return -EINVAL;
+		mt->va_bits = (unsigned)v;
 	} else if (!strcmp(key, "time")) {
 		if (parse_u64(val, &v) < 0)
 			return -EINVAL;
@@ -147,6 +151,24 @@ static int file_cmp(const void *a, const void *b)
 		      ((const struct mount_file *)b)->path);
 }
 
+/*
+ * The size of the user address space: the stack sits at its top, so the
+ * bit length of a stack address is the number of address bits (47 on
+ * x86_64 with 4-level page tables, 39 or 48 on arm64).
+ */
+static unsigned live_va_bits(void)
+{
+	volatile char here = 0;
+	uintptr_t a = (uintptr_t)&here;
+	unsigned bits = 0;
+
+	while (a) {
+		bits++;
+		a >>= 1;
+	}
+	return bits;
+}
+
 int meta_scan(struct sysroot *sr, struct snapshot *snap)
 {
 	char *buf, *line, *save = NULL;
@@ -164,6 +186,7 @@ int meta_scan(struct sysroot *sr, struct snapshot *snap)
 				 "%s", u.machine);
 		}
 		snap->meta.base_page_size = ps > 0 ? (uint64_t)ps : 0;
+		snap->meta.va_bits = live_va_bits();
 		snap->meta.euid = (unsigned)geteuid();
 		snap->meta.have_euid = true;
 		return 0;
@@ -228,6 +251,8 @@ int meta_write(int dirfd, const struct snapshot *snap)
 	fprintf(f, "kernel %s\n", snap->meta.kernel);
 	fprintf(f, "machine %s\n", snap->meta.machine);
 	fprintf(f, "page_size %" PRIu64 "\n", snap->meta.base_page_size);
+	if (snap->meta.va_bits)
+		fprintf(f, "va_bits %u\n", snap->meta.va_bits);
 	fprintf(f, "euid %u\n", snap->meta.euid);
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
 		const struct mount *m = &snap->mounts[i];

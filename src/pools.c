@@ -129,6 +129,7 @@ int node_scan(struct sysroot *sr, struct snapshot *snap)
 			}
 			free(buf);
 			nd->has_cpus = ncpu > 0;
+			nd->nr_cpus = (unsigned)ncpu;
 		} else if (rc == -ENOENT) {
 			nd->has_cpus = true;
 		} else {

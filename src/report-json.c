@@ -45,6 +45,7 @@ static json_object *json_findings(const struct findings *fs)
 		add(o, "check", jstr(f->check));
 		add(o, "status", jstr(status_name(f->status)));
 		add(o, "cause", jstr(f->cause));
+		add(o, "first", json_object_new_boolean(f->first));
 		add(o, "message", jstr(f->message));
 		for (size_t j = 0; j < f->nr_ev; j++) {
 			const struct evidence *e = &f->ev[j];
@@ -198,18 +199,26 @@ static json_object *json_need(const struct need *need)
 	json_object *o = json_object_new_object();
 	json_object *pn = json_object_new_array();
 
-	add(o, "mode", NULL);
+	char v[16];
+
+	snprintf(v, sizeof(v), "%u.%02u", need->dpdk_version / 100,
+		 need->dpdk_version % 100);
+	add(o, "mode", jstr(mode_name(need->mode)));
+	add(o, "dpdk_version", mode_is_dpdk(need->mode) ? jstr(v) : NULL);
 	add(o, "page_size", jnum(need->page_size));
 	add(o, "pages", jnum(need->pages));
 	for (size_t i = 0; i < need->nr_nodes; i++)
 		json_object_array_add(pn, jnum(need->pages_per_node[i]));
 	add(o, "pages_per_node", pn);
+	add(o, "peak_pages", jnum(need->pool_pages));
+	add(o, "memseg_lists", jnum(need->lists));
 	add(o, "baseline_vmas", jnum(need->baseline_vmas));
 	add(o, "vmas", jnum(need->vmas));
+	add(o, "baseline_fds", jnum(need->baseline_fds));
 	add(o, "fds", jnum(need->fds));
-	add(o, "va_bytes", NULL);
-	add(o, "data_bytes", NULL);
-	add(o, "locked_bytes", NULL);
+	add(o, "va_bytes", jnum(need->va_bytes));
+	add(o, "data_bytes", jnum(need->data_bytes));
+	add(o, "locked_bytes", jnum(need->locked_bytes));
 	return o;
 }
 

@@ -189,15 +189,26 @@ static void text_limits(const struct report *r, const struct snapshot *snap)
 
 static void text_need(const struct report *r, const struct need *need)
 {
-	char s[32], t[32];
+	char s[32], t[32], u[32];
 
-	fprintf(r->out, "workload: %" PRIu64 " x %s pages (%s)%s; needs %" PRIu64
-		" VMAs (baseline %" PRIu64 ", %s), %" PRIu64 " fds\n",
+	fprintf(r->out, "workload: %s", mode_name(need->mode));
+	if (mode_is_dpdk(need->mode))
+		fprintf(r->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
+			need->dpdk_version % 100);
+	fprintf(r->out, ", %" PRIu64 " x %s pages (%s)%s\n",
 		need->pages, format_bytes(need->page_size, s, sizeof(s)),
 		format_bytes(need->pages * need->page_size, t, sizeof(t)),
-		need->pages_default ? ", no -m/-n given: checking for one page" : "",
+		need->pages_default ? ", no -m/-n given: checking for one page" : "");
+	fprintf(r->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
+		", %s), %" PRIu64 " fds, %s of address space",
 		need->vmas, need->baseline_vmas, need->baseline_vmas_from,
-		need->fds);
+		need->fds, format_bytes(need->va_bytes, u, sizeof(u)));
+	if (need->lists)
+		fprintf(r->out, " (%" PRIu64 " memseg lists)", need->lists);
+	if (need->pool_pages > need->pages)
+		fprintf(r->out, ", %" PRIu64 " pages mapped at the peak",
+			need->pool_pages);
+	fputc('\n', r->out);
 }
 
 static void text_findings(const struct report *r, const struct findings *fs)
@@ -218,7 +229,8 @@ static void text_findings(const struct report *r, const struct findings *fs)
 			label[f->status], r->color ? C_OFF : "", f->check,
 			f->message);
 		if (f->cause)
-			fprintf(o, " [%s]", f->cause);
+			fprintf(o, " [%s%s]", f->cause, f->first ?
+				", met first: the application reports this one" : "");
 		fputc('\n', o);
 		if (f->status != HP_PASS || r->verbose) {
 			if (f->nr_ev) {

@@ -133,3 +133,9 @@ int run_suite(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+void done_fixture(struct snapshot *snap, struct findings *fs)
+{
+	findings_free(fs);
+	snapshot_free(snap);
+}

@@ -29,5 +29,7 @@ void write_file(const char *dir, const char *file, const char *text);
 char *copy_fixture(const char *name);
 void remove_tree(const char *dir);
 int run_suite(Suite *s);
+/* Frees what diagnose_fixture() made. */
+void done_fixture(struct snapshot *snap, struct findings *fs);
 
 #endif /* HPDIAG_TESTUTIL_H */

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-model.c - the workload model against numbers measured on DPDK 22.11
+ * (Debian 12) and the field reports: memseg list layouts per topology, VMAs,
+ * fds and address space per mode, the pre-18.05 legacy sequence, and the
+ * PostgreSQL and JVM models; and which failure the application meets first.
+ */
+#include <string.h>
+
+#include "testutil.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static void layout(const uint64_t *sizes, size_t nr_sizes, size_t nodes,
+		   uint64_t want_lists, uint64_t want_list_va)
+{
+	struct memseg_layout l;
+
+	memseg_layout(sizes, nr_sizes, nodes, NULL, &l);
+	ck_assert(!l.too_many_types);
+	ck_assert_uint_eq(l.lists, want_lists);
+	/* VA of the lists alone, without fbarrays and the config. */
+	{
+		uint64_t va = 0;
+
+		for (size_t i = 0; i < l.nr_types; i++)
+			va += l.types[i].n_lists * l.types[i].list_va;
+		ck_assert_uint_eq(va, want_list_va);
+	}
+}
+
+/* The layouts of the reference table, seen on a real DPDK 22.11. */
+START_TEST(memseg_layouts)
+{
+	const uint64_t two_m[] = { 2 * MiB };
+	const uint64_t both[] = { GiB, 2 * MiB };
+	struct memseg_layout l;
+
+	layout(two_m, 1, 1, 4, 64 * GiB);	/* this VM: 4 x 16 GiB */
+	layout(both, 2, 1, 6, 128 * GiB);	/* + 2 x 32 x 1 GiB, --in-memory */
+	layout(both, 2, 2, 12, 256 * GiB);
+	layout(both, 2, 4, 24, 512 * GiB);
+	layout(both, 2, 8, 24, 512 * GiB);	/* 32 GiB per type */
+	memseg_layout(two_m, 1, 1, NULL, &l);
+	ck_assert_uint_eq(l.types[0].n_segs, 8192);
+	/* An fbarray of 8192 memsegs is 0x61000 bytes. */
+	ck_assert_uint_eq(l.types[0].fbarray_bytes, 0x61000);
+	ck_assert_uint_eq(l.va_bytes, 64 * GiB + 4 * 0x61000 + 0x35000);
+	/* 3 sizes on 64 nodes: 192 types cannot fit 128 lists. */
+	{
+		const uint64_t three[] = { GiB, 32 * MiB, 2 * MiB };
+
+		memseg_layout(three, 3, 64, NULL, &l);
+		ck_assert(l.too_many_types);
+	}
+}
+END_TEST
+
+/* testpmd -m 64/256 measured 1101/1200 VMAs and 52/148 fds. */
+START_TEST(dynamic_matches_testpmd)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct need need;
+	char err[1024];
+
+	ck_assert_int_eq(load_fixture("this-host", PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.pages, 32);
+	ck_assert_uint_eq(need.lists, 4);
+	ck_assert_uint_eq(need.vmas, 1102);
+	ck_assert_uint_eq(need.fds, 52);
+	ck_assert_uint_ge(need.va_bytes, 64 * GiB);
+	ck_assert_uint_lt(need.va_bytes, 64 * GiB + 128 * MiB);
+	wl.mem_bytes = 256 * MiB;
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.vmas, 1198);
+	ck_assert_uint_eq(need.fds, 148);
+	/* Single-file segments: one fd per list in use, same VMAs. */
+	wl.mode = MODE_SINGLE_FILE;
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.vmas, 1198);
+	ck_assert_uint_eq(need.fds, 14 + 2 + 4 + 1);
+	/* In-memory: a memfd per page, no shared config file. */
+	wl.mode = MODE_IN_MEMORY;
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.fds, 14 + 128);
+	snapshot_free(&snap);
+}
+END_TEST
+
+/* Seed 000: legacy maps every free page, whatever -m says. */
+START_TEST(legacy_maps_the_pool)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true,
+			       .mode = MODE_LEGACY };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.pages, 32);
+	ck_assert_uint_eq(need.pool_pages, 4093);
+	ck_assert_uint_eq(need.vmas, 1060 + 2 + 8 + 4093 + 1);
+	ck_assert_str_eq(cause_of(&fs, "map_count"), "map_count_limit");
+	ck_assert(findings_get(&fs, "map_count")->first);
+	done_fixture(&snap, &fs);
+
+	/* DPDK 16.04: a static binary, both passes mapped at once. */
+	wl.dpdk_version = 1604;
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.baseline_vmas, DEFAULT_BASELINE_VMAS_STATIC);
+	ck_assert_uint_eq(need.lists, 0);
+	ck_assert_uint_eq(need.vmas, 35 + 2 * 4093);
+	ck_assert_str_eq(cause_of(&fs, "map_count"), "map_count_limit");
+	done_fixture(&snap, &fs);
+
+	/* The same -m 64 in dynamic mode fits: 1102 VMAs. */
+	wl.mode = MODE_DYNAMIC;
+	wl.dpdk_version = 0;
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	ck_assert_int_eq(status_of(&fs, "map_count"), HP_PASS);
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+/* A private 1 GiB mount limited the measured legacy run to 512 pages. */
+START_TEST(legacy_quota_caps_phase_one)
+{
+	struct workload wl = { .page_size = GiB, .pages = 2, .have_pages = true,
+			       .mode = MODE_LEGACY, .huge_dir = "/mnt/huge 1G" };
+	struct snapshot snap;
+	struct need need;
+	char err[1024];
+
+	ck_assert_int_eq(load_fixture("two-node", PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	/* 8 free 1 GiB pages, a 4 GiB size= quota: phase 1 maps 4. */
+	ck_assert_uint_eq(need.pool_pages, 4);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(in_memory_two_nodes)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true,
+			       .mode = MODE_IN_MEMORY };
+	struct snapshot snap;
+	struct need need;
+	char err[1024];
+
+	ck_assert_int_eq(load_fixture("two-node", PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	/* Both sizes on both nodes, mounted or not: 12 lists, 256 GiB. */
+	ck_assert_uint_eq(need.lists, 12);
+	ck_assert_uint_ge(need.va_bytes, 256 * GiB);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(anon_and_shm)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true,
+			       .mode = MODE_ANON };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.vmas, DEFAULT_BASELINE_VMAS_OTHER + 1);
+	ck_assert_uint_eq(need.lists, 0);
+	/* No hugetlbfs mount is needed: /dev/hugepages being read-only to
+	 * the user does not matter. */
+	ck_assert_ptr_null(findings_get(&fs, "mount"));
+	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
+	done_fixture(&snap, &fs);
+
+	/* shmget(SHM_HUGETLB) by uid 1000 without CAP_IPC_LOCK and outside
+	 * vm.hugetlb_shm_group: charged to an 8 MiB RLIMIT_MEMLOCK. */
+	wl.mode = MODE_SHM;
+	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.locked_bytes, 64 * MiB);
+	ck_assert_str_eq(cause_of(&fs, "memlock"), "rlimit_memlock");
+	ck_assert_int_eq(status_of(&fs, "shm"), HP_PASS);
+	/* In vm.hugetlb_shm_group: nothing to lock. */
+	snap.lim.sysctl[SC_HUGETLB_SHM_GROUP].value = 1000;
+	snap.lim.have_gid = true;
+	snap.lim.gid = 1000;
+	findings_free(&fs);
+	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.locked_bytes, 0);
+	/* kernel.shmmax below the segment. */
+	snap.lim.sysctl[SC_SHMMAX].value = 32 * MiB;
+	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_str_eq(cause_of(&fs, "shm"), "shm_limit");
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+START_TEST(address_space_and_data)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	/* ulimit -v 8000000 (KiB), as in the measured DPDK failure. */
+	snap.lim.rlimits[RL_AS].soft = 8000000ULL << 10;
+	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_str_eq(cause_of(&fs, "address_space"), "rlimit_as");
+	ck_assert(findings_get(&fs, "address_space")->first);
+	findings_free(&fs);
+	snap.lim.rlimits[RL_AS].soft = HP_UNLIMITED;
+	snap.lim.rlimits[RL_DATA].soft = 16 * MiB;
+	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_str_eq(cause_of(&fs, "data"), "rlimit_data");
+	findings_free(&fs);
+	/* A 39-bit address space (arm64 with 3-level tables) holds 512 GiB. */
+	snap.lim.rlimits[RL_DATA].soft = HP_UNLIMITED;
+	snap.meta.va_bits = 36;
+	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_str_eq(cause_of(&fs, "va_space"), "va_space");
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+/* Several failures: the one met first is marked. */
+START_TEST(first_failure)
+{
+	struct workload wl = { .page_size = GiB, .pages = 6, .have_pages = true,
+			       .huge_dir = "/mnt/huge 1G" };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	size_t firsts = 0;
+
+	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
+	/* The quota has room for 4 pages, the cgroup for 2: SIGBUS first. */
+	ck_assert_str_eq(cause_of(&fs, "mount_quota"), "mount_quota");
+	ck_assert(findings_get(&fs, "cgroup_hugetlb")->first);
+	ck_assert(!findings_get(&fs, "mount_quota")->first);
+	for (size_t i = 0; i < fs.n; i++)
+		firsts += fs.v[i].first;
+	ck_assert_uint_eq(firsts, 1);
+	done_fixture(&snap, &fs);
+	/* Discovery comes before the page count. */
+	wl.page_size = 2 * MiB;
+	wl.pages = 4000;
+	wl.huge_dir = NULL;
+	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
+	ck_assert_str_eq(cause_of(&fs, "pool"), "pool_exhausted");
+	ck_assert(findings_get(&fs, "mount")->first);
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+START_TEST(parse_names)
+{
+	enum mode m;
+	unsigned v;
+
+	ck_assert_int_eq(mode_parse("single-file", &m), 0);
+	ck_assert_int_eq(m, MODE_SINGLE_FILE);
+	ck_assert_int_lt(mode_parse("fast", &m), 0);
+	ck_assert_int_eq(dpdk_version_parse("22.11", &v), 0);
+	ck_assert_uint_eq(v, 2211);
+	ck_assert_int_eq(dpdk_version_parse("16.04.1", &v), 0);
+	ck_assert_uint_eq(v, 1604);
+	ck_assert_int_lt(dpdk_version_parse("22", &v), 0);
+	ck_assert_int_lt(dpdk_version_parse("x.y", &v), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("model");
+
+	tcase_add_test(tc, memseg_layouts);
+	tcase_add_test(tc, dynamic_matches_testpmd);
+	tcase_add_test(tc, legacy_maps_the_pool);
+	tcase_add_test(tc, legacy_quota_caps_phase_one);
+	tcase_add_test(tc, in_memory_two_nodes);
+	tcase_add_test(tc, anon_and_shm);
+	tcase_add_test(tc, address_space_and_data);
+	tcase_add_test(tc, first_failure);
+	tcase_add_test(tc, parse_names);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

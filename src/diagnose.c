@@ -900,8 +900,14 @@ static void rule_shm(const struct snapshot *snap, const struct need *need,
 				sz(ml->soft, s1, sizeof(s1)),
 				l->sysctl[SC_HUGETLB_SHM_GROUP].value,
 				sz(need->locked_bytes, s2, sizeof(s2)));
-		remedy(f, "sysctl -w vm.hugetlb_shm_group=GID of the application's "
-		       "group, or ulimit -l unlimited (systemd: LimitMEMLOCK=infinity)");
+		if (l->have_gid)
+			remedy(f, "sysctl -w vm.hugetlb_shm_group=%u (the "
+			       "application's group), or ulimit -l unlimited "
+			       "(systemd: LimitMEMLOCK=infinity)", l->gid);
+		else
+			remedy(f, "sysctl -w vm.hugetlb_shm_group=GID (the "
+			       "application's group), or ulimit -l unlimited "
+			       "(systemd: LimitMEMLOCK=infinity)");
 		set_order(f, STAGE_DISCOVER, 1);
 	} else {
 		f = finding_new(fs, "memlock", HP_PASS, NULL,

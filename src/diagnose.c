@@ -37,17 +37,16 @@ static char *vfmt(const char *fmt, va_list ap)
 	return s;
 }
 
-static struct finding *finding_new(struct findings *fs, const char *check,
-				   enum hp_status st, const char *cause,
-				   const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static struct finding *finding_newv(struct findings *fs, const char *check,
+				    enum hp_status st, const char *cause,
+				    const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
-static struct finding *finding_new(struct findings *fs, const char *check,
-				   enum hp_status st, const char *cause,
-				   const char *fmt, ...)
+static struct finding *finding_newv(struct findings *fs, const char *check,
+				    enum hp_status st, const char *cause,
+				    const char *fmt, va_list ap)
 {
 	struct finding *nv, *f;
-	va_list ap;
 
 	nv = realloc(fs->v, (fs->n + 1) * sizeof(*nv));
 	if (!nv)
@@ -58,19 +57,46 @@ static struct finding *finding_new(struct findings *fs, const char *check,
 	f->check = check;
 	f->status = st;
 	f->cause = cause;
-	va_start(ap, fmt);
 	f->message = vfmt(fmt, ap);
-	va_end(ap);
 	if (!f->message)
 		return NULL;
 	fs->n++;
 	return f;
 }
 
-static void remedy(struct finding *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static struct finding *finding_new(struct findings *fs, const char *check,
+				   enum hp_status st, const char *cause,
+				   const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-static void remedy(struct finding *f, const char *fmt, ...)
+static struct finding *finding_new(struct findings *fs, const char *check,
+				   enum hp_status st, const char *cause,
+				   const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = finding_newv(fs, check, st, cause, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+struct finding *finding_add(struct findings *fs, const char *check,
+			    enum hp_status st, const char *cause,
+			    const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = finding_newv(fs, check, st, cause, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+
+void finding_remedy(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,6 +133,16 @@ static void ev_str(struct finding *f, const char *key, const char *s)
 	f->ev[f->nr_ev++] = (struct evidence) {
 		.key = key, .type = EV_STR, .str = strdup(s ? s : ""),
 	};
+}
+
+void finding_num(struct finding *f, const char *key, uint64_t v)
+{
+	ev_num(f, key, v);
+}
+
+void finding_str(struct finding *f, const char *key, const char *s)
+{
+	ev_str(f, key, s);
 }
 
 void findings_free(struct findings *fs)
@@ -305,7 +341,7 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 		f = finding_new(fs, "pool", HP_FAIL, "no_pool",
 				"this kernel offers no hugepages at all "
 				"(no %s)", PATH_HUGEPAGES);
-		remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
+		finding_remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
 		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -323,7 +359,7 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 				s1, list);
 		ev_num(f, "page_size", need->page_size);
 		format_short_size(need->page_size, s2, sizeof(s2));
-		remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
+		finding_remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
 		       "command line and reboot", s2, need->pages);
 		set_order(f, STAGE_DISCOVER, 0);
 		return;
@@ -337,7 +373,7 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 		ev_num(f, "page_size", need->page_size);
 		ev_num(f, "total", 0);
 		ev_num(f, "need", need->pages);
-		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages", need->pages, dir);
+		finding_remedy(f, "echo %" PRIu64 " > %s/nr_hugepages", need->pages, dir);
 		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -361,14 +397,14 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 				"(nr_overcommit_hugepages = %" PRIu64 ") that the "
 				"kernel may fail to allocate", avail, s1,
 				need->pages, p->overcommit);
-		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
+		finding_remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
 		       p->total + need->pages - avail, dir);
 	} else {
 		f = finding_new(fs, "pool", HP_FAIL, "pool_exhausted",
 				"only %" PRIu64 " %s hugepages are free (%" PRIu64
 				" in the pool, %" PRIu64 " reserved), %" PRIu64
 				" needed", avail, s1, p->total, p->resv, need->pages);
-		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
+		finding_remedy(f, "echo %" PRIu64 " > %s/nr_hugepages",
 		       p->total + need->pages - avail - reclaim, dir);
 		set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
 			  STAGE_DISCOVER, 0);
@@ -416,7 +452,7 @@ static void rule_node_pool(const struct snapshot *snap, const struct need *need,
 					snap->nr_nodes, snap->nr_nodes == 1 ? "" : "s");
 			ev_num(f, "node", i);
 			ev_num(f, "need", want);
-			remedy(f, "give --socket-mem only for nodes 0-%zu",
+			finding_remedy(f, "give --socket-mem only for nodes 0-%zu",
 			       snap->nr_nodes ? snap->nr_nodes - 1 : 0);
 			set_order(f, STAGE_COUNT, 0);
 			continue;
@@ -435,7 +471,7 @@ static void rule_node_pool(const struct snapshot *snap, const struct need *need,
 					sat_sub(p->free, p->resv) >= need->pages ?
 					" (the pool as a whole has enough: they "
 					"are on other nodes)" : "");
-			remedy(f, "echo %" PRIu64 " > " PATH_NODES
+			finding_remedy(f, "echo %" PRIu64 " > " PATH_NODES
 			       "/node%u/hugepages/hugepages-%" PRIu64
 			       "kB/nr_hugepages", pn->total + want - pn->free,
 			       pn->node, need->page_size >> 10);
@@ -537,7 +573,7 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 			const char *dir = shq(wl->huge_dir && !wrong ?
 					      wl->huge_dir : path, q, sizeof(q));
 
-			remedy(f, "mkdir -p %s && mount -t hugetlbfs -o "
+			finding_remedy(f, "mkdir -p %s && mount -t hugetlbfs -o "
 			       "pagesize=%s nodev %s", dir, s2, dir);
 		}
 		set_order(f, STAGE_DISCOVER, 0);
@@ -557,13 +593,13 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 		ev_num(f, "gid", m->gid);
 		ev_str(f, "mode", mode);
 		if (m->read_only)
-			remedy(f, "mount -o remount,rw %s", shq(m->path, q, sizeof(q)));
+			finding_remedy(f, "mount -o remount,rw %s", shq(m->path, q, sizeof(q)));
 		else if (snap->meta.have_euid)
-			remedy(f, "chown %u %s (or run the application as "
+			finding_remedy(f, "chown %u %s (or run the application as "
 			       "uid %u)", snap->meta.euid,
 			       shq(m->path, q, sizeof(q)), m->uid);
 		else
-			remedy(f, "chown USER %s", shq(m->path, q, sizeof(q)));
+			finding_remedy(f, "chown USER %s", shq(m->path, q, sizeof(q)));
 		set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -606,7 +642,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"fails with ENOMEM past it", m->path,
 				sz(m->size_limit, s1, sizeof(s1)), left,
 				used, need->pages);
-		remedy(f, "mount -o remount,size=%s %s",
+		finding_remedy(f, "mount -o remount,size=%s %s",
 		       format_short_size(sat_add(used, need->pages) *
 					 need->page_size, s2, sizeof(s2)), q);
 		set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES, left);
@@ -615,7 +651,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"%s has nr_inodes=%" PRIu64 ": room for %" PRIu64
 				" more files, one per page needs %" PRIu64,
 				m->path, m->nr_inodes, inodes_left, need->pages);
-		remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
+		finding_remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
 		       m->nr_inodes + need->pages - inodes_left, q);
 		set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES,
 			  inodes_left);
@@ -625,7 +661,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"%s's quota leaves less than 10%% headroom: room "
 				"for %" PRIu64 " more pages, %" PRIu64 " needed",
 				m->path, left, need->pages);
-		remedy(f, "mount -o remount,size=%s %s",
+		finding_remedy(f, "mount -o remount,size=%s %s",
 		       format_short_size(sat_add(used, need->pages +
 						 need->pages / 5 + 1) *
 					 need->page_size, s2, sizeof(s2)), q);
@@ -693,7 +729,7 @@ static void rule_map_count(const struct snapshot *snap, const struct need *need,
 				"vm.max_map_count is %" PRIu64 ": %" PRIu64
 				" VMAs needed (%s); mmap fails with ENOMEM at the "
 				"limit", limit, need->vmas, why);
-		remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
+		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 		       suggest_map_count(need->vmas));
 		if (need->vmas_before_pages >= limit)
 			set_order(f, STAGE_RESERVE, 0);
@@ -706,7 +742,7 @@ static void rule_map_count(const struct snapshot *snap, const struct need *need,
 				"vm.max_map_count is %" PRIu64 ", within 10%% of "
 				"the %" PRIu64 " VMAs needed (%s)", limit,
 				need->vmas, why);
-		remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
+		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 		       suggest_map_count(need->vmas));
 	} else {
 		f = finding_new(fs, "map_count", HP_PASS, NULL,
@@ -739,7 +775,7 @@ static void rule_nofile(const struct snapshot *snap, const struct need *need,
 				need->mode == MODE_SINGLE_FILE ? "one per memseg list" :
 				need->mode == MODE_IN_MEMORY ? "one memfd per page" :
 				"one per page file");
-		remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
+		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
 		       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
 		set_order(f, STAGE_PAGES, sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
@@ -748,12 +784,12 @@ static void rule_nofile(const struct snapshot *snap, const struct need *need,
 				" fds needed: DPDK raises the soft limit to the hard "
 				"limit (%" PRIu64 "), other programs may not",
 				rl->soft, need->fds, rl->hard);
-		remedy(f, "ulimit -n %" PRIu64, rl->hard);
+		finding_remedy(f, "ulimit -n %" PRIu64, rl->hard);
 	} else if (tight(need->fds, limit)) {
 		f = finding_new(fs, "nofile", HP_WARN, NULL,
 				"RLIMIT_NOFILE limit %" PRIu64 " is within 10%% "
 				"of the %" PRIu64 " fds needed", limit, need->fds);
-		remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64, want, want);
+		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64, want, want);
 	} else if (limit == HP_UNLIMITED) {
 		f = finding_new(fs, "nofile", HP_PASS, NULL, "RLIMIT_NOFILE is unlimited");
 	} else {
@@ -784,7 +820,7 @@ static void rule_va(const struct snapshot *snap, const struct need *need,
 				s1, sizeof(s1)), sz(space, s2, sizeof(s2)));
 		ev_num(f, "need", need->va_bytes);
 		ev_num(f, "address_space", space);
-		remedy(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
+		finding_remedy(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
 		       "lists for each mounted size on each node)");
 		set_order(f, STAGE_RESERVE, 0);
 	}
@@ -799,14 +835,14 @@ static void rule_va(const struct snapshot *snap, const struct need *need,
 				mode_is_dpdk(need->mode) && need->lists ?
 				sz(need->va_bytes - need->baseline_va, s3, sizeof(s3)) :
 				"its mappings");
-		remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
+		finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
 		set_order(f, STAGE_RESERVE, 0);
 	} else if (tight(need->va_bytes, rl->soft)) {
 		f = finding_new(fs, "address_space", HP_WARN, NULL,
 				"RLIMIT_AS %s is within 10%% of the %s of address "
 				"space needed", sz(rl->soft, s1, sizeof(s1)),
 				sz(need->va_bytes, s2, sizeof(s2)));
-		remedy(f, "ulimit -v unlimited");
+		finding_remedy(f, "ulimit -v unlimited");
 	} else {
 		f = finding_new(fs, "address_space", HP_PASS, NULL,
 				"RLIMIT_AS (%s) allows the %s of address space needed",
@@ -833,7 +869,7 @@ static void rule_data(const struct snapshot *snap, const struct need *need,
 				"writable memory needed; mmap and brk fail with ENOMEM",
 				sz(rl->soft, s1, sizeof(s1)),
 				sz(need->data_bytes, s2, sizeof(s2)));
-		remedy(f, "ulimit -d unlimited (systemd: LimitDATA=infinity)");
+		finding_remedy(f, "ulimit -d unlimited (systemd: LimitDATA=infinity)");
 		set_order(f, STAGE_RESERVE, 0);
 	} else {
 		f = finding_new(fs, "data", tight(need->data_bytes, rl->soft) ?
@@ -842,7 +878,7 @@ static void rule_data(const struct snapshot *snap, const struct need *need,
 				sz(rl->soft, s1, sizeof(s1)),
 				sz(need->data_bytes, s2, sizeof(s2)));
 		if (f && f->status == HP_WARN)
-			remedy(f, "ulimit -d unlimited");
+			finding_remedy(f, "ulimit -d unlimited");
 	}
 	ev_num(f, "soft", rl->soft);
 	ev_num(f, "need", need->data_bytes);
@@ -868,7 +904,7 @@ static void rule_shm(const struct snapshot *snap, const struct need *need,
 				"kernel.shmmax is %s: a %s segment is refused "
 				"(shmget fails with EINVAL)", sz(shmmax, s1, sizeof(s1)),
 				sz(need->shm_bytes, s2, sizeof(s2)));
-		remedy(f, "sysctl -w kernel.shmmax=%" PRIu64, need->shm_bytes);
+		finding_remedy(f, "sysctl -w kernel.shmmax=%" PRIu64, need->shm_bytes);
 		set_order(f, STAGE_DISCOVER, 0);
 		ev_num(f, "shmmax", shmmax);
 		ev_num(f, "need", need->shm_bytes);
@@ -879,7 +915,7 @@ static void rule_shm(const struct snapshot *snap, const struct need *need,
 				"segment is refused (shmget fails with ENOSPC)",
 				shmall, sz(shmall * base, s1, sizeof(s1)),
 				sz(need->shm_bytes, s2, sizeof(s2)));
-		remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
+		finding_remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
 		       div_up(need->shm_bytes, base));
 		set_order(f, STAGE_DISCOVER, 0);
 		ev_num(f, "shmall", shmall);
@@ -901,11 +937,11 @@ static void rule_shm(const struct snapshot *snap, const struct need *need,
 				l->sysctl[SC_HUGETLB_SHM_GROUP].value,
 				sz(need->locked_bytes, s2, sizeof(s2)));
 		if (l->have_gid)
-			remedy(f, "sysctl -w vm.hugetlb_shm_group=%u (the "
+			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=%u (the "
 			       "application's group), or ulimit -l unlimited "
 			       "(systemd: LimitMEMLOCK=infinity)", l->gid);
 		else
-			remedy(f, "sysctl -w vm.hugetlb_shm_group=GID (the "
+			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=GID (the "
 			       "application's group), or ulimit -l unlimited "
 			       "(systemd: LimitMEMLOCK=infinity)");
 		set_order(f, STAGE_DISCOVER, 1);
@@ -945,7 +981,7 @@ static void rule_cgroup(const struct snapshot *snap, const struct need *need,
 					sz(need->page_size, s3, sizeof(s3)),
 					sz(cl->limit, s2, sizeof(s2)),
 					sz(want, s4, sizeof(s4)));
-			remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
+			finding_remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
 			       cl->file ? cl->file : "hugetlb limit file");
 			set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :
 				  mode_is_dpdk(need->mode) ? STAGE_PAGES :
@@ -1031,7 +1067,7 @@ static void rule_stale(const struct snapshot *snap, const struct workload *wl,
 		ev_num(f, "files", files);
 		ev_num(f, "pages", pages);
 		ev_num(f, "bytes", pages * m->page_size);
-		remedy(f, "rm -f%s%s", list, files > 4 ? " ..." : "");
+		finding_remedy(f, "rm -f%s%s", list, files > 4 ? " ..." : "");
 	}
 }
 
@@ -1116,7 +1152,7 @@ static void rule_starve_nodes(const struct snapshot *snap, struct findings *fs,
 	ev_num(f, "worst_node", worst);
 	ev_num(f, "worst_node_mem_total", worst_total);
 	ev_num(f, "worst_node_normal_bytes", worst_left);
-	remedy(f, "shrink the pools on those nodes: echo N > "
+	finding_remedy(f, "shrink the pools on those nodes: echo N > "
 	       PATH_NODES "/nodeK/hugepages/hugepages-SIZEkB/nr_hugepages");
 }
 
@@ -1167,7 +1203,7 @@ static void rule_starve(const struct snapshot *snap, const struct need *need,
 					 need->pages : 0);
 
 		pool_dir(big->page_size, dir, sizeof(dir));
-		remedy(f, "echo %" PRIu64 " > %s/nr_hugepages (size the pool to "
+		finding_remedy(f, "echo %" PRIu64 " > %s/nr_hugepages (size the pool to "
 		       "what its users need)", cap > floor ? cap : floor, dir);
 	}
 }
@@ -1217,7 +1253,7 @@ static void rule_growth(const struct snapshot *snap, const struct need *need,
 		ev_num(f, "page_order", order);
 		ev_num(f, "max_order", max_order);
 		ev_num(f, "shortfall", shortfall);
-		remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
+		finding_remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
 		       "command line and reboot", s2, p->total + shortfall);
 		return;
 	}
@@ -1231,7 +1267,7 @@ static void rule_growth(const struct snapshot *snap, const struct need *need,
 	ev_num(f, "page_order", order);
 	ev_num(f, "growable_pages", grow);
 	ev_num(f, "shortfall", shortfall);
-	remedy(f, "echo 1 > /proc/sys/vm/compact_memory, then grow the pool; or "
+	finding_remedy(f, "echo 1 > /proc/sys/vm/compact_memory, then grow the pool; or "
 	       "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel command line",
 	       s2, p->total + shortfall);
 }

@@ -98,6 +98,14 @@ bool snap_has_pool(const struct snapshot *snap, uint64_t page_size);
 bool shm_privileged(const struct snapshot *snap);
 int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs);
+/* For other modules that report findings (explain). */
+struct finding *finding_add(struct findings *fs, const char *check,
+			    enum hp_status st, const char *cause,
+			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void finding_remedy(struct finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void finding_num(struct finding *f, const char *key, uint64_t v);
+void finding_str(struct finding *f, const char *key, const char *s);
 enum hp_status findings_verdict(const struct findings *fs);
 void findings_free(struct findings *fs);
 const char *status_name(enum hp_status st);

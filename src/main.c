@@ -34,7 +34,11 @@ enum {
 /* Command flags the runner enforces. */
 enum {
 	CMD_LIVE_ONLY	= 1 << 0,	/* reads the running host, not --sysroot */
+	CMD_FILE_ARG	= 1 << 1,	/* takes one optional FILE argument */
 };
+
+/* The largest log explain reads. */
+#define EXPLAIN_MAX_INPUT (16u << 20)
 
 struct ctx {
 	struct sysroot sr;
@@ -42,6 +46,8 @@ struct ctx {
 	struct workload wl;
 	const char *sysroot_dir;
 	const char *output_dir;
+	const char *file;		/* explain's FILE */
+	bool user_mode;			/* --mode given */
 	pid_t pid;
 };
 
@@ -59,6 +65,7 @@ static int cmd_pools(struct ctx *c);
 static int cmd_mounts(struct ctx *c);
 static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
+static int cmd_explain(struct ctx *c);
 
 static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
@@ -72,6 +79,9 @@ static const struct command commands[] = {
 	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
 	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
+	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID,
+	  "[FILE] [workload options]",
+	  "name the cause of a failure from the application's log, on this host" },
 	{ "snapshot", cmd_snapshot, CMD_LIVE_ONLY, OPTG_OUTPUT | OPTG_PID,
 	  "-o DIR [--pid PID]",
 	  "copy every kernel file hpdiag reads into DIR, for --sysroot DIR" },
@@ -349,6 +359,110 @@ static int cmd_snapshot(struct ctx *c)
 	return 0;
 }
 
+/* Reads FILE, or standard input for "-" or none; bounded. */
+static char *read_input(const char *file, const char **name)
+{
+	size_t len = 0, cap = 65536;
+	FILE *f = stdin;
+	char *buf;
+
+	*name = "standard input";
+	if (file && strcmp(file, "-")) {
+		f = fopen(file, "r");
+		if (!f) {
+			errorx("cannot read '%s': %s", file, strerror(errno));
+			return NULL;
+		}
+		*name = file;
+	} else if (isatty(STDIN_FILENO)) {
+		fputs("hpdiag: paste the application's output, then Ctrl-D\n", stderr);
+	}
+	buf = malloc(cap);
+	while (buf) {
+		size_t n;
+
+		if (cap - len < 2) {
+			char *nb = cap > EXPLAIN_MAX_INPUT ? NULL : realloc(buf, cap * 2);
+
+			if (!nb) {
+				errorx("'%s': more than %u MiB of log: give the part "
+				       "around the failure", *name, EXPLAIN_MAX_INPUT >> 20);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				errorx("cannot read '%s': %s", *name, strerror(errno));
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!buf)
+		return NULL;
+	buf[len] = '\0';
+	/* NUL bytes end a line's text early; they never make it a crash. */
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	return buf;
+}
+
+static int cmd_explain(struct ctx *c)
+{
+	struct findings host = { 0 }, out = { 0 };
+	struct workload wl = c->wl;
+	struct explain ex;
+	struct snapshot snap;
+	struct need need;
+	char *text;
+	int rc, status;
+
+	text = read_input(c->file, &c->rep.source);
+	if (!text)
+		return EXIT_ERROR;
+	rc = explain_parse(text, &ex);
+	free(text);
+	if (rc < 0) {
+		errorx("out of memory");
+		return EXIT_ERROR;
+	}
+	explain_workload(&ex, &wl, c->user_mode,
+			 wl.have_mem || wl.have_pages || wl.nr_socket_mem);
+	rc = probe_snapshot(&c->sr, c->pid ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS,
+			    c->pid, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		explain_free(&ex);
+		return probe_error(c, rc);
+	}
+	status = EXIT_ERROR;
+	if (workload_need(&snap, &wl, &need) == 0 &&
+	    diagnose_check(&snap, &wl, &need, &host) == 0 &&
+	    explain_diagnose(&ex, &host, &out) == 0) {
+		c->rep.explain = &ex;
+		c->rep.host = &host;
+		if (render(c, &snap, &need, &out, PART_EXPLAIN | PART_NEED) == 0)
+			status = exit_for(findings_verdict(&out));
+	} else {
+		errorx("out of memory");
+	}
+	findings_free(&out);
+	findings_free(&host);
+	snapshot_free(&snap);
+	explain_free(&ex);
+	return status;
+}
+
 static int parse_count(const char *opt, const char *arg, uint64_t min,
 		       uint64_t *val)
 {
@@ -491,6 +605,7 @@ int main(int argc, char **argv)
 				return usage_error("--mode: '%s' is not one of dynamic, "
 						   "legacy, single-file, in-memory, "
 						   "anon, shm", optarg);
+			c.user_mode = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--mode";
 			break;
@@ -535,6 +650,8 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		cmd = find_command("check");
+	if (optind < argc && (cmd->flags & CMD_FILE_ARG))
+		c.file = argv[optind++];
 	if (optind < argc)
 		return usage_error("%s: unexpected argument '%s'", cmd->name,
 				   argv[optind]);

@@ -222,6 +222,35 @@ static json_object *json_need(const struct need *need)
 	return o;
 }
 
+static json_object *json_explain(const struct report *r)
+{
+	const struct explain *ex = r->explain;
+	json_object *o = json_object_new_object();
+	json_object *lines = json_object_new_array();
+
+	add(o, "source", jstr(r->source));
+	add(o, "lines_read", jnum(ex->lines));
+	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
+	add(o, "command", jstr(ex->cmd));
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		const struct log_event *e = &ex->events[i];
+		json_object *l = json_object_new_object();
+		json_object *c = json_object_new_array();
+
+		add(l, "line", jnum(e->lineno));
+		add(l, "text", jstr(e->text));
+		add(l, "meaning", jstr(e->what));
+		add(l, "failure", json_object_new_boolean(e->fatal));
+		for (size_t k = 0; k < e->nr_causes; k++)
+			json_object_array_add(c, jstr(e->causes[k]));
+		add(l, "causes", c);
+		json_object_array_add(lines, l);
+	}
+	add(o, "recognised", lines);
+	add(o, "host_findings", json_findings(r->host));
+	return o;
+}
+
 /* The header every JSON object starts with. */
 static json_object *json_header(const struct report *r, const struct findings *fs)
 {
@@ -263,6 +292,8 @@ int report_json(const struct report *r, const struct snapshot *snap,
 		add(root, "mounts", json_mounts(snap));
 	if (parts & PART_LIMITS)
 		add(root, "limits", json_limits(snap));
+	if ((parts & PART_EXPLAIN) && r->explain)
+		add(root, "explain", json_explain(r));
 	return json_emit(r, root);
 }
 

@@ -257,6 +257,26 @@ static void text_findings(const struct report *r, const struct findings *fs)
 		counts[HP_PASS], counts[HP_WARN], counts[HP_FAIL]);
 }
 
+static void text_explain(const struct report *r)
+{
+	const struct explain *ex = r->explain;
+	FILE *o = r->out;
+
+	fprintf(o, "explain: %u lines read from %s, %zu recognised\n", ex->lines,
+		r->source, ex->nr_events);
+	if (ex->cmd_lineno)
+		fprintf(o, "command line (line %u): %s\n", ex->cmd_lineno, ex->cmd);
+	if (ex->version_line)
+		fprintf(o, "DPDK before 18.05 (legacy memory only): told by line %u\n",
+			ex->version_line);
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		const struct log_event *e = &ex->events[i];
+
+		fprintf(o, "  line %-4u %s\n            %s\n", e->lineno, e->text,
+			e->what);
+	}
+}
+
 int report_text(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts)
@@ -267,8 +287,18 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		text_mounts(r, snap);
 	if (parts & PART_LIMITS)
 		text_limits(r, snap);
+	if ((parts & PART_EXPLAIN) && r->explain && !r->quiet)
+		text_explain(r);
 	if ((parts & PART_NEED) && need && !r->quiet)
 		text_need(r, need);
+	if ((parts & PART_EXPLAIN) && r->host && r->verbose) {
+		struct report sub = *r;
+
+		fprintf(r->out, "this host, for that workload:\n");
+		sub.verbose = 0;
+		text_findings(&sub, r->host);
+		fprintf(r->out, "explanation:\n");
+	}
 	if (fs && (fs->n || (parts & PART_NEED)))
 		text_findings(r, fs);
 	return ferror(r->out) ? -1 : 0;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "diagnose.h"
+#include "explain.h"
 #include "hpdiag.h"
 
 enum report_format { FMT_TEXT, FMT_JSON };
@@ -21,6 +22,10 @@ struct report {
 	bool quiet;
 	int verbose;
 	const char *command;
+	/* explain: what was read, and the host's own findings. */
+	const struct explain *explain;
+	const char *source;		/* the file read, or "standard input" */
+	const struct findings *host;
 };
 
 /* What the command shows besides its findings. */
@@ -29,6 +34,7 @@ enum report_part {
 	PART_MOUNTS	= 1 << 1,
 	PART_LIMITS	= 1 << 2,
 	PART_NEED	= 1 << 3,
+	PART_EXPLAIN	= 1 << 4,
 };
 
 int report_text(const struct report *r, const struct snapshot *snap,

@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# DPDK is the ground truth.  Under each limit scenario, run real DPDK 22.11
+# (dpdk-test, DPDK_TEST=memory_autotest) and hpdiag check and explain in the
+# same state; fail where hpdiag's verdict or cause disagrees with what DPDK
+# really did.  Global state (the 2 MiB pool, a private hugetlbfs mount) is
+# saved and restored on every exit path; vm.max_map_count is never lowered:
+# a preload library takes VMAs in the DPDK process itself, and limits are
+# set per process with prlimit.
+. "$TESTLIB"
+serialize "$@"
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"
+command -v prlimit >/dev/null 2>&1 || skip "prlimit missing"
+grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
+pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+[ -w "$pool" ] || skip "no writable 2 MiB pool"
+[ -f "$VMAHOG" ] || skip "tests/vmahog.so not built"
+
+old_pool=$(cat "$pool")
+prefix=hpdgt$$
+mnt=$T/mnt
+plain=$T/plain
+restore() {
+	rm -f "$mnt"/* 2>/dev/null
+	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	rm -rf "/var/run/dpdk/$prefix" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/$prefix"
+	echo "$old_pool" > "$pool"
+	rm -rf "$T"
+}
+trap restore EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$mnt" "$plain"
+
+# setup POOL [MOUNT OPTIONS]: the pool size and a fresh private mount.
+setup() {
+	rm -f "$mnt"/* 2>/dev/null
+	mountpoint -q "$mnt" && umount "$mnt"
+	echo "$1" > "$pool"
+	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
+	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
+}
+
+# dpdk LOG [PREFIX-COMMAND...] -- EAL OPTIONS: runs dpdk-test, keeps its log
+# (with its command line first, as a user would paste it), sets $dpdk_rc.
+dpdk() {
+	log=$1
+	shift
+	pre=
+	while [ "$1" != "--" ]; do pre="$pre $1"; shift; done
+	shift
+	echo "# DPDK_TEST=memory_autotest dpdk-test --no-pci -l 0 --file-prefix $prefix $*" > "$log"
+	# shellcheck disable=SC2086
+	env DPDK_TEST=memory_autotest $pre timeout 120 dpdk-test --no-pci -l 0 \
+		--file-prefix "$prefix" "$@" < /dev/null >> "$log" 2>&1
+	dpdk_rc=$?
+	rm -f "$mnt"/* 2>/dev/null
+	rm -rf "/var/run/dpdk/$prefix"
+}
+
+first_cause() {	# the cause hpdiag check marks as met first
+	sed -n 's/.*\[\([a-z_]*\), met first.*/\1/p'
+}
+explain_cause() {
+	sed -n 's/^FAIL  explain .*\[\([a-z_]*\)\]$/\1/p'
+}
+
+# scenario NAME CAUSE LOG [PREFIX-COMMAND...] -- HPDIAG WORKLOAD OPTIONS
+# DPDK must have failed; check must fail with CAUSE first, explain name it.
+scenario() {
+	name=$1 want=$2 log=$3
+	shift 3
+	pre=
+	while [ "$1" != "--" ]; do pre="$pre $1"; shift; done
+	shift
+	if [ "$dpdk_rc" -eq 0 ]; then
+		fail "$name: DPDK succeeded, the scenario does not hold"
+		return
+	fi
+	pass "$name: DPDK failed (exit $dpdk_rc): $(grep -m1 -E 'FATAL|Not enough|Cannot' "$log")"
+	# shellcheck disable=SC2086
+	check=$($pre "$HPDIAG" --color never check "$@" 2>&1)
+	got=$(printf '%s\n' "$check" | first_cause)
+	[ "$got" = "$want" ] && pass "$name: check says $want" ||
+		{ fail "$name: check says '$got', DPDK failed on $want:"; printf '%s\n' "$check" >&2; }
+	# shellcheck disable=SC2086
+	expl=$($pre "$HPDIAG" --color never explain "$log" "$@" 2>&1)
+	got=$(printf '%s\n' "$expl" | explain_cause)
+	[ "$got" = "$want" ] && pass "$name: explain says $want" ||
+		{ fail "$name: explain says '$got', DPDK failed on $want:"; printf '%s\n' "$expl" >&2; }
+}
+
+# A control: enough of everything, DPDK and hpdiag agree it works.
+setup 64
+dpdk "$T/ok.log" -- -m 64 --huge-dir "$mnt"
+[ "$dpdk_rc" -eq 0 ] && pass "control: DPDK succeeds with 64 pages" ||
+	{ fail "control: DPDK failed"; cat "$T/ok.log" >&2; }
+out=$("$HPDIAG" --color never check -m 64 --huge-dir "$mnt" 2>&1)
+case $out in *"verdict: FAIL"*) fail "control: check fails: $out" ;; *) pass "control: check passes" ;; esac
+
+# 1. The pool is too small.
+setup 16
+dpdk "$T/pool.log" -- -m 64 --huge-dir "$mnt"
+scenario "pool too small" pool_exhausted "$T/pool.log" -- -m 64 --huge-dir "$mnt"
+
+# 2. A size= quota on the mount.
+setup 64 size=32M
+dpdk "$T/quota.log" -- -m 64 --huge-dir "$mnt"
+scenario "mount quota" mount_quota "$T/quota.log" -- -m 64 --huge-dir "$mnt"
+
+# 3. No hugetlbfs where --huge-dir points.
+setup 64
+dpdk "$T/nomount.log" -- -m 64 --huge-dir "$plain"
+scenario "no hugetlbfs mount" no_mount "$T/nomount.log" -- -m 64 --huge-dir "$plain"
+
+# 4. ulimit -v: the memseg lists' address space is refused.
+setup 64
+dpdk "$T/as.log" prlimit --as=8000000000 -- -m 64 --huge-dir "$mnt"
+scenario "prlimit --as" rlimit_as "$T/as.log" prlimit --as=8000000000 -- -m 64 --huge-dir "$mnt"
+
+# 5. ulimit -n: one fd per page.
+setup 128
+dpdk "$T/nofile.log" prlimit --nofile=64 -- -m 256 --huge-dir "$mnt"
+scenario "prlimit --nofile" rlimit_nofile "$T/nofile.log" prlimit --nofile=64 -- -m 256 --huge-dir "$mnt"
+
+# 6. Legacy mode near vm.max_map_count (seed 000): measure dpdk-test's own
+# VMAs (with the preload loaded, --no-huge adds 4), then take VMAs so that
+# 40 are left beyond the lists: dynamic -m 32 (16 pages) fits, legacy,
+# which maps all 64 free pages first, does not.
+limit=$(cat /proc/sys/vm/max_map_count)
+mkfifo "$T/in"
+env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=0 dpdk-test --no-huge -m 64 --no-pci -l 0 \
+	--file-prefix "$prefix" < "$T/in" > "$T/base.log" 2>&1 &
+bpid=$!
+exec 3> "$T/in"
+for _ in $(seq 1 100); do grep -q 'RTE>>' "$T/base.log" && break; sleep 0.1; done
+base=$(($(wc -l < "/proc/$bpid/maps") - 4))
+echo quit >&3
+exec 3>&-
+wait "$bpid" 2>/dev/null
+rm -rf "/var/run/dpdk/$prefix"
+pass "dpdk-test holds $base VMAs before memory init"
+hog=$((limit - base - 10 - 40))
+setup 64
+dpdk "$T/dyn.log" env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=$hog -- -m 32 --huge-dir "$mnt"
+[ "$dpdk_rc" -eq 0 ] && pass "dynamic -m 32 fits with $hog VMAs taken" ||
+	{ fail "dynamic -m 32 failed under the hog"; cat "$T/dyn.log" >&2; }
+out=$("$HPDIAG" --color never check -m 32 --huge-dir "$mnt" --baseline-vmas $((base + hog)) 2>&1)
+case $out in *"[map_count_limit"*) fail "check predicts map_count_limit for dynamic: $out" ;;
+*) pass "check: dynamic -m 32 fits the map count" ;; esac
+dpdk "$T/legacy.log" env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=$hog -- -m 32 --legacy-mem --huge-dir "$mnt"
+scenario "legacy near vm.max_map_count" map_count_limit "$T/legacy.log" -- \
+	-m 32 --mode legacy --huge-dir "$mnt" --baseline-vmas $((base + hog))
+finish

@@ -615,9 +615,10 @@ static void rule_mount_quota(const struct snapshot *snap,
 			     const struct workload *wl, const struct need *need,
 			     struct findings *fs)
 {
-	uint64_t quota, left, inodes_left, used;
+	uint64_t quota, left, inodes_left, used, rfiles, rpages;
 	const struct mount *m;
-	char s1[32], s2[32], q[512];
+	char s1[32], s2[32], qbuf[512];
+	const char *q;
 	struct finding *f;
 	bool wrong;
 
@@ -626,12 +627,16 @@ static void rule_mount_quota(const struct snapshot *snap,
 	m = find_mount(snap, wl, need->page_size, &wrong);
 	if (!m || wrong || !need->page_size)
 		return;
-	shq(m->path, q, sizeof(q));
+	q = shq(m->path, qbuf, sizeof(qbuf));
 	if (m->size_limit == HP_UNLIMITED && m->nr_inodes == HP_UNLIMITED)
 		return;
 	quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
 		m->size_limit / need->page_size;
 	used = m->have_quota_used ? m->quota_used : m->used_pages;
+	/* DPDK deletes its stale page files at start: their pages go back
+	 * to the quota before it maps anything. */
+	rpages = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
+	used = sat_sub(used, rpages);
 	left = quota == HP_UNLIMITED ? HP_UNLIMITED : sat_sub(quota, used);
 	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
 		      sat_sub(m->nr_inodes, m->nr_files + 1);

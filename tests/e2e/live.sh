@@ -64,6 +64,7 @@ contains "$(cat "$T/ok")" "PASS  mount                    $mnt is a hugetlbfs mo
 contains "$(cat "$T/ok")" "PASS  mount_quota" "2 pages fit a 4-page quota"
 expect_exit 2 "over the quota" -- "$HPDIAG" check -n 6 --huge-dir "$mnt"
 contains "$out" "[mount_quota" "6 pages exceed the 4-page size= quota"
+contains "$out" "remedy:   mount -o remount,size=12M $mnt" "the quota remedy names the mount"
 expect_exit 2 "over the pool" -- "$HPDIAG" check -n 100000 --huge-dir "$mnt"
 contains "$out" "[pool_exhausted" "100000 pages exceed the pool"
 expect_exit 2 "no mount for 1G" -- "$HPDIAG" check -n 1 --huge-dir /proc

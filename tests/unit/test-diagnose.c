@@ -339,6 +339,18 @@ START_TEST(mount_missing_and_readonly)
 	ck_assert_str_eq(cause_of(&fs, "mount"), "mount_permission");
 	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount")->remedy, "remount,rw"));
 	findings_free(&fs);
+	/* A quota on a path that needs no quoting: the remedy names it. */
+	snap.mounts[0].read_only = false;
+	snap.mounts[0].size_limit = 4 * MiB;
+	wl.pages = 8;
+	workload_need(&snap, &wl, &need);
+	diagnose_check(&snap, &wl, &need, &fs);
+	/* 8 pages + 2 held by files in use (the 2 stale ones DPDK frees). */
+	ck_assert_str_eq(findings_get(&fs, "mount_quota")->remedy,
+			 "mount -o remount,size=20M /dev/hugepages");
+	findings_free(&fs);
+	snap.mounts[0].size_limit = HP_UNLIMITED;
+	snap.mounts[0].read_only = true;
 	snap.mounts[0].page_size = GiB;
 	diagnose_check(&snap, &wl, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");

@@ -265,6 +265,12 @@ static const char *sz(uint64_t bytes, char *buf, size_t size)
 	return format_bytes(bytes, buf, size);
 }
 
+/* A byte limit for a message: "unlimited" or "8 MiB". */
+static const char *szlim(uint64_t bytes, char *buf, size_t size)
+{
+	return bytes == HP_UNLIMITED ? "unlimited" : sz(bytes, buf, size);
+}
+
 static void pool_dir(uint64_t ps, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/hugepages-%" PRIu64 "kB", PATH_HUGEPAGES, ps >> 10);
@@ -851,8 +857,7 @@ static void rule_va(const struct snapshot *snap, const struct need *need,
 	} else {
 		f = finding_new(fs, "address_space", HP_PASS, NULL,
 				"RLIMIT_AS (%s) allows the %s of address space needed",
-				rl->soft == HP_UNLIMITED ? "unlimited" :
-				sz(rl->soft, s1, sizeof(s1)),
+				szlim(rl->soft, s1, sizeof(s1)),
 				sz(need->va_bytes, s2, sizeof(s2)));
 	}
 	ev_lim(f, "soft", rl->soft);
@@ -953,8 +958,7 @@ static void rule_shm(const struct snapshot *snap, const struct need *need,
 	} else {
 		f = finding_new(fs, "memlock", HP_PASS, NULL,
 				"RLIMIT_MEMLOCK (%s) covers the %s segment",
-				ml->soft == HP_UNLIMITED ? "unlimited" :
-				sz(ml->soft, s1, sizeof(s1)),
+				szlim(ml->soft, s1, sizeof(s1)),
 				sz(need->locked_bytes, s2, sizeof(s2)));
 	}
 	ev_lim(f, "soft", ml->soft);

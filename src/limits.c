@@ -98,6 +98,8 @@ int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 	if (rc < 0)
 		return sysroot_fail(sr, EINVAL, path, "%s", bad);
 
+	if (!process)
+		return 0;
 	snprintf(path, sizeof(path), PATH_PROC_STATUS, who);
 	rc = sysroot_read(sr, path, &buf, NULL);
 	if (rc == 0) {
@@ -144,8 +146,6 @@ int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 	}
 
 
-	if (!process)
-		return 0;
 	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
 	lim->vma_count = 0;
 	rc = sysroot_lines(sr, path, count_line, &lim->vma_count);

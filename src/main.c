@@ -232,6 +232,15 @@ static int render(struct ctx *c, const struct snapshot *snap,
 	return 0;
 }
 
+/*
+ * The process's own VMAs, fds and status matter only for --pid's baseline
+ * and for shm's privileges; hpdiag's own would say nothing of the workload.
+ */
+static unsigned probe_for(const struct ctx *c, const struct workload *wl)
+{
+	return c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+}
+
 static int cmd_check(struct ctx *c)
 {
 	struct findings fs = { 0 };
@@ -239,9 +248,7 @@ static int cmd_check(struct ctx *c)
 	struct need need;
 	int rc, status;
 
-	/* The process's own VMAs and fds matter only for --pid's baseline. */
-	rc = probe_snapshot(&c->sr, c->pid ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS,
-			    c->pid, &snap);
+	rc = probe_snapshot(&c->sr, probe_for(c, &c->wl), c->pid, &snap);
 	if (rc < 0) {
 		snapshot_free(&snap);
 		return probe_error(c, rc);
@@ -438,8 +445,7 @@ static int cmd_explain(struct ctx *c)
 	}
 	explain_workload(&ex, &wl, c->user_mode,
 			 wl.have_mem || wl.have_pages || wl.nr_socket_mem);
-	rc = probe_snapshot(&c->sr, c->pid ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS,
-			    c->pid, &snap);
+	rc = probe_snapshot(&c->sr, probe_for(c, &wl), c->pid, &snap);
 	if (rc < 0) {
 		snapshot_free(&snap);
 		explain_free(&ex);

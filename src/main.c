@@ -388,12 +388,18 @@ static char *read_input(const char *file, const char **name)
 	while (buf) {
 		size_t n;
 
+		if (len > EXPLAIN_MAX_INPUT) {
+			errorx("'%s': more than %u MiB of log: give the part "
+			       "around the failure", *name, EXPLAIN_MAX_INPUT >> 20);
+			free(buf);
+			buf = NULL;
+			break;
+		}
 		if (cap - len < 2) {
-			char *nb = cap > EXPLAIN_MAX_INPUT ? NULL : realloc(buf, cap * 2);
+			char *nb = realloc(buf, cap * 2);
 
 			if (!nb) {
-				errorx("'%s': more than %u MiB of log: give the part "
-				       "around the failure", *name, EXPLAIN_MAX_INPUT >> 20);
+				errorx("out of memory");
 				free(buf);
 				buf = NULL;
 				break;

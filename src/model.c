@@ -241,6 +241,9 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 	need->dpdk_version = wl->dpdk_version ? wl->dpdk_version : 2211;
 	dpdk = mode_is_dpdk(wl->mode);
 	old_dpdk = dpdk && need->dpdk_version < 1805;
+	/* Before 18.05 DPDK had only the legacy sequence. */
+	if (old_dpdk)
+		need->mode = MODE_LEGACY;
 	ps = wl->page_size ? wl->page_size : snap->mem.hugepagesize;
 	need->page_size = ps;
 
@@ -312,7 +315,7 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 			nodes[nr_nodes++] = snap->nodes[i].id;
 	if (!nr_nodes)
 		nodes[nr_nodes++] = 0;
-	nr_sizes = dpdk_sizes(snap, wl, wl->mode, ps, sizes);
+	nr_sizes = dpdk_sizes(snap, wl, need->mode, ps, sizes);
 	lay = calloc(1, sizeof(*lay));
 	if (!lay)
 		return -ENOMEM;
@@ -324,7 +327,7 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 	need->raises_nofile = !old_dpdk;
 	need->pool_pages = n;
 
-	switch (wl->mode) {
+	switch (need->mode) {
 	case MODE_LEGACY:
 		need->legacy_free = legacy_free_pages(snap, sizes, nr_sizes);
 		need->pool_pages = need->legacy_free > n ? need->legacy_free : n;
@@ -375,7 +378,7 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;
 	need->data_bytes = sat_add(need->data_bytes, need->baseline_data);
 	/* The fds held before the first page file is opened. */
-	if (old_dpdk || wl->mode == MODE_SINGLE_FILE)
+	if (old_dpdk || need->mode == MODE_SINGLE_FILE)
 		need->fds_before_pages = need->baseline_fds + 2 + l;
 	else
 		need->fds_before_pages = sat_sub(need->fds, n);

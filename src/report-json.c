@@ -232,6 +232,7 @@ static json_object *json_explain(const struct report *r)
 	add(o, "lines_read", jnum(ex->lines));
 	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
 	add(o, "command", jstr(ex->cmd));
+	add(o, "file_prefix", jstr(ex->file_prefix));
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 		json_object *l = json_object_new_object();

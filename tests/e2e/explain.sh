@@ -41,5 +41,8 @@ expect_exit 1 "unrelated text" -- "$HPDIAG" --sysroot "$S" explain "$LOGS/unrela
 contains "$out" "[unknown]" "unrelated text is unknown"
 expect_exit 3 "missing file" -- "$HPDIAG" explain /nonexistent/log
 contains "$err" "cannot read '/nonexistent/log'" "names the missing file"
+head -c $((17 << 20)) /dev/zero | tr '\0' 'x' > "$T/big.log"
+expect_exit 3 "a 17 MiB log" -- "$HPDIAG" --sysroot "$S" explain "$T/big.log"
+contains "$err" "more than 16 MiB" "refuses more than 16 MiB"
 expect_exit 1 "binary input" -- sh -c "head -c 100000 /dev/urandom | '$HPDIAG' --sysroot '$S' explain"
 finish

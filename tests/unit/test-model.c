@@ -116,6 +116,13 @@ START_TEST(legacy_maps_the_pool)
 	ck_assert_str_eq(cause_of(&fs, "map_count"), "map_count_limit");
 	done_fixture(&snap, &fs);
 
+	/* 16.04 had only the legacy sequence, whatever --mode says. */
+	wl.mode = MODE_DYNAMIC;
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	ck_assert_int_eq(need.mode, MODE_LEGACY);
+	ck_assert_uint_eq(need.vmas, 35 + 2 * 4093);
+	done_fixture(&snap, &fs);
+
 	/* The same -m 64 in dynamic mode fits: 1102 VMAs. */
 	wl.mode = MODE_DYNAMIC;
 	wl.dpdk_version = 0;

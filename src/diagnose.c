@@ -300,9 +300,8 @@ static const char *app_dir(const struct snapshot *snap, const struct workload *w
  * directory that no process holds locked, whatever its prefix: those pages
  * are the application's to take.  Returns their number of pages.
  */
-static uint64_t dpdk_reclaimable(const struct snapshot *snap,
-				 const struct workload *wl, uint64_t ps,
-				 uint64_t *files)
+uint64_t dpdk_reclaimable(const struct snapshot *snap,
+			  const struct workload *wl, uint64_t ps, uint64_t *files)
 {
 	const char *dir = app_dir(snap, wl, ps);
 	uint64_t pages = 0;

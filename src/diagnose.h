@@ -46,6 +46,7 @@ struct need {
 	uint64_t pool_pages;		/* taken at the peak (legacy: all free) */
 	uint64_t legacy_free;		/* legacy phase 1: free pages mapped */
 	uint64_t lists;			/* DPDK memseg lists */
+	uint64_t list_va;		/* bytes one list of page_size reserves */
 	bool too_many_types;
 	uint64_t baseline_vmas;
 	const char *baseline_vmas_from;
@@ -98,6 +99,9 @@ bool snap_has_pool(const struct snapshot *snap, uint64_t page_size);
 bool shm_privileged(const struct snapshot *snap);
 int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs);
+/* Pages of stale "*map_*" files a DPDK primary deletes at start. */
+uint64_t dpdk_reclaimable(const struct snapshot *snap, const struct workload *wl,
+			  uint64_t ps, uint64_t *files);
 /* For other modules that report findings (explain). */
 struct finding *finding_add(struct findings *fs, const char *check,
 			    enum hp_status st, const char *cause,

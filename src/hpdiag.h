@@ -227,8 +227,10 @@ const char *sysctl_name(enum sysctl_id id);
 const char *sysctl_path(enum sysctl_id id);
 const char *rlimit_name(enum rlimit_id id);
 
-/* numa.c: nodes with memory on the live host, through libnuma. */
+/* numa.c: live-only NUMA work through libnuma, loaded on first use. */
 int numa_live_nodes(unsigned *ids, size_t max, size_t *n);
+int numa_prefer(int node);		/* -1: local allocation again */
+int numa_node_of(void *addr);		/* the node a page landed on */
 
 /* caps.c: whether CapEff holds a capability named like "cap_sys_admin". */
 bool caps_in(uint64_t cap_eff, const char *name);

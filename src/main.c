@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diagnose.h"
 #include "hpdiag.h"
 #include "parse.h"
 #include "report.h"
+#include "trial.h"
 
 #define EXIT_ERROR 3
 
@@ -29,6 +31,7 @@ enum {
 	OPTG_WORKLOAD	= 1 << 0,
 	OPTG_PID	= 1 << 1,
 	OPTG_OUTPUT	= 1 << 2,
+	OPTG_TIMEOUT	= 1 << 3,
 };
 
 /* Command flags the runner enforces. */
@@ -47,6 +50,7 @@ struct ctx {
 	const char *sysroot_dir;
 	const char *output_dir;
 	const char *file;		/* explain's FILE */
+	unsigned timeout;		/* trial */
 	bool user_mode;			/* --mode given */
 	pid_t pid;
 };
@@ -66,6 +70,7 @@ static int cmd_mounts(struct ctx *c);
 static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
 static int cmd_explain(struct ctx *c);
+static int cmd_trial(struct ctx *c);
 
 static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
@@ -79,6 +84,10 @@ static const struct command commands[] = {
 	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
 	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
+	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT,
+	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
+	  "[--mode MODE] [--huge-dir PATH] [--baseline-vmas N] [--timeout S]",
+	  "map the workload's hugepages for real in a child process, name what stops it" },
 	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID,
 	  "[FILE] [workload options]",
 	  "name the cause of a failure from the application's log, on this host" },
@@ -90,7 +99,7 @@ static const struct command commands[] = {
 enum {
 	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
 	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID, OPT_MODE,
-	OPT_DPDK_VERSION,
+	OPT_DPDK_VERSION, OPT_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -112,6 +121,7 @@ static const struct option longopts[] = {
 	{ "dpdk-version", required_argument, NULL, OPT_DPDK_VERSION },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "output", required_argument, NULL, 'o' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -158,6 +168,8 @@ static void print_option_help(FILE *o, unsigned groups)
 		      "      --baseline-vmas N     VMAs it holds before mapping memory\n", o);
 	if (groups & OPTG_PID)
 		fputs("  --pid PID                 take rlimits, VMA and fd counts from PID\n", o);
+	if (groups & OPTG_TIMEOUT)
+		fputs("      --timeout SECONDS     stop a trial after this long (default 300)\n", o);
 	if (groups & OPTG_OUTPUT)
 		fputs("  -o, --output DIR          the directory to write (must not exist or be empty)\n", o);
 	fputs("Global options:\n"
@@ -188,7 +200,7 @@ static void print_help(FILE *o, const struct command *cmd)
 		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nWith no command, hpdiag runs 'check'.  "
 	      "'hpdiag COMMAND --help' shows a command's options.\n\n", o);
-	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT);
+	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT | OPTG_TIMEOUT);
 	fputs("\nExit status: 0 all pass, 1 warnings, 2 a failure, 3 hpdiag "
 	      "could not do its job.\nSee hpdiag(8).\n", o);
 }
@@ -475,6 +487,112 @@ static int cmd_explain(struct ctx *c)
 	return status;
 }
 
+static bool mode_uses_files(enum mode m)
+{
+	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
+}
+
+/* The directory page files go to: --huge-dir, else the size's mount. */
+static const char *trial_dir(const struct snapshot *snap, const struct workload *wl,
+			     uint64_t ps)
+{
+	if (wl->huge_dir)
+		return wl->huge_dir;
+	for (size_t i = 0; i < snap->nr_mounts; i++)
+		if (snap->mounts[i].page_size == ps)
+			return snap->mounts[i].path;
+	return NULL;
+}
+
+static int cmd_trial(struct ctx *c)
+{
+	struct findings host = { 0 }, out = { 0 };
+	struct trial_opts o = { 0 };
+	struct trial_result res;
+	struct timespec t0, t1;
+	struct snapshot snap;
+	struct need need;
+	uint64_t rfiles = 0, reclaim;
+	int rc, status = EXIT_ERROR;
+
+	rc = probe_snapshot(&c->sr, PROBE_ALL, 0, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		return probe_error(c, rc);
+	}
+	if (workload_need(&snap, &c->wl, &need) < 0 ||
+	    diagnose_check(&snap, &c->wl, &need, &host) < 0) {
+		errorx("out of memory");
+		goto out;
+	}
+	o.mode = need.mode;
+	o.dpdk_version = need.dpdk_version;
+	o.page_size = need.page_size;
+	o.pages = need.pages;
+	o.nr_nodes = need.nr_nodes;
+	memcpy(o.pages_per_node, need.pages_per_node, sizeof(o.pages_per_node));
+	o.legacy_free = need.legacy_free;
+	o.lists = need.lists;
+	o.list_va = need.list_va;
+	o.baseline_vmas = need.baseline_vmas;
+	o.baseline_fds = need.baseline_fds;
+	o.timeout = c->timeout;
+	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
+	if (!need.page_size || !snapshot_pool(&snap, need.page_size)) {
+		const struct finding *f = findings_get(&host, "pool");
+
+		errorx("trial: no pool of that page size%s%s", f ? ": " : "",
+		       f ? f->message : "");
+		goto out;
+	}
+	if (mode_uses_files(need.mode)) {
+		o.dir = trial_dir(&snap, &c->wl, need.page_size);
+		if (!o.dir) {
+			/* Nothing to try: no mount is the answer. */
+			memset(&res, 0, sizeof(res));
+			finding_remedy(finding_add(&out, "trial", HP_FAIL, "no_mount",
+				"no hugetlbfs is mounted for this page size: "
+				"there is nowhere to create page files"), "%s",
+				findings_get(&host, "mount") && findings_get(&host, "mount")->remedy ?
+				findings_get(&host, "mount")->remedy : "mount hugetlbfs");
+			if (render(c, &snap, &need, &out, PART_NEED) == 0)
+				status = 2;
+			goto out;
+		}
+	} else if (need.mode == MODE_IN_MEMORY) {
+		o.dir = trial_dir(&snap, &c->wl, need.page_size);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = trial_run(&o, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == -EINTR) {
+		errorx("trial interrupted: the child was stopped, nothing is left behind");
+		status = 130;
+		goto out;
+	}
+	if (rc < 0) {
+		errorx("trial: cannot start: %s", strerror(-rc));
+		goto out;
+	}
+	reclaim = dpdk_reclaimable(&snap, &c->wl, need.page_size, &rfiles);
+	if (trial_findings(&res, &snap, &need, reclaim, &host, &out) < 0) {
+		errorx("out of memory");
+		goto out;
+	}
+	c->rep.trial = &res;
+	c->rep.trial_cause = trial_cause(&res, &snap, &need);
+	c->rep.trial_dir = o.dir;
+	c->rep.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (render(c, &snap, &need, &out, PART_NEED | PART_TRIAL) == 0)
+		status = exit_for(findings_verdict(&out));
+out:
+	findings_free(&out);
+	findings_free(&host);
+	snapshot_free(&snap);
+	return status;
+}
+
 static int parse_count(const char *opt, const char *arg, uint64_t min,
 		       uint64_t *val)
 {
@@ -636,6 +754,12 @@ int main(int argc, char **argv)
 			c.pid = (pid_t)v;
 			c.wl.pid = c.pid;
 			used |= OPTG_PID;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_count("--timeout", optarg, 1, &v))
+				return EXIT_ERROR;
+			c.timeout = v > 86400 ? 86400 : (unsigned)v;
+			used |= OPTG_TIMEOUT;
 			break;
 		case 'o':
 			c.output_dir = optarg;

@@ -323,6 +323,9 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 		memseg_layout(sizes, nr_sizes, nr_nodes, nodes, lay);
 	l = lay->lists;
 	need->lists = l;
+	for (size_t t = 0; t < lay->nr_types; t++)
+		if (lay->types[t].page_size == ps && !need->list_va)
+			need->list_va = lay->types[t].list_va;
 	need->too_many_types = lay->too_many_types;
 	need->raises_nofile = !old_dpdk;
 	need->pool_pages = n;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
 #include <json-c/json.h>
 
@@ -252,6 +253,50 @@ static json_object *json_explain(const struct report *r)
 	return o;
 }
 
+static json_object *json_trial(const struct report *r, const struct need *need)
+{
+	const struct trial_result *t = r->trial;
+	json_object *o = json_object_new_object();
+
+	add(o, "mode", jstr(mode_name(need->mode)));
+	add(o, "page_size", jnum(need->page_size));
+	add(o, "requested", jnum(t->requested));
+	add(o, "peak_pages", jnum(t->peak_pages));
+	add(o, "mapped", jnum(t->mapped));
+	add(o, "ok", json_object_new_boolean(t->ok));
+	add(o, "baseline_vmas", jnum(t->baseline_vmas));
+	add(o, "directory", jstr(r->trial_dir));
+	add(o, "seconds", json_object_new_double(r->trial_seconds));
+	if (t->failed) {
+		json_object *f = json_object_new_object();
+		json_object *c = json_object_new_object();
+
+		add(f, "page", jnum(t->page));
+		add(f, "call", jstr(t->call));
+		add(f, "errno", t->err ? jstr(strerrorname_np(t->err)) : NULL);
+		add(f, "signal", t->sig ? jstr(sigabbrev_np(t->sig)) : NULL);
+		add(c, "vmas", jnum(t->at.vmas));
+		add(c, "max_map_count", jnum(t->at.max_map_count));
+		add(c, "fds", jnum(t->at.fds));
+		add(c, "vm_size", jnum(t->at.vm_size));
+		add(c, "free_pages", jnum(t->at.free_pages));
+		add(c, "node", t->at.node >= 0 ? json_object_new_int(t->at.node) : NULL);
+		add(c, "node_free_pages", t->at.node >= 0 ? jnum(t->at.node_free_pages) : NULL);
+		add(c, "quota_free_pages", jlim(t->at.quota_free));
+		add(c, "rlimit_as", jlim(t->at.rlim_as));
+		add(c, "rlimit_data", jlim(t->at.rlim_data));
+		add(c, "rlimit_nofile", jlim(t->at.rlim_nofile));
+		add(c, "rlimit_memlock", jlim(t->at.rlim_memlock));
+		add(f, "counters", c);
+		add(o, "failure", f);
+	} else {
+		add(o, "failure", NULL);
+	}
+	add(o, "cause", jstr(r->trial_cause));
+	add(o, "note", t->note[0] ? jstr(t->note) : NULL);
+	return o;
+}
+
 /* The header every JSON object starts with. */
 static json_object *json_header(const struct report *r, const struct findings *fs)
 {
@@ -295,6 +340,8 @@ int report_json(const struct report *r, const struct snapshot *snap,
 		add(root, "limits", json_limits(snap));
 	if ((parts & PART_EXPLAIN) && r->explain)
 		add(root, "explain", json_explain(r));
+	if ((parts & PART_TRIAL) && r->trial && need)
+		add(root, "trial", json_trial(r, need));
 	return json_emit(r, root);
 }
 

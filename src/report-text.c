@@ -277,6 +277,18 @@ static void text_explain(const struct report *r)
 	}
 }
 
+static void text_trial(const struct report *r)
+{
+	const struct trial_result *t = r->trial;
+
+	fprintf(r->out, "trial:    %s, baseline %" PRIu64 " VMAs taken first; %"
+		PRIu64 " of %" PRIu64 " pages mapped in %.2f s\n",
+		r->trial_dir ? r->trial_dir : "no page files", t->baseline_vmas,
+		(uint64_t)t->mapped, t->peak_pages, r->trial_seconds);
+	if (t->note[0])
+		fprintf(r->out, "note:     %s\n", t->note);
+}
+
 int report_text(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts)
@@ -291,6 +303,8 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		text_explain(r);
 	if ((parts & PART_NEED) && need && !r->quiet)
 		text_need(r, need);
+	if ((parts & PART_TRIAL) && r->trial && !r->quiet)
+		text_trial(r);
 	if ((parts & PART_EXPLAIN) && r->host && r->verbose) {
 		struct report sub = *r;
 

@@ -11,6 +11,7 @@
 
 #include "diagnose.h"
 #include "explain.h"
+#include "trial.h"
 #include "hpdiag.h"
 
 enum report_format { FMT_TEXT, FMT_JSON };
@@ -26,6 +27,11 @@ struct report {
 	const struct explain *explain;
 	const char *source;		/* the file read, or "standard input" */
 	const struct findings *host;
+	/* trial */
+	const struct trial_result *trial;
+	const char *trial_cause;
+	const char *trial_dir;
+	double trial_seconds;
 };
 
 /* What the command shows besides its findings. */
@@ -35,6 +41,7 @@ enum report_part {
 	PART_LIMITS	= 1 << 2,
 	PART_NEED	= 1 << 3,
 	PART_EXPLAIN	= 1 << 4,
+	PART_TRIAL	= 1 << 5,
 };
 
 int report_text(const struct report *r, const struct snapshot *snap,

@@ -546,15 +546,21 @@ static int cmd_trial(struct ctx *c)
 		goto out;
 	}
 	if (mode_uses_files(need.mode)) {
+		const struct finding *m = findings_get(&host, "mount");
+
 		o.dir = trial_dir(&snap, &c->wl, need.page_size);
-		if (!o.dir) {
+		if (!o.dir || (m && m->cause && !strcmp(m->cause, "no_mount"))) {
 			/* Nothing to try: no mount is the answer. */
 			memset(&res, 0, sizeof(res));
-			finding_remedy(finding_add(&out, "trial", HP_FAIL, "no_mount",
-				"no hugetlbfs is mounted for this page size: "
-				"there is nowhere to create page files"), "%s",
-				findings_get(&host, "mount") && findings_get(&host, "mount")->remedy ?
-				findings_get(&host, "mount")->remedy : "mount hugetlbfs");
+			struct finding *f = finding_add(&out, "trial", HP_FAIL,
+				"no_mount", "%s: there is nowhere to create page "
+				"files", m ? m->message : "no hugetlbfs mount");
+
+			if (f) {
+				f->first = true;
+				finding_remedy(f, "%s", m && m->remedy ? m->remedy :
+					       "mount hugetlbfs for this page size");
+			}
 			if (render(c, &snap, &need, &out, PART_NEED) == 0)
 				status = 2;
 			goto out;

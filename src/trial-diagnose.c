@@ -60,6 +60,10 @@ const char *trial_cause(const struct trial_result *r, const struct snapshot *sna
 			return "node_pool_exhausted";
 		if (c->free_pages == 0 || !strcmp(r->call, "shmget"))
 			return "pool_exhausted";
+		/* One mapping of all the pages: reserved at once, or refused. */
+		if ((need->mode == MODE_ANON || need->mode == MODE_SHM) &&
+		    c->free_pages < need->pages)
+			return "pool_exhausted";
 		if (c->rlim_data != UINT64_MAX)
 			return "rlimit_data";
 		return "unknown";

@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# hpdiag trial on the real kernel: every mode maps a pool that fits; each
+# limit stops it with the right cause; legacy fails where dynamic passes
+# for the same VMA headroom (seed 000); and after kill -9 of hpdiag at any
+# moment the pool is as it was and no file is left in the mount.  The pool
+# and the private mount are put back on every exit path; vm.max_map_count
+# is never lowered (the trial child takes the VMAs itself).
+. "$TESTLIB"
+serialize "$@"
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
+pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+[ -w "$pool" ] || skip "no writable 2 MiB pool"
+command -v prlimit >/dev/null 2>&1 || skip "prlimit missing"
+
+old_pool=$(cat "$pool")
+mnt=$T/mnt
+restore() {
+	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null
+	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	echo "$old_pool" > "$pool"
+	rm -rf "$T"
+}
+trap restore EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$mnt"
+
+setup() {	# POOL [MOUNT OPTIONS]
+	mountpoint -q "$mnt" && umount "$mnt"
+	echo "$1" > "$pool"
+	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
+	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
+}
+free_pages() {
+	awk '/^HugePages_Free:/ {print $2}' /proc/meminfo
+}
+cause() {	# the cause of the trial finding
+	sed -n 's/^FAIL  trial .*\[\([a-z_]*\), met first.*/\1/p'
+}
+# expect_cause NAME CAUSE [PREFIX...] -- TRIAL OPTIONS
+expect_cause() {
+	name=$1 want=$2
+	shift 2
+	pre=
+	while [ "$1" != "--" ]; do pre="$pre $1"; shift; done
+	shift
+	before=$(free_pages)
+	# shellcheck disable=SC2086
+	out=$($pre "$HPDIAG" --color never -q trial --huge-dir "$mnt" "$@" 2>&1)
+	rc=$?
+	got=$(printf '%s\n' "$out" | cause)
+	if [ "$rc" -eq 2 ] && [ "$got" = "$want" ]; then
+		pass "$name: $want"
+	else
+		fail "$name: exit $rc, cause '$got', expected $want:"
+		printf '%s\n' "$out" >&2
+	fi
+	[ "$(free_pages)" -eq "$before" ] || fail "$name: pool not restored"
+	[ -z "$(ls -A "$mnt")" ] || fail "$name: files left in the mount"
+}
+
+# Every mode maps what fits, and leaves the pool as it was.
+setup 64
+for mode in dynamic legacy single-file in-memory anon shm; do
+	before=$(free_pages)
+	expect_exit 0 "$mode: 32 pages fit" -- "$HPDIAG" --color never trial -m 64 --mode "$mode" --huge-dir "$mnt"
+	contains "$out" "PASS  trial" "$mode: the trial passes"
+	[ "$(free_pages)" -eq "$before" ] && pass "$mode: pool restored" || fail "$mode: pool not restored"
+done
+expect_exit 0 "--json" -- "$HPDIAG" --json trial -m 64 --huge-dir "$mnt"
+contains "$out" '"mapped": 32,' "JSON says how many pages were mapped"
+contains "$out" '"ok": true' "JSON says ok"
+
+# The limits, one at a time.
+setup 16
+expect_cause "pool too small" pool_exhausted -- -m 64
+setup 64 size=32M
+expect_cause "size= quota" mount_quota -- -m 64
+setup 64
+expect_cause "ulimit -v" rlimit_as prlimit --as=8000000000 -- -m 64
+setup 128
+expect_cause "ulimit -n" rlimit_nofile prlimit --nofile=64 -- -m 256
+expect_cause "anon: pool too small" pool_exhausted -- -m 512 --mode anon
+# VMAs near the limit: the child takes them, the sysctl stays as it is.
+limit=$(cat /proc/sys/vm/max_map_count)
+setup 64
+expect_cause "legacy near vm.max_map_count" map_count_limit -- -m 32 --mode legacy --baseline-vmas $((limit - 50))
+expect_exit 0 "dynamic, same headroom" -- "$HPDIAG" -q trial -m 32 --huge-dir "$mnt" --baseline-vmas $((limit - 50))
+expect_cause "16.04 near vm.max_map_count" map_count_limit -- -m 32 --mode legacy --dpdk-version 16.04 --baseline-vmas $((limit - 100))
+[ "$(cat /proc/sys/vm/max_map_count)" -eq "$limit" ] && pass "vm.max_map_count untouched" || fail "vm.max_map_count changed"
+# No mount where --huge-dir points.
+expect_exit 2 "no mount" -- "$HPDIAG" -q trial -m 64 --huge-dir "$T"
+contains "$out" "[no_mount" "no_mount"
+
+# kill -9 of hpdiag at several moments of a large trial: nothing is left.
+pages=$(($(awk '/^MemFree:/ {print $2}' /proc/meminfo) / 2048 / 8))
+[ "$pages" -gt 1024 ] && pages=1024
+setup "$pages"
+for delay in 0.01 0.05 0.1 0.2 0.4; do
+	for mode in dynamic legacy in-memory; do
+		before=$(free_pages)
+		"$HPDIAG" -q trial -n "$pages" --mode "$mode" --huge-dir "$mnt" > /dev/null 2>&1 &
+		bg=$!
+		sleep "$delay"
+		kill -9 "$bg" 2>/dev/null
+		wait "$bg" 2>/dev/null
+		bg=
+		# The child dies with its parent; give the kernel a moment.
+		for _ in $(seq 1 50); do
+			[ "$(free_pages)" -eq "$before" ] && break
+			sleep 0.1
+		done
+		[ "$(free_pages)" -eq "$before" ] && [ -z "$(ls -A "$mnt")" ] &&
+			pass "kill -9 after ${delay}s ($mode): pool and mount as before" ||
+			fail "kill -9 after ${delay}s ($mode): free $(free_pages), was $before; files: $(ls -A "$mnt")"
+	done
+done
+# SIGINT stops the child too.
+before=$(free_pages)
+"$HPDIAG" -q trial -n "$pages" --huge-dir "$mnt" > /dev/null 2>&1 &
+bg=$!
+sleep 0.05
+kill -INT "$bg"
+wait "$bg"
+rc=$?
+bg=
+[ "$(free_pages)" -eq "$before" ] && pass "SIGINT (exit $rc): pool as before" || fail "SIGINT: pool not restored"
+finish

@@ -61,6 +61,9 @@ dpdk() {
 first_cause() {	# the cause hpdiag check marks as met first
 	sed -n 's/.*\[\([a-z_]*\), met first.*/\1/p'
 }
+trial_cause() {
+	sed -n 's/^FAIL  trial .*\[\([a-z_]*\), met first.*/\1/p'
+}
 explain_cause() {
 	sed -n 's/^FAIL  explain .*\[\([a-z_]*\)\]$/\1/p'
 }
@@ -83,6 +86,18 @@ scenario() {
 	got=$(printf '%s\n' "$check" | first_cause)
 	[ "$got" = "$want" ] && pass "$name: check says $want" ||
 		{ fail "$name: check says '$got', DPDK failed on $want:"; printf '%s\n' "$check" >&2; }
+	# The trial maps for real under the same limits.  (A sanitizer build
+	# cannot start under ulimit -v; that scenario reads it via --pid.)
+	case " $* " in
+	*" --pid "*) ;;
+	*)
+		# shellcheck disable=SC2086
+		tr=$($pre "$HPDIAG" --color never trial "$@" 2>&1)
+		got=$(printf '%s\n' "$tr" | trial_cause)
+		[ "$got" = "$want" ] && pass "$name: trial says $want" ||
+			{ fail "$name: trial says '$got', DPDK failed on $want:"; printf '%s\n' "$tr" >&2; }
+		;;
+	esac
 	# shellcheck disable=SC2086
 	expl=$($pre "$HPDIAG" --color never explain "$log" "$@" 2>&1)
 	got=$(printf '%s\n' "$expl" | explain_cause)
@@ -97,6 +112,8 @@ dpdk "$T/ok.log" -- -m 64 --huge-dir "$mnt"
 	{ fail "control: DPDK failed"; cat "$T/ok.log" >&2; }
 out=$("$HPDIAG" --color never check -m 64 --huge-dir "$mnt" 2>&1)
 case $out in *"verdict: FAIL"*) fail "control: check fails: $out" ;; *) pass "control: check passes" ;; esac
+out=$("$HPDIAG" --color never trial -m 64 --huge-dir "$mnt" 2>&1)
+case $out in *"PASS  trial"*) pass "control: trial passes" ;; *) fail "control: trial fails: $out" ;; esac
 
 # 1. The pool is too small.
 setup 16
@@ -159,6 +176,9 @@ dpdk "$T/dyn.log" env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=$hog -- -m 32 --huge-
 out=$("$HPDIAG" --color never check -m 32 --huge-dir "$mnt" --baseline-vmas $((base + hog)) 2>&1)
 case $out in *"[map_count_limit"*) fail "check predicts map_count_limit for dynamic: $out" ;;
 *) pass "check: dynamic -m 32 fits the map count" ;; esac
+out=$("$HPDIAG" --color never trial -m 32 --huge-dir "$mnt" --baseline-vmas $((base + hog)) 2>&1)
+case $out in *"PASS  trial"*) pass "trial: dynamic -m 32 fits the map count" ;;
+*) fail "trial fails dynamic -m 32: $out" ;; esac
 dpdk "$T/legacy.log" env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=$hog -- -m 32 --legacy-mem --huge-dir "$mnt"
 scenario "legacy near vm.max_map_count" map_count_limit "$T/legacy.log" -- \
 	-m 32 --mode legacy --huge-dir "$mnt" --baseline-vmas $((base + hog))

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-trial.c - from where a trial stopped and its counters to one cause:
+ * ENOMEM told apart by the counters (map count, RLIMIT_AS, a quota, the
+ * pool, a node), EMFILE, EACCES, SIGBUS, shmget's errors; and the finding
+ * with the host's remedy, or a warning when stale DPDK files hold the pages.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "trial.h"
+
+static struct trial_result failed(const char *call, int err, int sig)
+{
+	struct trial_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.failed = true;
+	r.requested = r.peak_pages = 32;
+	r.mapped = r.page = 16;
+	snprintf(r.call, sizeof(r.call), "%s", call);
+	r.err = err;
+	r.sig = sig;
+	r.at.vmas = 1100;
+	r.at.max_map_count = 65530;
+	r.at.fds = 40;
+	r.at.free_pages = 48;
+	r.at.node = -1;
+	r.at.quota_free = UINT64_MAX;
+	r.at.rlim_as = r.at.rlim_data = r.at.rlim_nofile = r.at.rlim_memlock = UINT64_MAX;
+	return r;
+}
+
+START_TEST(enomem_told_apart)
+{
+	struct workload wl = { .pages = 32, .have_pages = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	struct trial_result r;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+	r = failed("mmap", ENOMEM, 0);
+	r.at.vmas = 65531;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "map_count_limit");
+	r = failed("mmap (reserve)", ENOMEM, 0);
+	r.at.rlim_as = 8000000000ULL;
+	r.at.vm_size = 120 << 20;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_as");
+	r = failed("mmap", ENOMEM, 0);
+	r.at.quota_free = 0;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_quota");
+	r = failed("mmap", ENOMEM, 0);
+	r.at.free_pages = 0;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	r = failed("mmap", ENOMEM, 0);
+	r.at.node = 1;
+	r.at.node_free_pages = 0;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "node_pool_exhausted");
+	r = failed("mmap", ENOMEM, 0);
+	r.at.rlim_data = 16 << 20;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_data");
+	r = failed("mmap", ENOMEM, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "unknown");
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+START_TEST(other_errors)
+{
+	struct workload wl = { .pages = 32, .have_pages = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	struct trial_result r;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+	r = failed("open (pagemap)", EMFILE, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_nofile");
+	r = failed("open", EACCES, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_permission");
+	r = failed("shmget", EPERM, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_memlock");
+	r = failed("shmget", EINVAL, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "shm_limit");
+	r = failed("open", ENOSPC, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_quota");
+	r = failed("node", 0, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "node_pool_exhausted");
+	r = failed("count", 0, 0);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	/* SIGBUS with free pages: the charge was refused at fault time. */
+	r = failed("fault", 0, SIGBUS);
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "cgroup_hugetlb_limit");
+	r.at.free_pages = 0;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	r = failed("mmap", 0, 0);
+	r.ok = true;
+	r.failed = false;
+	ck_assert_ptr_null(trial_cause(&r, &snap, &need));
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+START_TEST(one_mapping_modes)
+{
+	struct workload wl = { .pages = 256, .have_pages = true, .mode = MODE_ANON };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	struct trial_result r;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+	/* 128 free of 256: the one mapping is refused at once. */
+	r = failed("mmap", ENOMEM, 0);
+	r.at.free_pages = 128;
+	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+START_TEST(findings_and_remedies)
+{
+	struct workload wl = { .pages = 32, .have_pages = true };
+	struct findings host, out = { 0 };
+	struct snapshot snap;
+	struct need need;
+	struct trial_result r;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &host);
+	r = failed("mmap", ENOMEM, 0);
+	r.at.vmas = 65531;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, 0, &host, &out), 0);
+	ck_assert_int_eq(out.v[0].status, HP_FAIL);
+	ck_assert_str_eq(out.v[0].cause, "map_count_limit");
+	ck_assert(out.v[0].first);
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "page 16 of 32: mmap failed with ENOMEM"));
+	ck_assert_ptr_nonnull(strstr(out.v[0].remedy, "vm.max_map_count="));
+	findings_free(&out);
+	/* Short of pages, but 20 stale DPDK files hold them: a warning. */
+	r = failed("mmap", ENOMEM, 0);
+	r.at.free_pages = 0;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, 20, &host, &out), 0);
+	ck_assert_int_eq(out.v[0].status, HP_WARN);
+	ck_assert_uint_eq(finding_evidence(&out.v[0], "reclaimable_pages")->num, 20);
+	findings_free(&out);
+	/* ... but 10 are not enough. */
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, 10, &host, &out), 0);
+	ck_assert_str_eq(out.v[0].cause, "pool_exhausted");
+	findings_free(&out);
+	r.ok = true;
+	r.failed = false;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, 0, &host, &out), 0);
+	ck_assert_int_eq(out.v[0].status, HP_PASS);
+	findings_free(&out);
+	done_fixture(&snap, &host);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("trial");
+	TCase *tc = tcase_create("trial");
+
+	tcase_add_test(tc, enomem_told_apart);
+	tcase_add_test(tc, other_errors);
+	tcase_add_test(tc, one_mapping_modes);
+	tcase_add_test(tc, findings_and_remedies);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

@@ -32,6 +32,8 @@ struct workload {
 	pid_t pid;
 	enum mode mode;			/* default: dynamic */
 	unsigned dpdk_version;		/* 2211 for 22.11; 0: the default */
+	int node;			/* --node: every page there; -1: none */
+	bool have_node;
 };
 
 /* What the workload needs, from model.c. */

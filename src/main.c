@@ -99,7 +99,7 @@ static const struct command commands[] = {
 enum {
 	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
 	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID, OPT_MODE,
-	OPT_DPDK_VERSION, OPT_TIMEOUT,
+	OPT_DPDK_VERSION, OPT_TIMEOUT, OPT_NODE,
 };
 
 static const struct option longopts[] = {
@@ -122,6 +122,7 @@ static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "output", required_argument, NULL, 'o' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "node", required_argument, NULL, OPT_NODE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,6 +160,7 @@ static void print_option_help(FILE *o, unsigned groups)
 		      "  -m, --mem MB              memory the application takes, in MiB\n"
 		      "  -n, --pages N             hugepages the application takes\n"
 		      "      --socket-mem MB,...   MiB per NUMA node, as DPDK's option\n"
+		      "      --node N              every page of -m/-n on NUMA node N\n"
 		      "      --page-size SIZE      2M, 1G, ... (default: the kernel's default)\n"
 		      "      --huge-dir PATH       the hugetlbfs directory it uses\n"
 		      "      --mode MODE           dynamic (DPDK's default), legacy, single-file,\n"
@@ -761,6 +763,17 @@ int main(int argc, char **argv)
 			c.wl.pid = c.pid;
 			used |= OPTG_PID;
 			break;
+		case OPT_NODE:
+			if (parse_count("--node", optarg, 0, &v))
+				return EXIT_ERROR;
+			if (v >= MAX_SOCKETS)
+				return usage_error("--node: '%s' is not a node below %d",
+						   optarg, MAX_SOCKETS);
+			c.wl.node = (int)v;
+			c.wl.have_node = true;
+			used |= OPTG_WORKLOAD;
+			bad_opt = bad_opt ? bad_opt : "--node";
+			break;
 		case OPT_TIMEOUT:
 			if (parse_count("--timeout", optarg, 1, &v))
 				return EXIT_ERROR;
@@ -807,6 +820,8 @@ int main(int argc, char **argv)
 	}
 	if ((c.wl.have_mem + c.wl.have_pages + (c.wl.nr_socket_mem > 0)) > 1)
 		return usage_error("-m, -n and --socket-mem exclude each other");
+	if (c.wl.have_node && c.wl.nr_socket_mem)
+		return usage_error("--node and --socket-mem exclude each other");
 	if ((cmd->flags & CMD_LIVE_ONLY) && c.sysroot_dir)
 		return usage_error("%s reads the running host; it cannot be "
 				   "combined with --sysroot", cmd->name);

@@ -262,6 +262,12 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 		need->pages = 1;
 		need->pages_default = true;
 	}
+	if (wl->have_node && wl->node >= 0 && wl->node < MAX_SOCKETS &&
+	    !wl->nr_socket_mem) {
+		memset(need->pages_per_node, 0, sizeof(need->pages_per_node));
+		need->pages_per_node[wl->node] = need->pages;
+		need->nr_nodes = (size_t)wl->node + 1;
+	}
 	n = need->pages;
 
 	/* What the process holds before it maps memory. */

@@ -107,6 +107,7 @@ if [ "$(ls "$mnt" | wc -l)" -eq 40 ]; then
 fi
 # --socket-mem places the pages on the node with libnuma and checks it.
 expect_exit 0 "--socket-mem 64" -- "$HPDIAG" -q trial --socket-mem 64 --huge-dir "$mnt"
+expect_exit 0 "--node 0" -- "$HPDIAG" -q trial -m 64 --node 0 --huge-dir "$mnt"
 
 # kill -9 of hpdiag at several moments of a large trial: nothing is left.
 pages=$(($(awk '/^MemFree:/ {print $2}' /proc/meminfo) / 2048 / 8))

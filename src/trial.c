@@ -398,6 +398,24 @@ static int reopen(void *addr, uint64_t len)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
+/*
+ * Maps page I again at DST from its file, as DPDK reopens the file by name;
+ * KEEP: the fd stays open (22.11's remap) or is closed (16.04's second pass).
+ */
+static void remap(uint64_t i, char *orig, int fd, char *dst, bool keep,
+		  const char *open_call, const char *map_call)
+{
+	int f = fd >= 0 ? fd : reopen(orig, O->page_size);
+
+	if (f < 0)
+		fail(i, open_call, errno, 0);
+	if (mmap(dst, O->page_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_POPULATE | MAP_FIXED, f, 0) == MAP_FAILED)
+		fail(i, map_call, errno, 0);
+	if (!keep && fd < 0)
+		close(f);
+}
+
 /* legacy: map every free page first, keep what is asked, remap it. */
 static void run_legacy(void)
 {
@@ -480,17 +498,8 @@ static void run_legacy(void)
 
 		if (second == MAP_FAILED)
 			fail(n, "mmap", errno, 0);
-		for (uint64_t i = 0; i < n; i++) {
-			int fd = fds[i] >= 0 ? fds[i] : reopen(orig[i], ps);
-
-			if (fd < 0)
-				fail(i, "open", errno, 0);
-			if (mmap(second + i * ps, ps, PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_POPULATE | MAP_FIXED, fd, 0) == MAP_FAILED)
-				fail(i, "mmap", errno, 0);
-			if (fds[i] < 0)
-				close(fd);
-		}
+		for (uint64_t i = 0; i < n; i++)
+			remap(i, orig[i], fds[i], second + i * ps, false, "open", "mmap");
 		for (uint64_t i = 0; i < n; i++)
 			munmap(orig[i], ps);
 		return;
@@ -507,13 +516,8 @@ static void run_legacy(void)
 	}
 	for (uint64_t i = 0; i < O->pages && region; i++) {
 		/* Reopened, mapped into the list, and the fd kept. */
-		int fd = fds[i] >= 0 ? fds[i] : reopen(orig[i], ps);
-
-		if (fd < 0)
-			fail(i, "open (remap)", errno, 0);
-		if (mmap(region + i * ps, ps, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_POPULATE | MAP_FIXED, fd, 0) == MAP_FAILED)
-			fail(i, "mmap (remap)", errno, 0);
+		remap(i, orig[i], fds[i], region + i * ps, true, "open (remap)",
+		      "mmap (remap)");
 		munmap(orig[i], ps);
 	}
 }

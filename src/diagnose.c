@@ -691,7 +691,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 
 /* ---- per-process limits ------------------------------------------------------ */
 
-static uint64_t suggest_map_count(uint64_t need)
+uint64_t suggest_max_map_count(uint64_t need)
 {
 	uint64_t v = sat_add(need, need / 5);
 
@@ -740,7 +740,7 @@ static void rule_map_count(const struct snapshot *snap, const struct need *need,
 				" VMAs needed (%s); mmap fails with ENOMEM at the "
 				"limit", limit, need->vmas, why);
 		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-		       suggest_map_count(need->vmas));
+		       suggest_max_map_count(need->vmas));
 		if (need->vmas_before_pages >= limit)
 			set_order(f, STAGE_RESERVE, 0);
 		else if (need->mode == MODE_LEGACY)
@@ -753,7 +753,7 @@ static void rule_map_count(const struct snapshot *snap, const struct need *need,
 				"the %" PRIu64 " VMAs needed (%s)", limit,
 				need->vmas, why);
 		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-		       suggest_map_count(need->vmas));
+		       suggest_max_map_count(need->vmas));
 	} else {
 		f = finding_new(fs, "map_count", HP_PASS, NULL,
 				"vm.max_map_count %" PRIu64 " leaves room for the "

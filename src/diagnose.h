@@ -104,6 +104,8 @@ int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 /* Pages of stale "*map_*" files a DPDK primary deletes at start. */
 uint64_t dpdk_reclaimable(const struct snapshot *snap, const struct workload *wl,
 			  uint64_t ps, uint64_t *files);
+/* vm.max_map_count for NEED VMAs with headroom, never below the default. */
+uint64_t suggest_max_map_count(uint64_t need);
 /* For other modules that report findings (explain). */
 struct finding *finding_add(struct findings *fs, const char *check,
 			    enum hp_status st, const char *cause,

@@ -85,8 +85,9 @@ static const struct command commands[] = {
 	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
 	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT,
-	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
-	  "[--mode MODE] [--huge-dir PATH] [--baseline-vmas N] [--timeout S]",
+	  "[-m MB | -n PAGES | --socket-mem MB,...] [--node N] [--page-size SIZE] "
+	  "[--mode MODE] [--dpdk-version V] [--huge-dir PATH] [--baseline-vmas N] "
+	  "[--timeout S]",
 	  "map the workload's hugepages for real in a child process, name what stops it" },
 	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID,
 	  "[FILE] [workload options]",
@@ -539,6 +540,7 @@ static int cmd_trial(struct ctx *c)
 	o.baseline_vmas = need.baseline_vmas;
 	o.baseline_fds = need.baseline_fds;
 	o.timeout = c->timeout;
+	o.raise_nofile = need.raises_nofile;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
 	if (!need.page_size || !snapshot_pool(&snap, need.page_size)) {
 		const struct finding *f = findings_get(&host, "pool");
@@ -588,7 +590,8 @@ static int cmd_trial(struct ctx *c)
 		goto out;
 	}
 	c->rep.trial = &res;
-	c->rep.trial_cause = trial_cause(&res, &snap, &need);
+	/* A warning (stale files DPDK would reclaim) names no cause. */
+	c->rep.trial_cause = out.n && out.v[0].status == HP_FAIL ? out.v[0].cause : NULL;
 	c->rep.trial_dir = o.dir;
 	c->rep.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

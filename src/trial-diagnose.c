@@ -42,6 +42,7 @@ const char *trial_cause(const struct trial_result *r, const struct snapshot *sna
 		return "rlimit_nofile";
 	case EACCES:
 	case EPERM:
+	case EROFS:
 		return !strcmp(r->call, "shmget") ? "rlimit_memlock" : "mount_permission";
 	case ENOSPC:
 		return !strcmp(r->call, "shmget") ? "shm_limit" : "mount_quota";
@@ -128,10 +129,11 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 				     !strcmp(cause, "mount_quota")) &&
 	    r->mapped + reclaimable >= r->requested) {
 		f = finding_add(out, "trial", HP_WARN, NULL,
-				"page %" PRIu64 " of %" PRIu64 ": %s, but %" PRIu64
-				" stale DPDK page files hold enough pages: the "
-				"application deletes them at start and gets its "
-				"memory", r->page, r->requested, what, reclaimable);
+				"page %" PRIu64 " of %" PRIu64 ": %s, but stale DPDK "
+				"page files hold %" PRIu64 " pages: the application "
+				"deletes them at start and gets its memory (the trial "
+				"deletes nothing)", r->page, r->requested, what,
+				reclaimable);
 		finding_num(f, "reclaimable_pages", reclaimable);
 		return f ? 0 : -ENOMEM;
 	}
@@ -159,7 +161,7 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 			       need->fds + need->fds / 5);
 	else if (cause && !strcmp(cause, "map_count_limit"))
 		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-			       (uint64_t)((need->vmas + need->vmas / 5 + 1023) & ~(uint64_t)1023));
+			       suggest_max_map_count(need->vmas));
 	else if (cause && !strcmp(cause, "rlimit_as"))
 		finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
 	return f ? 0 : -ENOMEM;

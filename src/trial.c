@@ -111,6 +111,8 @@ static uint64_t soft(int res)
 	return rl.rlim_cur;
 }
 
+static int node_of_page(uint64_t i);
+
 static void take_counters(struct trial_counters *c)
 {
 	char path[128];
@@ -118,15 +120,15 @@ static void take_counters(struct trial_counters *c)
 	int node = -1;
 
 	c->fds = count_fds();
+	/* The node of the page that failed, when pages are placed. */
+	if (O->nr_nodes && R->failed)
+		node = node_of_page(R->page);
 	c->vmas = count_lines("/proc/self/maps");
 	c->max_map_count = read_number(PATH_MAX_MAP_COUNT, NULL);
 	c->vm_size = read_number("/proc/self/status", "VmSize:");
 	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
 		 O->page_size >> 10);
 	c->free_pages = read_number(path, NULL);
-	for (size_t i = 0; i < O->nr_nodes; i++)
-		if (O->pages_per_node[i])
-			node = (int)i;
 	c->node = node;
 	if (node >= 0) {
 		snprintf(path, sizeof(path), PATH_NODES "/node%d/hugepages/hugepages-%"
@@ -335,8 +337,9 @@ static void run_dpdk_pages(void)
 		char *addr = lists[l < O->lists ? l : 0] + slot * ps;
 		int node = node_of_page(i), fd;
 
-		if (node >= 0)
-			numa_prefer(node);
+		if (node >= 0 && numa_prefer(node) < 0 && !R->note[0])
+			snprintf(R->note, sizeof(R->note), "libnuma is not available: "
+				 "pages were placed by the kernel, their node not checked");
 		if (O->mode == MODE_SINGLE_FILE) {
 			if (slot == 0) {
 				list_fd = page_file(i);
@@ -565,6 +568,15 @@ static void __attribute__((noreturn)) child(pid_t parent)
 	sa.sa_handler = on_bus;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+	if (O->raise_nofile) {
+		struct rlimit rl;
+
+		/* As DPDK's memory init does. */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	take_vmas(O->baseline_vmas);
 	take_fds(O->baseline_fds);
 	R->baseline_vmas = count_lines("/proc/self/maps");

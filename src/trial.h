@@ -40,7 +40,6 @@ struct trial_result {
 	char call[24];			/* "open", "mmap", "fault", ... */
 	int err;			/* errno, 0 for a signal */
 	int sig;			/* SIGBUS, or 0 */
-	bool not_enough;		/* legacy: fewer pages than asked mapped */
 	struct trial_counters at;	/* at the failure */
 	char note[160];
 };
@@ -59,6 +58,7 @@ struct trial_opts {
 	uint64_t baseline_fds;
 	const char *dir;		/* a private directory in the mount */
 	unsigned timeout;		/* seconds */
+	bool raise_nofile;		/* DPDK 18.05+: soft RLIMIT_NOFILE = hard */
 	bool progress;			/* a progress line on stderr */
 };
 

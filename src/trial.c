@@ -45,6 +45,8 @@ static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t in_touch;
 static unsigned tmp_seq;
 static int spare_fd = -1;	/* freed at a failure, to read the counters */
+static char *hog;		/* the baseline VMAs, freed likewise */
+static uint64_t hog_len;
 
 static uint64_t count_lines(const char *path)
 {
@@ -119,11 +121,17 @@ static void take_counters(struct trial_counters *c)
 	struct statfs sfs;
 	int node = -1;
 
+	/* The VMA count first, with no allocation; then the baseline VMAs go,
+	 * so that what follows (opendir allocates) has room. */
+	c->vmas = count_lines("/proc/self/maps");
+	if (hog) {
+		munmap(hog, hog_len);
+		hog = NULL;
+	}
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
 	if (O->nr_nodes && R->failed)
 		node = node_of_page(R->page);
-	c->vmas = count_lines("/proc/self/maps");
 	c->max_map_count = read_number(PATH_MAX_MAP_COUNT, NULL);
 	c->vm_size = read_number("/proc/self/status", "VmSize:");
 	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
@@ -198,6 +206,8 @@ static void take_vmas(uint64_t want)
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		fail(0, "mmap (baseline)", errno, 0);
+	hog = base;
+	hog_len = n * (uint64_t)page;
 	for (uint64_t i = 1; i < n; i += 2)
 		if (mprotect(base + i * (uint64_t)page, (size_t)page, PROT_READ) < 0)
 			fail(0, "mprotect (baseline)", errno, 0);

@@ -140,7 +140,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'exit 143' TERM HUP PIPE
 
 if [ -n "${BENCH_POOL:-}" ]; then
 	case $BENCH_POOL in

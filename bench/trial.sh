@@ -38,7 +38,7 @@ cleanup() {
 	rm -rf "$tmp" /var/run/dpdk/hpdbench
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 mkdir "$tmp/mnt"
 echo $((PAGES + 16)) > "$pool"
 [ "$(cat "$pool")" -ge "$PAGES" ] || { echo "bench: could not reserve $PAGES pages" >&2; exit 1; }

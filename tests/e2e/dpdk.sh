@@ -29,7 +29,7 @@ restore() {
 	rm -rf "$T"
 }
 trap restore EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$mnt" "$plain"
 
 # setup POOL [MOUNT OPTIONS]: the pool size and a fresh private mount.

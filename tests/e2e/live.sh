@@ -46,7 +46,7 @@ restore() {
 	rm -rf "$T"
 }
 trap restore EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 chmod 755 "$T"	# let an unprivileged user reach the mount below
 echo $((old_pool + 8)) > "$pool"

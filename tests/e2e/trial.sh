@@ -23,7 +23,7 @@ restore() {
 	rm -rf "$T"
 }
 trap restore EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$mnt"
 
 setup() {	# POOL [MOUNT OPTIONS]

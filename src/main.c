@@ -32,6 +32,7 @@ enum {
 	OPTG_PID	= 1 << 1,
 	OPTG_OUTPUT	= 1 << 2,
 	OPTG_TIMEOUT	= 1 << 3,
+	OPTG_VMA	= 1 << 4,
 };
 
 /* Command flags the runner enforces. */
@@ -51,6 +52,8 @@ struct ctx {
 	const char *output_dir;
 	const char *file;		/* explain's FILE */
 	unsigned timeout;		/* trial */
+	uint64_t top;			/* vma */
+	double watch, interval;
 	bool user_mode;			/* --mode given */
 	pid_t pid;
 };
@@ -71,6 +74,7 @@ static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
 static int cmd_explain(struct ctx *c);
 static int cmd_trial(struct ctx *c);
+static int cmd_vma(struct ctx *c);
 
 static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
@@ -84,6 +88,9 @@ static const struct command commands[] = {
 	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
 	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
+	{ "vma", cmd_vma, 0, OPTG_PID | OPTG_VMA,
+	  "[--pid PID [--watch SECONDS [--interval SECONDS]]] [--top N]",
+	  "who holds a process's VMAs, is it a leak, when does it hit vm.max_map_count" },
 	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--node N] [--page-size SIZE] "
 	  "[--mode MODE] [--dpdk-version V] [--huge-dir PATH] [--baseline-vmas N] "
@@ -100,7 +107,7 @@ static const struct command commands[] = {
 enum {
 	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
 	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID, OPT_MODE,
-	OPT_DPDK_VERSION, OPT_TIMEOUT, OPT_NODE,
+	OPT_DPDK_VERSION, OPT_TIMEOUT, OPT_NODE, OPT_TOP, OPT_WATCH, OPT_INTERVAL,
 };
 
 static const struct option longopts[] = {
@@ -124,6 +131,9 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "node", required_argument, NULL, OPT_NODE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -171,6 +181,10 @@ static void print_option_help(FILE *o, unsigned groups)
 		      "      --baseline-vmas N     VMAs it holds before mapping memory\n", o);
 	if (groups & OPTG_PID)
 		fputs("  --pid PID                 take rlimits, VMA and fd counts from PID\n", o);
+	if (groups & OPTG_VMA)
+		fputs("      --top N               without --pid: the N processes with most VMAs (10)\n"
+		      "      --watch SECONDS       sample for this long: growth and time to the limit\n"
+		      "      --interval SECONDS    between samples (default 1, fractions allowed)\n", o);
 	if (groups & OPTG_TIMEOUT)
 		fputs("      --timeout SECONDS     stop a trial after this long (default 300)\n", o);
 	if (groups & OPTG_OUTPUT)
@@ -203,7 +217,8 @@ static void print_help(FILE *o, const struct command *cmd)
 		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nWith no command, hpdiag runs 'check'.  "
 	      "'hpdiag COMMAND --help' shows a command's options.\n\n", o);
-	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT | OPTG_TIMEOUT);
+	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT | OPTG_TIMEOUT |
+			  OPTG_VMA);
 	fputs("\nExit status: 0 all pass, 1 warnings, 2 a failure, 3 hpdiag "
 	      "could not do its job.\nSee hpdiag(8).\n", o);
 }
@@ -604,6 +619,125 @@ out:
 	return status;
 }
 
+static double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmd_vma(struct ctx *c)
+{
+	struct findings fs = { 0 };
+	struct vma_sample *samples = NULL;
+	struct vma_scan vs = { 0 }, first = { 0 };
+	struct vma_top top = { 0 };
+	uint64_t limit;
+	size_t n = 0;
+	int rc, status = EXIT_ERROR;
+
+	rc = sysroot_read_u64(&c->sr, sysctl_path(SC_MAX_MAP_COUNT), &limit);
+	if (rc < 0)
+		return probe_error(c, rc);
+	c->rep.vma_limit = limit;
+	if (!c->pid) {
+		if (c->watch > 0)
+			return usage_error("vma: --watch needs --pid");
+		rc = vma_top_scan(&c->sr, c->top ? c->top : 10, &top);
+		if (rc < 0)
+			return probe_error(c, rc);
+		c->rep.top = &top;
+		for (size_t i = 0; i < top.nr_procs; i++) {
+			const struct vma_proc *p = &top.procs[i];
+			double pct = limit ? 100.0 * (double)p->count / (double)limit : 0;
+			struct finding *f = NULL;
+
+			if (p->count >= limit)
+				f = finding_add(&fs, "map_count", HP_FAIL, "map_count_limit",
+						"process %d (%s) is at vm.max_map_count: "
+						"%" PRIu64 " VMAs", (int)p->pid, p->comm, p->count);
+			else if (pct >= 80)
+				f = finding_add(&fs, "map_count", HP_WARN, NULL,
+						"process %d (%s) holds %.1f%% of vm.max_map_count",
+						(int)p->pid, p->comm, pct);
+			if (f) {
+				finding_num(f, "pid", (uint64_t)p->pid);
+				finding_num(f, "count", p->count);
+				finding_remedy(f, "hpdiag vma --pid %d --watch 10", (int)p->pid);
+			}
+		}
+		if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
+			status = exit_for(findings_verdict(&fs));
+		findings_free(&fs);
+		vma_top_free(&top);
+		return status;
+	}
+	if (c->watch > 0) {
+		double interval = c->interval > 0 ? c->interval : 1.0;
+		double t0 = now_seconds(), next = t0;
+		size_t cap = (size_t)(c->watch / interval) + 2;
+
+		samples = calloc(cap, sizeof(*samples));
+		if (!samples)
+			goto out;
+		for (;;) {
+			rc = n == 0 ? vma_scan_pid(&c->sr, c->pid, false, &first) :
+			     vma_count(&c->sr, c->pid, &samples[n].count);
+			if (rc < 0) {
+				probe_error(c, rc);
+				goto out;
+			}
+			if (n == 0)
+				samples[0].count = first.count;
+			samples[n].time = now_seconds() - t0;
+			n++;
+			next += interval;
+			if (n >= cap || next - t0 > c->watch + 1e-9)
+				break;
+			while (now_seconds() < next)
+				usleep(10000);
+		}
+	}
+	rc = vma_scan_pid(&c->sr, c->pid, c->rep.verbose > 0, &vs);
+	if (rc < 0) {
+		probe_error(c, rc);
+		goto out;
+	}
+	if (n) {
+		/* Which objects grew while watched. */
+		for (size_t i = 0; i < vs.cap; i++) {
+			struct vma_group *g = &vs.groups[i];
+
+			if (!g->object)
+				continue;
+			g->first_vmas = 0;
+			for (size_t j = 0; j < first.cap; j++)
+				if (first.groups[j].object &&
+				    !strcmp(first.groups[j].object, g->object))
+					g->first_vmas = first.groups[j].vmas;
+			g->growing = g->vmas > g->first_vmas + 1 && g->object[0] == '/';
+		}
+	}
+	vma_scan_sort(&vs);
+	c->rep.vma = &vs;
+	c->rep.samples = samples;
+	c->rep.nr_samples = n;
+	if (vma_findings(&vs, limit, samples, n, &c->rep.vma_rate,
+			 &c->rep.vma_seconds_to_limit, &fs) < 0) {
+		errorx("out of memory");
+		goto out;
+	}
+	if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
+		status = exit_for(findings_verdict(&fs));
+out:
+	findings_free(&fs);
+	vma_scan_free(&vs);
+	vma_scan_free(&first);
+	free(samples);
+	return status;
+}
+
 static int parse_count(const char *opt, const char *arg, uint64_t min,
 		       uint64_t *val)
 {
@@ -777,6 +911,27 @@ int main(int argc, char **argv)
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--node";
 			break;
+		case OPT_TOP:
+			if (parse_count("--top", optarg, 1, &c.top))
+				return EXIT_ERROR;
+			used |= OPTG_VMA;
+			break;
+		case OPT_WATCH:
+		case OPT_INTERVAL: {
+			char *end;
+			double d = strtod(optarg, &end);
+
+			if (*end || !(d > 0) || d > 86400)
+				return usage_error("%s: '%s' is not a number of seconds",
+						   opt == OPT_WATCH ? "--watch" : "--interval",
+						   optarg);
+			if (opt == OPT_WATCH)
+				c.watch = d;
+			else
+				c.interval = d;
+			used |= OPTG_VMA;
+			break;
+		}
 		case OPT_TIMEOUT:
 			if (parse_count("--timeout", optarg, 1, &v))
 				return EXIT_ERROR;

@@ -297,6 +297,66 @@ static json_object *json_trial(const struct report *r, const struct need *need)
 	return o;
 }
 
+static json_object *json_vma(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "limit", jnum(r->vma_limit));
+	if (r->top) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < r->top->nr_procs; i++) {
+			const struct vma_proc *p = &r->top->procs[i];
+			json_object *x = json_object_new_object();
+
+			add(x, "pid", json_object_new_int(p->pid));
+			add(x, "comm", jstr(p->comm));
+			add(x, "count", jnum(p->count));
+			add(x, "percent", json_object_new_double(r->vma_limit ?
+				100.0 * (double)p->count / (double)r->vma_limit : 0));
+			json_object_array_add(a, x);
+		}
+		add(o, "processes", a);
+		add(o, "scanned", jnum(r->top->scanned));
+		add(o, "unreadable", jnum(r->top->unreadable));
+		add(o, "vanished", jnum(r->top->vanished));
+	}
+	if (r->vma) {
+		json_object *g = json_object_new_array(), *sm = json_object_new_array();
+
+		add(o, "pid", json_object_new_int(r->vma->pid));
+		add(o, "count", jnum(r->nr_samples ? r->samples[r->nr_samples - 1].count :
+				     r->vma->count));
+		for (size_t i = 0; i < r->vma->nr_groups; i++) {
+			const struct vma_group *v = &r->vma->groups[i];
+			json_object *x = json_object_new_object();
+
+			add(x, "object", jstr(v->object));
+			add(x, "vmas", jnum(v->vmas));
+			add(x, "bytes", jnum(v->bytes));
+			add(x, "rss", v->have_rss ? jnum(v->rss) : NULL);
+			add(x, "shared", v->have_rss ? jnum(v->shared) : NULL);
+			add(x, "identical", jnum(v->identical));
+			add(x, "leak", json_object_new_boolean(v->leak || v->growing));
+			json_object_array_add(g, x);
+		}
+		add(o, "groups", g);
+		add(o, "growth_per_second", r->nr_samples >= 2 ?
+		    json_object_new_double(r->vma_rate) : NULL);
+		add(o, "seconds_to_limit", r->vma_seconds_to_limit >= 0 ?
+		    json_object_new_double(r->vma_seconds_to_limit) : NULL);
+		for (size_t i = 0; i < r->nr_samples; i++) {
+			json_object *x = json_object_new_object();
+
+			add(x, "time", json_object_new_double(r->samples[i].time));
+			add(x, "count", jnum(r->samples[i].count));
+			json_object_array_add(sm, x);
+		}
+		add(o, "samples", sm);
+	}
+	return o;
+}
+
 /* The header every JSON object starts with. */
 static json_object *json_header(const struct report *r, const struct findings *fs)
 {
@@ -340,6 +400,8 @@ int report_json(const struct report *r, const struct snapshot *snap,
 		add(root, "limits", json_limits(snap));
 	if ((parts & PART_EXPLAIN) && r->explain)
 		add(root, "explain", json_explain(r));
+	if (parts & PART_VMA)
+		add(root, "vma", json_vma(r));
 	if ((parts & PART_TRIAL) && r->trial && need)
 		add(root, "trial", json_trial(r, need));
 	return json_emit(r, root);

@@ -289,6 +289,50 @@ static void text_trial(const struct report *r)
 		fprintf(r->out, "note:     %s\n", t->note);
 }
 
+static void text_vma(const struct report *r)
+{
+	FILE *o = r->out;
+	char s[32];
+
+	if (r->top) {
+		fprintf(o, "%-8s %-16s %10s %8s   of vm.max_map_count %" PRIu64 "\n",
+			"PID", "COMMAND", "VMAS", "PERCENT", r->vma_limit);
+		for (size_t i = 0; i < r->top->nr_procs; i++) {
+			const struct vma_proc *p = &r->top->procs[i];
+
+			fprintf(o, "%-8d %-16s %10" PRIu64 " %7.1f%%\n", (int)p->pid,
+				p->comm, p->count, r->vma_limit ? 100.0 *
+				(double)p->count / (double)r->vma_limit : 0.0);
+		}
+		fprintf(o, "%" PRIu64 " processes scanned", r->top->scanned);
+		if (r->top->unreadable)
+			fprintf(o, ", %" PRIu64 " not readable (run as root)",
+				r->top->unreadable);
+		if (r->top->vanished)
+			fprintf(o, ", %" PRIu64 " exited during the scan", r->top->vanished);
+		fputc('\n', o);
+		return;
+	}
+	fprintf(o, "process %d: %" PRIu64 " VMAs of vm.max_map_count %" PRIu64 "\n",
+		(int)r->vma->pid, r->nr_samples ? r->samples[r->nr_samples - 1].count :
+		r->vma->count, r->vma_limit);
+	fprintf(o, "%8s %10s %9s %10s  %s\n", "VMAS", "SIZE", "IDENTICAL",
+		r->vma->nr_groups && r->vma->groups[0].have_rss ? "RSS" : "", "OBJECT");
+	for (size_t i = 0; i < r->vma->nr_groups && (i < 20 || r->verbose); i++) {
+		const struct vma_group *g = &r->vma->groups[i];
+		char rss[32] = "";
+
+		if (g->have_rss)
+			format_bytes(g->rss, rss, sizeof(rss));
+		fprintf(o, "%8" PRIu64 " %10s %9" PRIu64 " %10s  %s%s\n", g->vmas,
+			format_bytes(g->bytes, s, sizeof(s)), g->identical, rss,
+			g->object, g->leak || g->growing ? "  [leak]" : "");
+	}
+	if (r->vma->nr_groups > 20 && !r->verbose)
+		fprintf(o, "(%zu more objects: -v lists them all)\n",
+			r->vma->nr_groups - 20);
+}
+
 int report_text(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts)
@@ -303,6 +347,8 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		text_explain(r);
 	if ((parts & PART_NEED) && need && !r->quiet)
 		text_need(r, need);
+	if ((parts & PART_VMA) && !r->quiet)
+		text_vma(r);
 	if ((parts & PART_TRIAL) && r->trial && !r->quiet)
 		text_trial(r);
 	if ((parts & PART_EXPLAIN) && r->host && r->verbose) {

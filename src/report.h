@@ -12,6 +12,7 @@
 #include "diagnose.h"
 #include "explain.h"
 #include "trial.h"
+#include "vma.h"
 #include "hpdiag.h"
 
 enum report_format { FMT_TEXT, FMT_JSON };
@@ -32,6 +33,13 @@ struct report {
 	const char *trial_cause;
 	const char *trial_dir;
 	double trial_seconds;
+	/* vma */
+	const struct vma_scan *vma;
+	const struct vma_top *top;
+	uint64_t vma_limit;
+	const struct vma_sample *samples;
+	size_t nr_samples;
+	double vma_rate, vma_seconds_to_limit;
 };
 
 /* What the command shows besides its findings. */
@@ -42,6 +50,7 @@ enum report_part {
 	PART_NEED	= 1 << 3,
 	PART_EXPLAIN	= 1 << 4,
 	PART_TRIAL	= 1 << 5,
+	PART_VMA	= 1 << 6,
 };
 
 int report_text(const struct report *r, const struct snapshot *snap,

@@ -13,6 +13,7 @@
 #include "hpdiag.h"
 #include "parse.h"
 #include "pathnames.h"
+#include "vma.h"
 
 static const struct {
 	const char *name;
@@ -56,14 +57,6 @@ static void pid_word(pid_t pid, char *buf, size_t size)
 		snprintf(buf, size, "%d", (int)pid);
 	else
 		snprintf(buf, size, "self");
-}
-
-static int count_line(const char *line, size_t len, void *ctx)
-{
-	(void)line;
-	(void)len;
-	(*(uint64_t *)ctx)++;
-	return 0;
 }
 
 int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
@@ -146,11 +139,12 @@ int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim)
 	}
 
 
-	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
-	lim->vma_count = 0;
-	rc = sysroot_lines(sr, path, count_line, &lim->vma_count);
-	if (rc == -ENOENT)
+	/* The same count `hpdiag vma` makes. */
+	rc = vma_count(sr, pid, &lim->vma_count);
+	if (rc == -ENOENT) {
+		snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
 		return sysroot_fail(sr, ENOENT, path, "missing");
+	}
 	if (rc < 0)
 		return rc;
 

@@ -74,7 +74,7 @@ void vma_object(const char *path, size_t len, char *out, size_t size)
 	while (len && path[len - 1] == ' ')
 		len--;
 	if (!len) {
-		snprintf(out, size, "[anon]");
+		memcpy(out, "[anon]", 7);
 		return;
 	}
 	if (len >= size)
@@ -82,7 +82,8 @@ void vma_object(const char *path, size_t len, char *out, size_t size)
 	memcpy(out, path, len);
 	out[len] = '\0';
 	/* The kernel writes a newline in a name as \012. */
-	unescape_octal(out);
+	if (memchr(out, '\\', len))
+		unescape_octal(out);
 }
 
 static uint64_t hash(const char *s)
@@ -157,6 +158,10 @@ struct scan_ctx {
 	struct vma_group *cur;		/* smaps: the VMA being read */
 	bool smaps;
 	int err;
+	/* The previous line's raw path and group: neighbours often share. */
+	char last[4200];
+	size_t last_len;
+	size_t last_cap;		/* the table's size then: a grow moves it */
 };
 
 static int maps_line(const char *line, size_t len, void *arg)
@@ -192,11 +197,17 @@ static int maps_line(const char *line, size_t len, void *arg)
 		c->err = -EINVAL;
 		return -EINVAL;
 	}
-	vma_object(path, plen, object, sizeof(object));
-	c->cur = group_get(c->vs, object);
-	if (!c->cur) {
-		c->err = -ENOMEM;
-		return -ENOMEM;
+	if (!c->cur || plen != c->last_len || c->last_cap != c->vs->cap ||
+	    memcmp(path, c->last, plen)) {
+		vma_object(path, plen, object, sizeof(object));
+		c->cur = group_get(c->vs, object);
+		if (!c->cur) {
+			c->err = -ENOMEM;
+			return -ENOMEM;
+		}
+		c->last_cap = c->vs->cap;
+		c->last_len = plen < sizeof(c->last) ? plen : 0;
+		memcpy(c->last, path, c->last_len);
 	}
 	c->vs->count++;
 	c->cur->vmas++;

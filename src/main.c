@@ -641,6 +641,10 @@ static int cmd_vma(struct ctx *c)
 	if (rc < 0)
 		return probe_error(c, rc);
 	c->rep.vma_limit = limit;
+	if (c->interval > 0 && !(c->watch > 0))
+		return usage_error("vma: --interval goes with --watch");
+	if (c->pid && c->top)
+		return usage_error("vma: --top lists processes; with --pid there is one");
 	if (!c->pid) {
 		if (c->watch > 0)
 			return usage_error("vma: --watch needs --pid");
@@ -653,7 +657,7 @@ static int cmd_vma(struct ctx *c)
 			double pct = limit ? 100.0 * (double)p->count / (double)limit : 0;
 			struct finding *f = NULL;
 
-			if (p->count >= limit)
+			if (p->count + 2 >= limit)
 				f = finding_add(&fs, "map_count", HP_FAIL, "map_count_limit",
 						"process %d (%s) is at vm.max_map_count: "
 						"%" PRIu64 " VMAs", (int)p->pid, p->comm, p->count);

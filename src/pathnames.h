@@ -17,6 +17,8 @@
 #define PATH_PROC_MOUNTINFO	"/proc/%s/mountinfo"
 #define PATH_PROC_CGROUP	"/proc/%s/cgroup"
 #define PATH_PROC_STATUS	"/proc/%s/status"
+#define PATH_PROC_SMAPS		"/proc/%s/smaps"
+#define PATH_PROC_COMM		"/proc/%s/comm"
 
 #define PATH_HUGEPAGES		"/sys/kernel/mm/hugepages"
 #define PATH_NODES		"/sys/devices/system/node"

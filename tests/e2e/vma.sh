@@ -69,5 +69,7 @@ contains "$out" '"processes": [' "JSON lists processes"
 contains "$out" '"vanished":' "JSON counts vanished processes"
 
 expect_exit 3 "--watch without --pid" -- "$HPDIAG" vma --watch 1
+expect_exit 3 "--interval without --watch" -- "$HPDIAG" vma --pid "$leak" --interval 1
+expect_exit 3 "--top with --pid" -- "$HPDIAG" vma --pid "$leak" --top 3
 expect_exit 3 "a process that does not exist" -- "$HPDIAG" vma --pid 2147483647
 finish

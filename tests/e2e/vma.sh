@@ -56,7 +56,7 @@ contains "$out" "VMAs/s, it reaches the limit in" "the text says when"
 expect_exit 0 "distinct mappings" -- "$HPDIAG" --color never vma --pid "$distinct"
 case $out in *vma_leak*|*"[leak]"*) fail "distinct mappings flagged as a leak" ;;
 *) pass "300 distinct objects are not a leak" ;; esac
-contains "$out" "(289 more objects: -v lists them all)" "the table shows the 20 largest"
+contains "$out" "more objects: -v lists them all)" "the table shows the 20 largest"
 expect_exit 0 "distinct, -v" -- "$HPDIAG" --color never -v vma --pid "$distinct"
 contains "$out" "/memfd:hpdiag-object-299 (deleted)" "-v lists every object"
 contains "$out" "RSS" "-v reads smaps for RSS"

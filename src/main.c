@@ -633,6 +633,7 @@ static int cmd_vma(struct ctx *c)
 	struct vma_sample *samples = NULL;
 	struct vma_scan vs = { 0 }, first = { 0 };
 	struct vma_top top = { 0 };
+	double t_first = 0;
 	uint64_t limit;
 	size_t n = 0;
 	int rc, status = EXIT_ERROR;
@@ -680,6 +681,8 @@ static int cmd_vma(struct ctx *c)
 	if (c->watch > 0) {
 		double interval = c->interval > 0 ? c->interval : 1.0;
 		double t0 = now_seconds(), next = t0;
+
+		t_first = t0;
 		size_t cap = (size_t)(c->watch / interval) + 2;
 
 		samples = calloc(cap, sizeof(*samples));
@@ -709,7 +712,9 @@ static int cmd_vma(struct ctx *c)
 		goto out;
 	}
 	if (n) {
-		/* Which objects grew while watched. */
+		double elapsed = now_seconds() - t_first;
+
+		/* Which objects grew while watched, and how fast. */
 		for (size_t i = 0; i < vs.cap; i++) {
 			struct vma_group *g = &vs.groups[i];
 
@@ -721,6 +726,8 @@ static int cmd_vma(struct ctx *c)
 				    !strcmp(first.groups[j].object, g->object))
 					g->first_vmas = first.groups[j].vmas;
 			g->growing = g->vmas > g->first_vmas + 1 && g->object[0] == '/';
+			if (elapsed > 0)
+				g->rate = ((double)g->vmas - (double)g->first_vmas) / elapsed;
 		}
 	}
 	vma_scan_sort(&vs);

@@ -338,6 +338,8 @@ static json_object *json_vma(const struct report *r)
 			add(x, "shared", v->have_rss ? jnum(v->shared) : NULL);
 			add(x, "identical", jnum(v->identical));
 			add(x, "leak", json_object_new_boolean(v->leak || v->growing));
+			add(x, "growth_per_second", r->nr_samples >= 2 ?
+			    json_object_new_double(v->rate) : NULL);
 			json_object_array_add(g, x);
 		}
 		add(o, "groups", g);

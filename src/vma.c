@@ -424,18 +424,23 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 
 		if (!g->leak && !g->growing)
 			continue;
+		char grows[48] = "";
+
+		if (g->rate > 0)
+			snprintf(grows, sizeof(grows), ", growing by %.1f VMAs/s", g->rate);
 		if (g->leak)
 			f = finding_add(fs, "vma_leak", HP_WARN, NULL,
 					"%s is mapped %" PRIu64 " times at the same "
 					"offset and length (%" PRIu64 " VMAs of it in "
-					"all): a mapping made again and again and never "
-					"unmapped; raising vm.max_map_count only "
+					"all%s): a mapping made again and again and "
+					"never unmapped; raising vm.max_map_count only "
 					"postpones the failure", g->object, g->identical,
-					g->vmas);
+					g->vmas, grows);
 		else
 			f = finding_add(fs, "vma_leak", HP_WARN, NULL,
 					"%s grew from %" PRIu64 " to %" PRIu64 " VMAs "
-					"while watched", g->object, g->first_vmas, g->vmas);
+					"while watched (%.1f VMAs/s)", g->object,
+					g->first_vmas, g->vmas, g->rate);
 		finding_str(f, "object", g->object);
 		finding_num(f, "vmas", g->vmas);
 		finding_num(f, "identical", g->identical);

@@ -36,6 +36,7 @@ struct vma_group {
 	size_t nr_shapes;
 	uint64_t identical;		/* the most VMAs of one shape */
 	uint64_t first_vmas;		/* --watch: at the first sample */
+	double rate;			/* --watch: VMAs per second */
 	bool leak;			/* identical >= VMA_LEAK_IDENTICAL */
 	bool growing;			/* --watch: more at the end */
 };

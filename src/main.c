@@ -18,13 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "diagnose.h"
 #include "hpdiag.h"
 #include "parse.h"
 #include "report.h"
 #include "trial.h"
 
-#define EXIT_ERROR 3
 
 /* Option groups a command accepts, beyond the global options. */
 enum {
@@ -41,22 +41,8 @@ enum {
 	CMD_FILE_ARG	= 1 << 1,	/* takes one optional FILE argument */
 };
 
-/* The largest log explain reads. */
-#define EXPLAIN_MAX_INPUT (16u << 20)
 
-struct ctx {
-	struct sysroot sr;
-	struct report rep;
-	struct workload wl;
-	const char *sysroot_dir;
-	const char *output_dir;
-	const char *file;		/* explain's FILE */
-	unsigned timeout;		/* trial */
-	uint64_t top;			/* vma */
-	double watch, interval;
-	bool user_mode;			/* --mode given */
-	pid_t pid;
-};
+
 
 struct command {
 	const char *name;
@@ -72,9 +58,6 @@ static int cmd_pools(struct ctx *c);
 static int cmd_mounts(struct ctx *c);
 static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
-static int cmd_explain(struct ctx *c);
-static int cmd_trial(struct ctx *c);
-static int cmd_vma(struct ctx *c);
 
 static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
@@ -137,9 +120,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void errorx(const char *fmt, ...)
+void errorx(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -150,9 +131,7 @@ static void errorx(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -231,12 +210,12 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int exit_for(enum hp_status v)
+int exit_for(enum hp_status v)
 {
 	return v == HP_FAIL ? 2 : v == HP_WARN ? 1 : 0;
 }
 
-static int probe_error(struct ctx *c, int rc)
+int probe_error(struct ctx *c, int rc)
 {
 	if (c->sr.err[0])
 		errorx("%s", c->sr.err);
@@ -245,7 +224,7 @@ static int probe_error(struct ctx *c, int rc)
 	return EXIT_ERROR;
 }
 
-static int render(struct ctx *c, const struct snapshot *snap,
+int render(struct ctx *c, const struct snapshot *snap,
 		  const struct need *need, const struct findings *fs,
 		  unsigned parts)
 {
@@ -266,7 +245,7 @@ static int render(struct ctx *c, const struct snapshot *snap,
  * The process's own VMAs, fds and status matter only for --pid's baseline
  * and for shm's privileges; hpdiag's own would say nothing of the workload.
  */
-static unsigned probe_for(const struct ctx *c, const struct workload *wl)
+unsigned probe_for(const struct ctx *c, const struct workload *wl)
 {
 	return c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
 }
@@ -394,359 +373,6 @@ static int cmd_snapshot(struct ctx *c)
 		 report_json_snapshot(&c->rep, c->output_dir) < 0)
 		return EXIT_ERROR;
 	return 0;
-}
-
-/* Reads FILE, or standard input for "-" or none; bounded. */
-static char *read_input(const char *file, const char **name)
-{
-	size_t len = 0, cap = 65536;
-	FILE *f = stdin;
-	char *buf;
-
-	*name = "standard input";
-	if (file && strcmp(file, "-")) {
-		f = fopen(file, "r");
-		if (!f) {
-			errorx("cannot read '%s': %s", file, strerror(errno));
-			return NULL;
-		}
-		*name = file;
-	} else if (isatty(STDIN_FILENO)) {
-		fputs("hpdiag: paste the application's output, then Ctrl-D\n", stderr);
-	}
-	buf = malloc(cap);
-	while (buf) {
-		size_t n;
-
-		if (len > EXPLAIN_MAX_INPUT) {
-			errorx("'%s': more than %u MiB of log: give the part "
-			       "around the failure", *name, EXPLAIN_MAX_INPUT >> 20);
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (cap - len < 2) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				errorx("out of memory");
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0) {
-			if (ferror(f)) {
-				errorx("cannot read '%s': %s", *name, strerror(errno));
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!buf)
-		return NULL;
-	buf[len] = '\0';
-	/* NUL bytes end a line's text early; they never make it a crash. */
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	return buf;
-}
-
-static int cmd_explain(struct ctx *c)
-{
-	struct findings host = { 0 }, out = { 0 };
-	struct workload wl = c->wl;
-	struct explain ex;
-	struct snapshot snap;
-	struct need need;
-	char *text;
-	int rc, status;
-
-	text = read_input(c->file, &c->rep.source);
-	if (!text)
-		return EXIT_ERROR;
-	rc = explain_parse(text, &ex);
-	free(text);
-	if (rc < 0) {
-		errorx("out of memory");
-		return EXIT_ERROR;
-	}
-	explain_workload(&ex, &wl, c->user_mode,
-			 wl.have_mem || wl.have_pages || wl.nr_socket_mem);
-	rc = probe_snapshot(&c->sr, probe_for(c, &wl), c->pid, &snap);
-	if (rc < 0) {
-		snapshot_free(&snap);
-		explain_free(&ex);
-		return probe_error(c, rc);
-	}
-	status = EXIT_ERROR;
-	if (workload_need(&snap, &wl, &need) == 0 &&
-	    diagnose_check(&snap, &wl, &need, &host) == 0 &&
-	    explain_diagnose(&ex, &host, &out) == 0) {
-		c->rep.explain = &ex;
-		c->rep.host = &host;
-		if (render(c, &snap, &need, &out, PART_EXPLAIN | PART_NEED) == 0)
-			status = exit_for(findings_verdict(&out));
-	} else {
-		errorx("out of memory");
-	}
-	findings_free(&out);
-	findings_free(&host);
-	snapshot_free(&snap);
-	explain_free(&ex);
-	return status;
-}
-
-static bool mode_uses_files(enum mode m)
-{
-	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
-}
-
-/* The directory page files go to: --huge-dir, else the size's mount. */
-static const char *trial_dir(const struct snapshot *snap, const struct workload *wl,
-			     uint64_t ps)
-{
-	if (wl->huge_dir)
-		return wl->huge_dir;
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		if (snap->mounts[i].page_size == ps)
-			return snap->mounts[i].path;
-	return NULL;
-}
-
-static int cmd_trial(struct ctx *c)
-{
-	struct findings host = { 0 }, out = { 0 };
-	struct trial_opts o = { 0 };
-	struct trial_result res;
-	struct timespec t0, t1;
-	struct snapshot snap;
-	struct need need;
-	uint64_t rfiles = 0, reclaim;
-	int rc, status = EXIT_ERROR;
-
-	rc = probe_snapshot(&c->sr, PROBE_ALL, 0, &snap);
-	if (rc < 0) {
-		snapshot_free(&snap);
-		return probe_error(c, rc);
-	}
-	if (workload_need(&snap, &c->wl, &need) < 0 ||
-	    diagnose_check(&snap, &c->wl, &need, &host) < 0) {
-		errorx("out of memory");
-		goto out;
-	}
-	o.mode = need.mode;
-	o.dpdk_version = need.dpdk_version;
-	o.page_size = need.page_size;
-	o.pages = need.pages;
-	o.nr_nodes = need.nr_nodes;
-	memcpy(o.pages_per_node, need.pages_per_node, sizeof(o.pages_per_node));
-	o.legacy_free = need.legacy_free;
-	o.lists = need.lists;
-	o.list_va = need.list_va;
-	o.baseline_vmas = need.baseline_vmas;
-	o.baseline_fds = need.baseline_fds;
-	o.timeout = c->timeout;
-	o.raise_nofile = need.raises_nofile;
-	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
-	if (!need.page_size || !snapshot_pool(&snap, need.page_size)) {
-		const struct finding *f = findings_get(&host, "pool");
-
-		errorx("trial: no pool of that page size%s%s", f ? ": " : "",
-		       f ? f->message : "");
-		goto out;
-	}
-	if (mode_uses_files(need.mode)) {
-		const struct finding *m = findings_get(&host, "mount");
-
-		o.dir = trial_dir(&snap, &c->wl, need.page_size);
-		if (!o.dir || (m && m->cause && !strcmp(m->cause, "no_mount"))) {
-			/* Nothing to try: no mount is the answer. */
-			memset(&res, 0, sizeof(res));
-			struct finding *f = finding_add(&out, "trial", HP_FAIL,
-				"no_mount", "%s: there is nowhere to create page "
-				"files", m ? m->message : "no hugetlbfs mount");
-
-			if (f) {
-				f->first = true;
-				finding_remedy(f, "%s", m && m->remedy ? m->remedy :
-					       "mount hugetlbfs for this page size");
-			}
-			if (render(c, &snap, &need, &out, PART_NEED) == 0)
-				status = 2;
-			goto out;
-		}
-	} else if (need.mode == MODE_IN_MEMORY) {
-		o.dir = trial_dir(&snap, &c->wl, need.page_size);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = trial_run(&o, &res);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc == -EINTR) {
-		errorx("trial interrupted: the child was stopped, nothing is left behind");
-		status = 130;
-		goto out;
-	}
-	if (rc < 0) {
-		errorx("trial: cannot start: %s", strerror(-rc));
-		goto out;
-	}
-	reclaim = dpdk_reclaimable(&snap, &c->wl, need.page_size, &rfiles);
-	if (trial_findings(&res, &snap, &need, reclaim, &host, &out) < 0) {
-		errorx("out of memory");
-		goto out;
-	}
-	c->rep.trial = &res;
-	/* A warning (stale files DPDK would reclaim) names no cause. */
-	c->rep.trial_cause = out.n && out.v[0].status == HP_FAIL ? out.v[0].cause : NULL;
-	c->rep.trial_dir = o.dir;
-	c->rep.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (render(c, &snap, &need, &out, PART_NEED | PART_TRIAL) == 0)
-		status = exit_for(findings_verdict(&out));
-out:
-	findings_free(&out);
-	findings_free(&host);
-	snapshot_free(&snap);
-	return status;
-}
-
-static double now_seconds(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int cmd_vma(struct ctx *c)
-{
-	struct findings fs = { 0 };
-	struct vma_sample *samples = NULL;
-	struct vma_scan vs = { 0 }, first = { 0 };
-	struct vma_top top = { 0 };
-	double t_first = 0;
-	uint64_t limit;
-	size_t n = 0;
-	int rc, status = EXIT_ERROR;
-
-	rc = sysroot_read_u64(&c->sr, sysctl_path(SC_MAX_MAP_COUNT), &limit);
-	if (rc < 0)
-		return probe_error(c, rc);
-	c->rep.vma_limit = limit;
-	if (c->interval > 0 && !(c->watch > 0))
-		return usage_error("vma: --interval goes with --watch");
-	if (c->pid && c->top)
-		return usage_error("vma: --top lists processes; with --pid there is one");
-	if (!c->pid) {
-		if (c->watch > 0)
-			return usage_error("vma: --watch needs --pid");
-		rc = vma_top_scan(&c->sr, c->top ? c->top : 10, &top);
-		if (rc < 0)
-			return probe_error(c, rc);
-		c->rep.top = &top;
-		for (size_t i = 0; i < top.nr_procs; i++) {
-			const struct vma_proc *p = &top.procs[i];
-			double pct = limit ? 100.0 * (double)p->count / (double)limit : 0;
-			struct finding *f = NULL;
-
-			if (p->count + 2 >= limit)
-				f = finding_add(&fs, "map_count", HP_FAIL, "map_count_limit",
-						"process %d (%s) is at vm.max_map_count: "
-						"%" PRIu64 " VMAs", (int)p->pid, p->comm, p->count);
-			else if (pct >= 80)
-				f = finding_add(&fs, "map_count", HP_WARN, NULL,
-						"process %d (%s) holds %.1f%% of vm.max_map_count",
-						(int)p->pid, p->comm, pct);
-			if (f) {
-				finding_num(f, "pid", (uint64_t)p->pid);
-				finding_num(f, "count", p->count);
-				finding_remedy(f, "hpdiag vma --pid %d --watch 10", (int)p->pid);
-			}
-		}
-		if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
-			status = exit_for(findings_verdict(&fs));
-		findings_free(&fs);
-		vma_top_free(&top);
-		return status;
-	}
-	if (c->watch > 0) {
-		double interval = c->interval > 0 ? c->interval : 1.0;
-		double t0 = now_seconds(), next = t0;
-
-		t_first = t0;
-		size_t cap = (size_t)(c->watch / interval) + 2;
-
-		samples = calloc(cap, sizeof(*samples));
-		if (!samples)
-			goto out;
-		for (;;) {
-			rc = n == 0 ? vma_scan_pid(&c->sr, c->pid, false, &first) :
-			     vma_count(&c->sr, c->pid, &samples[n].count);
-			if (rc < 0) {
-				probe_error(c, rc);
-				goto out;
-			}
-			if (n == 0)
-				samples[0].count = first.count;
-			samples[n].time = now_seconds() - t0;
-			n++;
-			next += interval;
-			if (n >= cap || next - t0 > c->watch + 1e-9)
-				break;
-			while (now_seconds() < next)
-				usleep(10000);
-		}
-	}
-	rc = vma_scan_pid(&c->sr, c->pid, c->rep.verbose > 0, &vs);
-	if (rc < 0) {
-		probe_error(c, rc);
-		goto out;
-	}
-	if (n) {
-		double elapsed = now_seconds() - t_first;
-
-		/* Which objects grew while watched, and how fast. */
-		for (size_t i = 0; i < vs.cap; i++) {
-			struct vma_group *g = &vs.groups[i];
-
-			if (!g->object)
-				continue;
-			g->first_vmas = 0;
-			for (size_t j = 0; j < first.cap; j++)
-				if (first.groups[j].object &&
-				    !strcmp(first.groups[j].object, g->object))
-					g->first_vmas = first.groups[j].vmas;
-			g->growing = g->vmas > g->first_vmas + 1 && g->object[0] == '/';
-			if (elapsed > 0)
-				g->rate = ((double)g->vmas - (double)g->first_vmas) / elapsed;
-		}
-	}
-	vma_scan_sort(&vs);
-	c->rep.vma = &vs;
-	c->rep.samples = samples;
-	c->rep.nr_samples = n;
-	if (vma_findings(&vs, limit, samples, n, &c->rep.vma_rate,
-			 &c->rep.vma_seconds_to_limit, &fs) < 0) {
-		errorx("out of memory");
-		goto out;
-	}
-	if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
-		status = exit_for(findings_verdict(&fs));
-out:
-	findings_free(&fs);
-	vma_scan_free(&vs);
-	vma_scan_free(&first);
-	free(samples);
-	return status;
 }
 
 static int parse_count(const char *opt, const char *arg, uint64_t min,

@@ -159,7 +159,7 @@ static void print_option_help(FILE *o, unsigned groups)
 		      "                            pre-18.05 sequence)\n"
 		      "      --baseline-vmas N     VMAs it holds before mapping memory\n", o);
 	if (groups & OPTG_PID)
-		fputs("  --pid PID                 take rlimits, VMA and fd counts from PID\n", o);
+		fputs("      --pid PID             take rlimits, VMA and fd counts from PID\n", o);
 	if (groups & OPTG_VMA)
 		fputs("      --top N               without --pid: the N processes with most VMAs (10)\n"
 		      "      --watch SECONDS       sample for this long: growth and time to the limit\n"

@@ -52,19 +52,8 @@ int cmd_trial(struct ctx *c)
 		errorx("out of memory");
 		goto out;
 	}
-	o.mode = need.mode;
-	o.dpdk_version = need.dpdk_version;
-	o.page_size = need.page_size;
-	o.pages = need.pages;
-	o.nr_nodes = need.nr_nodes;
-	memcpy(o.pages_per_node, need.pages_per_node, sizeof(o.pages_per_node));
-	o.legacy_free = need.legacy_free;
-	o.lists = need.lists;
-	o.list_va = need.list_va;
-	o.baseline_vmas = need.baseline_vmas;
-	o.baseline_fds = need.baseline_fds;
+	o.need = &need;
 	o.timeout = c->timeout;
-	o.raise_nofile = need.raises_nofile;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
 	if (!need.page_size || !snapshot_pool(&snap, need.page_size)) {
 		const struct finding *f = findings_get(&host, "pool");

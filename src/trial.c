@@ -130,17 +130,17 @@ static void take_counters(struct trial_counters *c)
 	}
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
-	if (O->nr_nodes && R->failed)
+	if (O->need->nr_nodes && R->failed)
 		node = node_of_page(R->page);
 	c->max_map_count = read_number(PATH_MAX_MAP_COUNT, NULL);
 	c->vm_size = read_number("/proc/self/status", "VmSize:");
 	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
-		 O->page_size >> 10);
+		 O->need->page_size >> 10);
 	c->free_pages = read_number(path, NULL);
 	c->node = node;
 	if (node >= 0) {
 		snprintf(path, sizeof(path), PATH_NODES "/node%d/hugepages/hugepages-%"
-			 PRIu64 "kB/free_hugepages", node, O->page_size >> 10);
+			 PRIu64 "kB/free_hugepages", node, O->need->page_size >> 10);
 		c->node_free_pages = read_number(path, NULL);
 	}
 	c->quota_free = UINT64_MAX;
@@ -226,7 +226,7 @@ static void take_fds(uint64_t want)
 }
 
 /* A page file that has no name: nothing to leave behind. */
-static int page_file(uint64_t page)
+static int page_file(void)
 {
 	char path[4200];
 	int fd;
@@ -240,7 +240,6 @@ static int page_file(uint64_t page)
 	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		unlink(path);
-	(void)page;
 	return fd;
 }
 
@@ -249,7 +248,7 @@ static void dpdk_metadata(bool files)
 {
 	static const size_t sizes[2] = { 0x7000, 0x2e000 };
 
-	for (uint64_t i = 0; i < 2 + O->lists - (files ? 0 : 1); i++) {
+	for (uint64_t i = 0; i < 2 + O->need->lists - (files ? 0 : 1); i++) {
 		size_t len = i < 2 ? sizes[i] : 0x61000;
 		int fd = -1;
 		void *p;
@@ -283,8 +282,8 @@ static int node_of_page(uint64_t i)
 {
 	uint64_t acc = 0;
 
-	for (size_t n = 0; n < O->nr_nodes; n++) {
-		acc += O->pages_per_node[n];
+	for (size_t n = 0; n < O->need->nr_nodes; n++) {
+		acc += O->need->pages_per_node[n];
 		if (i < acc)
 			return (int)n;
 	}
@@ -329,37 +328,37 @@ static void pagemap(uint64_t i, void *addr)
 /* dynamic, single-file and in-memory: pages into the reserved lists. */
 static void run_dpdk_pages(void)
 {
-	const uint64_t ps = O->page_size;
-	const uint64_t per_list = O->list_va / ps;
+	const uint64_t ps = O->need->page_size;
+	const uint64_t per_list = O->need->list_va / ps;
 	char **lists;
 	int list_fd = -1;
 	bool memfd_ok = true;
 
-	lists = calloc(O->lists ? O->lists : 1, sizeof(*lists));
+	lists = calloc(O->need->lists ? O->need->lists : 1, sizeof(*lists));
 	if (!lists)
 		fail(0, "calloc", ENOMEM, 0);
-	dpdk_metadata(O->mode != MODE_IN_MEMORY);
-	for (uint64_t l = 0; l < O->lists; l++)
-		lists[l] = reserve(O->list_va);
+	dpdk_metadata(O->need->mode != MODE_IN_MEMORY);
+	for (uint64_t l = 0; l < O->need->lists; l++)
+		lists[l] = reserve(O->need->list_va);
 	pagemap(0, lists[0]);
-	for (uint64_t i = 0; i < O->pages; i++) {
+	for (uint64_t i = 0; i < O->need->pages; i++) {
 		uint64_t l = per_list ? i / per_list : 0, slot = per_list ? i % per_list : i;
-		char *addr = lists[l < O->lists ? l : 0] + slot * ps;
+		char *addr = lists[l < O->need->lists ? l : 0] + slot * ps;
 		int node = node_of_page(i), fd;
 
 		if (node >= 0 && numa_prefer(node) < 0 && !R->note[0])
 			snprintf(R->note, sizeof(R->note), "libnuma is not available: "
 				 "pages were placed by the kernel, their node not checked");
-		if (O->mode == MODE_SINGLE_FILE) {
+		if (O->need->mode == MODE_SINGLE_FILE) {
 			if (slot == 0) {
-				list_fd = page_file(i);
+				list_fd = page_file();
 				if (list_fd < 0)
 					fail(i, "open", errno, 0);
 			}
 			fd = list_fd;
 			if (fallocate(fd, 0, (off_t)(slot * ps), (off_t)ps) < 0)
 				fail(i, "fallocate", errno, 0);
-		} else if (O->mode == MODE_IN_MEMORY && memfd_ok) {
+		} else if (O->need->mode == MODE_IN_MEMORY && memfd_ok) {
 			unsigned shift = (unsigned)__builtin_ctzll(ps);
 
 			fd = memfd_create("hpdiag-seg", MFD_CLOEXEC | MFD_HUGETLB |
@@ -372,13 +371,13 @@ static void run_dpdk_pages(void)
 				fail(i, "ftruncate", errno, 0);
 			}
 		} else {
-			fd = page_file(i);
+			fd = page_file();
 			if (fd < 0)
 				fail(i, "open", errno, 0);
 			if (ftruncate(fd, (off_t)ps) < 0)
 				fail(i, "ftruncate", errno, 0);
 		}
-		if (O->mode == MODE_IN_MEMORY && !memfd_ok) {
+		if (O->need->mode == MODE_IN_MEMORY && !memfd_ok) {
 			unsigned shift = (unsigned)__builtin_ctzll(ps);
 
 			if (mmap(addr, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE |
@@ -387,7 +386,7 @@ static void run_dpdk_pages(void)
 				fail(i, "mmap", errno, 0);
 		} else if (mmap(addr, ps, PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_POPULATE | MAP_FIXED, fd,
-				O->mode == MODE_SINGLE_FILE ? (off_t)(slot * ps) : 0) == MAP_FAILED) {
+				O->need->mode == MODE_SINGLE_FILE ? (off_t)(slot * ps) : 0) == MAP_FAILED) {
 			fail(i, "mmap", errno, 0);
 		}
 		if (!touch(addr))
@@ -418,11 +417,11 @@ static int reopen(void *addr, uint64_t len)
 static void remap(uint64_t i, char *orig, int fd, char *dst, bool keep,
 		  const char *open_call, const char *map_call)
 {
-	int f = fd >= 0 ? fd : reopen(orig, O->page_size);
+	int f = fd >= 0 ? fd : reopen(orig, O->need->page_size);
 
 	if (f < 0)
 		fail(i, open_call, errno, 0);
-	if (mmap(dst, O->page_size, PROT_READ | PROT_WRITE,
+	if (mmap(dst, O->need->page_size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_POPULATE | MAP_FIXED, f, 0) == MAP_FAILED)
 		fail(i, map_call, errno, 0);
 	if (!keep && fd < 0)
@@ -432,9 +431,9 @@ static void remap(uint64_t i, char *orig, int fd, char *dst, bool keep,
 /* legacy: map every free page first, keep what is asked, remap it. */
 static void run_legacy(void)
 {
-	const uint64_t ps = O->page_size;
-	const bool old = O->dpdk_version && O->dpdk_version < 1805;
-	uint64_t want = O->legacy_free > O->pages ? O->legacy_free : O->pages;
+	const uint64_t ps = O->need->page_size;
+	const bool old = O->need->dpdk_version && O->need->dpdk_version < 1805;
+	uint64_t want = O->need->legacy_free > O->need->pages ? O->need->legacy_free : O->need->pages;
 	char **orig = calloc(want ? want : 1, sizeof(*orig));
 	int *fds = calloc(want ? want : 1, sizeof(*fds));
 	char stop_call[24] = "";
@@ -448,12 +447,12 @@ static void run_legacy(void)
 	R->peak_pages = want;
 	if (!old) {
 		dpdk_metadata(true);
-		for (uint64_t l = 0; l < O->lists; l++)
-			region = reserve(O->list_va);
+		for (uint64_t l = 0; l < O->need->lists; l++)
+			region = reserve(O->need->list_va);
 	}
 	/* Phase 1: every page at an address of the kernel's choosing. */
 	for (; n < want; n++) {
-		int fd = page_file(n);
+		int fd = page_file();
 		void *p;
 
 		if (fd < 0) {
@@ -502,7 +501,7 @@ static void run_legacy(void)
 		R->mapped = n + 1;
 	}
 	/* Before 18.05 any failure was fatal; later it shortens the count. */
-	if (n < want && (old || n < O->pages))
+	if (n < want && (old || n < O->need->pages))
 		fail(n, stop_call[0] ? stop_call : "count", stop_err, stop_sig);
 	if (old) {
 		/* Every page mapped a second time before the first go. */
@@ -522,12 +521,12 @@ static void run_legacy(void)
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
 		fail(n, "mmap (hugepage_data)", errno, 0);
 	/* Phase 3 and 4: drop the surplus, move the rest into the lists. */
-	for (uint64_t i = O->pages; i < n; i++) {
+	for (uint64_t i = O->need->pages; i < n; i++) {
 		munmap(orig[i], ps);
 		if (fds[i] >= 0)
 			close(fds[i]);
 	}
-	for (uint64_t i = 0; i < O->pages && region; i++) {
+	for (uint64_t i = 0; i < O->need->pages && region; i++) {
 		/* Reopened, mapped into the list, and the fd kept. */
 		remap(i, orig[i], fds[i], region + i * ps, true, "open (remap)",
 		      "mmap (remap)");
@@ -537,12 +536,12 @@ static void run_legacy(void)
 
 static void run_anon_shm(void)
 {
-	const uint64_t ps = O->page_size;
+	const uint64_t ps = O->need->page_size;
 	unsigned shift = (unsigned)__builtin_ctzll(ps);
-	uint64_t len = O->pages * ps;
+	uint64_t len = O->need->pages * ps;
 	char *p;
 
-	if (O->mode == MODE_ANON) {
+	if (O->need->mode == MODE_ANON) {
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS |
 			 MAP_HUGETLB | ((int)shift << MAP_HUGE_SHIFT), -1, 0);
 		if (p == MAP_FAILED)
@@ -559,7 +558,7 @@ static void run_anon_shm(void)
 		if (p == (void *)-1)
 			fail(0, "shmat", errno, 0);
 	}
-	for (uint64_t i = 0; i < O->pages; i++) {
+	for (uint64_t i = 0; i < O->need->pages; i++) {
 		if (!touch(p + i * ps))
 			fail(i, "fault", 0, SIGBUS);
 		R->mapped = i + 1;
@@ -578,7 +577,7 @@ static void __attribute__((noreturn)) child(pid_t parent)
 	sa.sa_handler = on_bus;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
-	if (O->raise_nofile) {
+	if (O->need->raises_nofile) {
 		struct rlimit rl;
 
 		/* As DPDK's memory init does. */
@@ -587,10 +586,10 @@ static void __attribute__((noreturn)) child(pid_t parent)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	take_vmas(O->baseline_vmas);
-	take_fds(O->baseline_fds);
+	take_vmas(O->need->baseline_vmas);
+	take_fds(O->need->baseline_fds);
 	R->baseline_vmas = count_lines("/proc/self/maps");
-	switch (O->mode) {
+	switch (O->need->mode) {
 	case MODE_LEGACY:
 		run_legacy();
 		break;
@@ -627,8 +626,8 @@ int trial_run(const struct trial_opts *o, struct trial_result *res)
 	if (R == MAP_FAILED)
 		return -errno;
 	memset(R, 0, sizeof(*R));
-	R->requested = o->pages;
-	R->peak_pages = o->pages;
+	R->requested = o->need->pages;
+	R->peak_pages = o->need->pages;
 	O = o;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;

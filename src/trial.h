@@ -45,20 +45,10 @@ struct trial_result {
 };
 
 struct trial_opts {
-	enum mode mode;
-	unsigned dpdk_version;
-	uint64_t page_size;
-	uint64_t pages;
-	uint64_t pages_per_node[MAX_SOCKETS];
-	size_t nr_nodes;
-	uint64_t legacy_free;		/* legacy phase 1: pages to map */
-	uint64_t lists;			/* memseg lists to reserve */
-	uint64_t list_va;		/* bytes one list reserves */
-	uint64_t baseline_vmas;
-	uint64_t baseline_fds;
-	const char *dir;		/* a private directory in the mount */
+	const struct need *need;	/* the model's numbers: mode, pages, lists,
+					   baselines, legacy_free, raises_nofile */
+	const char *dir;		/* where page files go, or NULL */
 	unsigned timeout;		/* seconds */
-	bool raise_nofile;		/* DPDK 18.05+: soft RLIMIT_NOFILE = hard */
 	bool progress;			/* a progress line on stderr */
 };
 

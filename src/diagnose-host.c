@@ -94,7 +94,7 @@ static uint64_t pool_bytes(const struct snapshot *snap)
 	uint64_t b = 0;
 
 	for (size_t i = 0; i < snap->nr_pools; i++)
-		b = dg_sat_add(b, snap->pools[i].total * snap->pools[i].page_size);
+		b = hp_sat_add(b, snap->pools[i].total * snap->pools[i].page_size);
 	return b;
 }
 
@@ -103,7 +103,7 @@ static uint64_t pool_free_bytes(const struct snapshot *snap)
 	uint64_t b = 0;
 
 	for (size_t i = 0; i < snap->nr_pools; i++)
-		b = dg_sat_add(b, dg_sat_sub(snap->pools[i].free, snap->pools[i].resv) *
+		b = hp_sat_add(b, hp_sat_sub(snap->pools[i].free, snap->pools[i].resv) *
 			    snap->pools[i].page_size);
 	return b;
 }
@@ -140,9 +140,9 @@ static void rule_starve_nodes(const struct snapshot *snap, struct findings *fs,
 			const struct pool_node *pn = dg_pool_node(&snap->pools[i], nd->id);
 
 			if (pn)
-				nhuge = dg_sat_add(nhuge, pn->total * snap->pools[i].page_size);
+				nhuge = hp_sat_add(nhuge, pn->total * snap->pools[i].page_size);
 		}
-		left = dg_sat_sub(nd->mem_total, nhuge);
+		left = hp_sat_sub(nd->mem_total, nhuge);
 		if (left * 100 >= nd->mem_total * STARVE_PERCENT)
 			continue;
 		count++;
@@ -178,7 +178,7 @@ void rule_starve(const struct snapshot *snap, const struct need *need,
 			struct findings *fs)
 {
 	uint64_t total = snap->mem.mem_total, huge = pool_bytes(snap);
-	uint64_t normal = dg_sat_sub(total, huge), unused = pool_free_bytes(snap);
+	uint64_t normal = hp_sat_sub(total, huge), unused = pool_free_bytes(snap);
 	const struct pool *big = largest_pool(snap);
 	char s1[32], s2[32], s3[32], s4[32], dir[128];
 	struct finding *f;
@@ -214,9 +214,9 @@ void rule_starve(const struct snapshot *snap, const struct need *need,
 		/* Shrink the biggest pool until 15% of RAM is normal memory,
 		 * but never below what is in use or what the workload needs. */
 		uint64_t others = huge - big->total * big->page_size;
-		uint64_t cap = dg_sat_sub(total / 100 * (100 - STARVE_TARGET_PERCENT),
+		uint64_t cap = hp_sat_sub(total / 100 * (100 - STARVE_TARGET_PERCENT),
 				       others) / big->page_size;
-		uint64_t used = dg_sat_sub(big->total, big->free);
+		uint64_t used = hp_sat_sub(big->total, big->free);
 		uint64_t floor = used + (big->page_size == need->page_size ?
 					 need->pages : 0);
 
@@ -246,7 +246,7 @@ void rule_growth(const struct snapshot *snap, const struct need *need,
 
 	if (!p || !base || !snap->nr_buddy)
 		return;
-	avail = dg_sat_sub(p->free, p->resv);
+	avail = hp_sat_sub(p->free, p->resv);
 	if (avail >= need->pages)
 		return;
 	shortfall = need->pages - avail;
@@ -257,7 +257,7 @@ void rule_growth(const struct snapshot *snap, const struct need *need,
 		if (z->nr_orders && z->nr_orders - 1 > max_order)
 			max_order = z->nr_orders - 1;
 		for (unsigned k = order; k < z->nr_orders; k++)
-			grow = dg_sat_add(grow, z->free[k] << (k - order));
+			grow = hp_sat_add(grow, z->free[k] << (k - order));
 	}
 	dg_sz(need->page_size, s1, sizeof(s1));
 	format_short_size(need->page_size, s2, sizeof(s2));

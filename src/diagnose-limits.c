@@ -17,7 +17,7 @@
 
 uint64_t suggest_max_map_count(uint64_t need)
 {
-	uint64_t v = dg_sat_add(need, need / 5);
+	uint64_t v = hp_sat_add(need, need / 5);
 
 	v = (v + 1023) & ~(uint64_t)1023;
 	return v < 65530 ? 65530 : v;
@@ -111,7 +111,7 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 				"one per page file");
 		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
 		       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
-		dg_set_order(f, STAGE_PAGES, dg_sat_sub(limit, need->fds_before_pages));
+		dg_set_order(f, STAGE_PAGES, hp_sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
 		f = finding_add(fs, "nofile", HP_WARN, NULL,
 				"RLIMIT_NOFILE soft limit is %" PRIu64 ", %" PRIu64
@@ -249,7 +249,7 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 				shmall, dg_sz(shmall * base, s1, sizeof(s1)),
 				dg_sz(need->shm_bytes, s2, sizeof(s2)));
 		finding_remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
-		       dg_div_up(need->shm_bytes, base));
+		       hp_div_up(need->shm_bytes, base));
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		finding_num(f, "shmall", shmall);
 		finding_num(f, "need", need->shm_bytes);
@@ -301,7 +301,7 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 		if (cl->page_size != need->page_size || cl->limit == HP_UNLIMITED)
 			continue;
 		want = need->pages * need->page_size;
-		left = dg_sat_sub(cl->limit, cl->usage);
+		left = hp_sat_sub(cl->limit, cl->usage);
 		if (left < want) {
 			f = finding_add(fs, "cgroup_hugetlb", HP_FAIL,
 					"cgroup_hugetlb_limit",

@@ -24,10 +24,7 @@ enum stage {
 
 /* Evidence of a limit: HP_UNLIMITED becomes null in JSON. */
 void dg_ev_lim(struct finding *f, const char *key, uint64_t v);
-/* Saturating arithmetic; a limit within 10% of the need is tight. */
-uint64_t dg_div_up(uint64_t a, uint64_t b);
-uint64_t dg_sat_sub(uint64_t a, uint64_t b);
-uint64_t dg_sat_add(uint64_t a, uint64_t b);
+/* A limit within 10% of the need is tight. */
 bool dg_tight(uint64_t need, uint64_t limit);
 /* When the application meets a failure: the stage, then the room left. */
 void dg_set_order(struct finding *f, enum stage st, uint64_t room);

@@ -152,21 +152,6 @@ const struct evidence *finding_evidence(const struct finding *f, const char *key
 	return NULL;
 }
 
-uint64_t dg_div_up(uint64_t a, uint64_t b)
-{
-	return b ? a / b + (a % b != 0) : 0;
-}
-
-uint64_t dg_sat_sub(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
-uint64_t dg_sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /* True when LIMIT leaves less than 10% above NEED. */
 bool dg_tight(uint64_t need, uint64_t limit)
 {
@@ -326,7 +311,7 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
-	avail = dg_sat_sub(p->free, p->resv);
+	avail = hp_sat_sub(p->free, p->resv);
 	reclaim = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
 	if (p->total == 0 && p->overcommit == 0) {
 		f = finding_add(fs, "pool", HP_FAIL, "no_pool",
@@ -345,14 +330,14 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 				"%" PRIu64 " needed%s", avail, p->total, s1, need->pages,
 				need->mode == MODE_LEGACY ? " (legacy mode maps every "
 				"free page first, then keeps what it needs)" : "");
-	} else if (dg_sat_add(avail, reclaim) >= need->pages) {
+	} else if (hp_sat_add(avail, reclaim) >= need->pages) {
 		f = finding_add(fs, "pool", HP_WARN, NULL,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
 				" needed: DPDK will take %" PRIu64 " more from %"
 				PRIu64 " stale page files it deletes at start",
 				avail, s1, need->pages, reclaim, rfiles);
 		finding_num(f, "reclaimable_pages", reclaim);
-	} else if (dg_sat_add(avail, dg_sat_sub(p->overcommit, p->surplus)) >= need->pages) {
+	} else if (hp_sat_add(avail, hp_sat_sub(p->overcommit, p->surplus)) >= need->pages) {
 		f = finding_add(fs, "pool", HP_WARN, NULL,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
 				" needed: the rest depends on surplus pages "
@@ -430,7 +415,7 @@ static void rule_node_pool(const struct snapshot *snap, const struct need *need,
 					"node %u has only %" PRIu64 " free %s "
 					"hugepages, %" PRIu64 " needed there%s",
 					pn->node, pn->free, s1, want,
-					dg_sat_sub(p->free, p->resv) >= need->pages ?
+					hp_sat_sub(p->free, p->resv) >= need->pages ?
 					" (the pool as a whole has enough: they "
 					"are on other nodes)" : "");
 			finding_remedy(f, "echo %" PRIu64 " > " PATH_NODES
@@ -598,10 +583,10 @@ static void rule_mount_quota(const struct snapshot *snap,
 	/* DPDK deletes its stale page files at start: their pages go back
 	 * to the quota before it maps anything. */
 	rpages = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
-	used = dg_sat_sub(used, rpages);
-	left = quota == HP_UNLIMITED ? HP_UNLIMITED : dg_sat_sub(quota, used);
+	used = hp_sat_sub(used, rpages);
+	left = quota == HP_UNLIMITED ? HP_UNLIMITED : hp_sat_sub(quota, used);
 	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
-		      dg_sat_sub(m->nr_inodes, m->nr_files + 1);
+		      hp_sat_sub(m->nr_inodes, m->nr_files + 1);
 	if (left != HP_UNLIMITED && left < need->pages) {
 		f = finding_add(fs, "mount_quota", HP_FAIL, "mount_quota",
 				"%s has size=%s: room for %" PRIu64 " more pages "
@@ -610,7 +595,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				dg_sz(m->size_limit, s1, sizeof(s1)), left,
 				used, need->pages);
 		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(dg_sat_add(used, need->pages) *
+		       format_short_size(hp_sat_add(used, need->pages) *
 					 need->page_size, s2, sizeof(s2)), q);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES, left);
 	} else if (inodes_left != HP_UNLIMITED && inodes_left < need->pages) {
@@ -629,7 +614,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 				"for %" PRIu64 " more pages, %" PRIu64 " needed",
 				m->path, left, need->pages);
 		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(dg_sat_add(used, need->pages +
+		       format_short_size(hp_sat_add(used, need->pages +
 						 need->pages / 5 + 1) *
 					 need->page_size, s2, sizeof(s2)), q);
 	} else {

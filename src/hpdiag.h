@@ -18,6 +18,27 @@
 /* An rlimit or quota of "unlimited", and a number the kernel did not give. */
 #define HP_UNLIMITED	UINT64_MAX
 
+/* Counts of pages, VMAs and bytes never wrap: they saturate. */
+static inline uint64_t hp_sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static inline uint64_t hp_sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static inline uint64_t hp_div_up(uint64_t a, uint64_t b)
+{
+	return b ? a / b + (a % b != 0) : 0;
+}
+
+static inline uint64_t hp_min(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 /* One hugepage pool as seen under /sys/kernel/mm/hugepages and per node. */
 struct pool_node {
 	unsigned node;

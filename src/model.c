@@ -86,30 +86,10 @@ bool shm_privileged(const struct snapshot *snap)
 	return false;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-	return b ? a / b + (a % b != 0) : 0;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-static uint64_t sat_sub(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
 static uint64_t fbarray_bytes(uint64_t n_segs)
 {
 	/* 48-byte memsegs, a header, and a used-mask of 64-bit words. */
-	uint64_t b = 48 * n_segs + 8 + 8 * div_up(n_segs, 64);
+	uint64_t b = 48 * n_segs + 8 + 8 * hp_div_up(n_segs, 64);
 
 	return (b + 4095) & ~4095ULL;
 }
@@ -123,7 +103,7 @@ void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
 	memset(out, 0, sizeof(*out));
 	if (!types)
 		return;
-	max_mem_per_type = min_u64((uint64_t)DPDK_MAX_MEM_MB_PER_TYPE << 20,
+	max_mem_per_type = hp_min((uint64_t)DPDK_MAX_MEM_MB_PER_TYPE << 20,
 				   ((uint64_t)DPDK_MAX_MEM_MB << 20) / types);
 	max_lists_per_type = DPDK_MAX_MEMSEG_LISTS / types;
 	if (!max_lists_per_type) {
@@ -138,16 +118,16 @@ void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
 			struct memseg_type *t = &out->types[out->nr_types++];
 			uint64_t segs_type, segs_cap, mem_list;
 
-			segs_type = min_u64(max_mem_per_type / p, DPDK_MAX_MEMSEG_PER_TYPE);
-			segs_cap = min_u64(segs_type, DPDK_MAX_MEMSEG_PER_LIST);
-			mem_list = min_u64(segs_cap * p,
+			segs_type = hp_min(max_mem_per_type / p, DPDK_MAX_MEMSEG_PER_TYPE);
+			segs_cap = hp_min(segs_type, DPDK_MAX_MEMSEG_PER_LIST);
+			mem_list = hp_min(segs_cap * p,
 					   (uint64_t)DPDK_MAX_MEM_MB_PER_LIST << 20);
 			t->page_size = p;
 			t->node = nodes ? nodes[n] : (unsigned)n;
-			t->n_segs = min_u64(segs_cap, mem_list / p);
+			t->n_segs = hp_min(segs_cap, mem_list / p);
 			if (!t->n_segs)
 				continue;
-			t->n_lists = min_u64(min_u64(segs_type / t->n_segs,
+			t->n_lists = hp_min(hp_min(segs_type / t->n_segs,
 						     max_mem_per_type / mem_list),
 					     max_lists_per_type);
 			t->list_va = t->n_segs * p;
@@ -211,17 +191,17 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 
 		if (!p)
 			continue;
-		n = sat_add(sat_sub(p->free, p->resv), sat_sub(p->overcommit, p->surplus));
+		n = hp_sat_add(hp_sat_sub(p->free, p->resv), hp_sat_sub(p->overcommit, p->surplus));
 		/* A size= quota stops phase 1 early (it is not fatal there). */
 		for (size_t m = 0; m < snap->nr_mounts; m++) {
 			const struct mount *mt = &snap->mounts[m];
 
 			if (mt->page_size == sizes[s] && mt->size_limit != HP_UNLIMITED) {
-				n = min_u64(n, mt->size_limit / sizes[s]);
+				n = hp_min(n, mt->size_limit / sizes[s]);
 				break;
 			}
 		}
-		total = sat_add(total, n);
+		total = hp_sat_add(total, n);
 	}
 	return total;
 }
@@ -251,13 +231,13 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 	if (wl->nr_socket_mem) {
 		need->nr_nodes = wl->nr_socket_mem;
 		for (size_t i = 0; i < wl->nr_socket_mem; i++) {
-			need->pages_per_node[i] = ps ? div_up(wl->socket_mem[i] << 20, ps) : 0;
-			need->pages = sat_add(need->pages, need->pages_per_node[i]);
+			need->pages_per_node[i] = ps ? hp_div_up(wl->socket_mem[i] << 20, ps) : 0;
+			need->pages = hp_sat_add(need->pages, need->pages_per_node[i]);
 		}
 	} else if (wl->have_pages) {
 		need->pages = wl->pages;
 	} else if (wl->have_mem) {
-		need->pages = ps ? div_up(wl->mem_bytes, ps) : 0;
+		need->pages = ps ? hp_div_up(wl->mem_bytes, ps) : 0;
 	} else {
 		need->pages = 1;
 		need->pages_default = true;
@@ -299,10 +279,10 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 
 	if (!dpdk) {
 		/* One mapping of N pages, reserved at mmap/shmget time. */
-		need->vmas = sat_add(need->baseline_vmas, 1);
+		need->vmas = hp_sat_add(need->baseline_vmas, 1);
 		need->vmas_before_pages = need->baseline_vmas;
 		need->fds = need->baseline_fds;
-		need->va_bytes = sat_add(need->baseline_va, n * ps);
+		need->va_bytes = hp_sat_add(need->baseline_va, n * ps);
 		need->data_bytes = need->baseline_data;
 		need->pool_pages = n;
 		if (wl->mode == MODE_SHM) {
@@ -343,54 +323,54 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 		if (old_dpdk) {
 			/* 16.04: every free page mapped twice before -m applies. */
 			need->vmas_before_pages = need->baseline_vmas;
-			need->vmas = sat_add(need->baseline_vmas, 2 * need->pool_pages);
+			need->vmas = hp_sat_add(need->baseline_vmas, 2 * need->pool_pages);
 			need->fds = need->baseline_fds + 1;
-			need->va_bytes = sat_add(need->baseline_va,
+			need->va_bytes = hp_sat_add(need->baseline_va,
 						 2 * need->pool_pages * ps);
 		} else {
 			/* Lists reserved, then every free page mapped once, plus
 			 * the hugepage_data file while both exist. */
 			need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
-			need->vmas = sat_add(need->vmas_before_pages,
+			need->vmas = hp_sat_add(need->vmas_before_pages,
 					     need->pool_pages + 1);
 			need->fds = need->baseline_fds + 2 + l + n;
-			need->va_bytes = sat_add(sat_add(need->baseline_va, lay->va_bytes),
+			need->va_bytes = hp_sat_add(hp_sat_add(need->baseline_va, lay->va_bytes),
 						 need->pool_pages * ps);
 		}
 		break;
 	case MODE_SINGLE_FILE:
 		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
-		need->vmas = sat_add(need->vmas_before_pages, n);
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
 		/* One file per list that holds pages. */
 		need->fds = need->baseline_fds + 2 + l +
-			    (lay->nr_types ? div_up(n, lay->types[0].n_segs) : 1);
-		need->va_bytes = sat_add(need->baseline_va, lay->va_bytes);
+			    (lay->nr_types ? hp_div_up(n, lay->types[0].n_segs) : 1);
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		break;
 	case MODE_IN_MEMORY:
 		/* No shared config: fbarrays are private anonymous memory. */
 		need->vmas_before_pages = need->baseline_vmas + 1 + 2 * l;
-		need->vmas = sat_add(need->vmas_before_pages, n);
-		need->fds = sat_add(need->baseline_fds, n);
-		need->va_bytes = sat_add(need->baseline_va, lay->va_bytes);
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
+		need->fds = hp_sat_add(need->baseline_fds, n);
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		need->data_bytes = lay->va_bytes > DPDK_CONFIG_VA ?
 				   lay->lists * lay->types[0].fbarray_bytes : 0;
 		break;
 	default:
 		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
-		need->vmas = sat_add(need->vmas_before_pages, n);
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
 		need->fds = need->baseline_fds + 2 + l + n;
-		need->va_bytes = sat_add(need->baseline_va, lay->va_bytes);
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		break;
 	}
 	/* The fd table of each list (an int per slot) lives on the heap. */
 	for (size_t t = 0; t < lay->nr_types; t++)
 		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;
-	need->data_bytes = sat_add(need->data_bytes, need->baseline_data);
+	need->data_bytes = hp_sat_add(need->data_bytes, need->baseline_data);
 	/* The fds held before the first page file is opened. */
 	if (old_dpdk || need->mode == MODE_SINGLE_FILE)
 		need->fds_before_pages = need->baseline_fds + 2 + l;
 	else
-		need->fds_before_pages = sat_sub(need->fds, n);
+		need->fds_before_pages = hp_sat_sub(need->fds, n);
 	free(lay);
 	return 0;
 }

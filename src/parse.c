@@ -16,13 +16,12 @@
 #include "hpdiag.h"
 #include "parse.h"
 
-int parse_u64(const char *s, uint64_t *val)
+/* Decimal digits at *P (at least one), without overflow; *P moves past. */
+static int digits(const char **pp, uint64_t *val)
 {
+	const char *p = *pp;
 	uint64_t v = 0;
-	const char *p = s;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
 	if (!isdigit((unsigned char)*p))
 		return -EINVAL;
 	for (; isdigit((unsigned char)*p); p++) {
@@ -32,6 +31,21 @@ int parse_u64(const char *s, uint64_t *val)
 			return -ERANGE;
 		v = v * 10 + d;
 	}
+	*pp = p;
+	*val = v;
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *val)
+{
+	const char *p = s;
+	uint64_t v;
+	int rc;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if ((rc = digits(&p, &v)) < 0)
+		return rc;
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	if (*p)
@@ -43,19 +57,13 @@ int parse_u64(const char *s, uint64_t *val)
 /* "2M", "2MB", "2MiB", "1G", "2048kB", "64K", "2097152" (bytes). */
 int parse_size(const char *s, uint64_t *bytes)
 {
-	uint64_t v = 0, mult = 1;
+	uint64_t v, mult = 1;
 	const char *p = s;
 	char unit;
+	int rc;
 
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
+	if ((rc = digits(&p, &v)) < 0)
+		return rc;
 	unit = (char)toupper((unsigned char)*p);
 	switch (unit) {
 	case '\0':

@@ -235,6 +235,7 @@ int pool_scan(struct sysroot *sr, struct snapshot *snap);
 int node_scan(struct sysroot *sr, struct snapshot *snap);
 int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap);
 int mount_users_scan(struct sysroot *sr, struct snapshot *snap);
+void mount_files_sort(struct mount *m);
 int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim);
 int cgroup_scan(struct sysroot *sr, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg);

@@ -145,12 +145,6 @@ static int meta_line(struct snapshot *snap, char *line)
 	return 0;
 }
 
-static int file_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct mount_file *)a)->path,
-		      ((const struct mount_file *)b)->path);
-}
-
 /*
  * The size of the user address space: the stack sits at its top, so the
  * bit length of a stack address is the number of address bits (47 on
@@ -223,9 +217,7 @@ int meta_scan(struct sysroot *sr, struct snapshot *snap)
 	}
 	free(buf);
 	for (size_t i = 0; i < snap->nr_mounts; i++)
-		if (snap->mounts[i].nr_files)
-			qsort(snap->mounts[i].files, snap->mounts[i].nr_files,
-			      sizeof(struct mount_file), file_cmp);
+		mount_files_sort(&snap->mounts[i]);
 	return 0;
 }
 

@@ -131,6 +131,13 @@ static int file_cmp(const void *a, const void *b)
 		      ((const struct mount_file *)b)->path);
 }
 
+/* Files are kept sorted by path: mount_users_scan() looks them up. */
+void mount_files_sort(struct mount *m)
+{
+	if (m->nr_files > 1)
+		qsort(m->files, m->nr_files, sizeof(*m->files), file_cmp);
+}
+
 /* Lists the files of a live hugetlbfs directory, recursively. */
 static int walk_files(int dfd, const char *dir, struct mount *m, int depth)
 {
@@ -225,8 +232,7 @@ static void mount_usage_live(struct sysroot *sr, struct mount *m)
 		m->have_quota_used = true;
 	}
 	walk_files(fd, m->path, m, 0);
-	if (m->nr_files)
-		qsort(m->files, m->nr_files, sizeof(*m->files), file_cmp);
+	mount_files_sort(m);
 }
 
 /* Remembers where the cgroup hierarchies are, for cgroup_scan(). */

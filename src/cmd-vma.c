@@ -53,11 +53,11 @@ int cmd_vma(struct ctx *c)
 			double pct = limit ? 100.0 * (double)p->count / (double)limit : 0;
 			struct finding *f = NULL;
 
-			if (p->count + 2 >= limit)
+			if (vma_at_limit(p->count, limit))
 				f = finding_add(&fs, "map_count", HP_FAIL, "map_count_limit",
 						"process %d (%s) is at vm.max_map_count: "
 						"%" PRIu64 " VMAs", (int)p->pid, p->comm, p->count);
-			else if (pct >= 80)
+			else if (vma_near_limit(p->count, limit))
 				f = finding_add(&fs, "map_count", HP_WARN, NULL,
 						"process %d (%s) holds %.1f%% of vm.max_map_count",
 						(int)p->pid, p->comm, pct);

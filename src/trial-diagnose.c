@@ -12,11 +12,7 @@
 #include <string.h>
 
 #include "trial.h"
-
-static bool near(uint64_t have, uint64_t limit)
-{
-	return limit && have + 2 >= limit;
-}
+#include "vma.h"
 
 const char *trial_cause(const struct trial_result *r, const struct snapshot *snap,
 			const struct need *need)
@@ -49,7 +45,7 @@ const char *trial_cause(const struct trial_result *r, const struct snapshot *sna
 	case EINVAL:
 		return !strcmp(r->call, "shmget") ? "shm_limit" : "unknown";
 	case ENOMEM:
-		if (near(c->vmas, c->max_map_count))
+		if (vma_at_limit(c->vmas, c->max_map_count))
 			return "map_count_limit";
 		if (c->rlim_as != UINT64_MAX &&
 		    c->vm_size + (strstr(r->call, "reserve") ? need->list_va :

@@ -374,6 +374,16 @@ void vma_top_free(struct vma_top *top)
 	memset(top, 0, sizeof(*top));
 }
 
+bool vma_at_limit(uint64_t lines, uint64_t limit)
+{
+	return limit && lines + 2 >= limit;
+}
+
+bool vma_near_limit(uint64_t lines, uint64_t limit)
+{
+	return limit && lines * 100 >= limit * VMA_WARN_PERCENT;
+}
+
 int vma_findings(const struct vma_scan *vs, uint64_t limit,
 		 const struct vma_sample *samples, size_t nr_samples,
 		 double *rate, double *seconds_to_limit, struct findings *fs)
@@ -398,9 +408,7 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 				 "it reaches the limit in %.0f s", *rate,
 				 *seconds_to_limit > 0 ? *seconds_to_limit : 0);
 	}
-	/* The maps file has one line more than the kernel counts ([vsyscall])
-	 * and the kernel lets the count reach the limit plus one. */
-	if (count + 2 >= limit) {
+	if (vma_at_limit(count, limit)) {
 		f = finding_add(fs, "map_count", HP_FAIL, "map_count_limit",
 				"process %d holds %" PRIu64 " VMAs, at vm.max_map_count "
 				"%" PRIu64 ": its next mmap fails with ENOMEM%s",
@@ -408,7 +416,7 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 		finding_remedy(f, "find what it maps again and again (below); "
 			       "sysctl -w vm.max_map_count=%" PRIu64 " only buys time",
 			       suggest_max_map_count(count));
-	} else if (pct >= 80 || *rate > 0) {
+	} else if (vma_near_limit(count, limit) || *rate > 0) {
 		f = finding_add(fs, "map_count", HP_WARN, NULL,
 				"process %d holds %" PRIu64 " of %" PRIu64 " VMAs "
 				"(%.1f%%)%s", (int)vs->pid, count, limit, pct, growth);

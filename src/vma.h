@@ -57,6 +57,17 @@ void vma_object(const char *path, size_t len, char *out, size_t size);
 int vma_scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs);
 void vma_scan_sort(struct vma_scan *vs);
 void vma_scan_free(struct vma_scan *vs);
+/* Holding this share of vm.max_map_count or more is a warning. */
+#define VMA_WARN_PERCENT 80
+
+/*
+ * Whether a process whose maps file has LINES lines is at the limit: the
+ * file has a line the kernel does not count ([vsyscall]) and the kernel
+ * lets the count reach the limit plus one.
+ */
+bool vma_at_limit(uint64_t lines, uint64_t limit);
+bool vma_near_limit(uint64_t lines, uint64_t limit);
+
 /* Counts the lines of /proc/PID/maps, fast: 0 or -errno. */
 int vma_count(struct sysroot *sr, pid_t pid, uint64_t *n);
 

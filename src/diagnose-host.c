@@ -21,12 +21,12 @@
 /* ---- host-wide warnings ----------------------------------------------------- */
 
 void rule_stale(const struct snapshot *snap, const struct workload *wl,
-		       const struct need *need, struct findings *fs)
+		const struct need *need, const struct reclaim *rc,
+		struct findings *fs)
 {
-	uint64_t rfiles = 0, rpages;
+	const uint64_t rfiles = rc->files, rpages = rc->pages;
 
 	/* Files the DPDK primary will delete at start: their pages are its. */
-	rpages = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
 	if (rfiles) {
 		char s1[32];
 		struct finding *f;

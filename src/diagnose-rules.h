@@ -42,6 +42,12 @@ const struct mount *dg_find_mount(const struct snapshot *snap,
 				  const struct workload *wl, uint64_t ps,
 				  bool *wrong_size);
 
+/* Stale "*map_*" files DPDK deletes at start (dpdk_reclaimable()). */
+struct reclaim {
+	uint64_t pages;
+	uint64_t files;
+};
+
 void rule_map_count(const struct snapshot *snap, const struct need *need,
 		    struct findings *fs);
 void rule_nofile(const struct snapshot *snap, const struct need *need,
@@ -55,7 +61,8 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 void rule_cgroup(const struct snapshot *snap, const struct need *need,
 		 struct findings *fs);
 void rule_stale(const struct snapshot *snap, const struct workload *wl,
-		const struct need *need, struct findings *fs);
+		const struct need *need, const struct reclaim *rc,
+		struct findings *fs);
 void rule_starve(const struct snapshot *snap, const struct need *need,
 		 struct findings *fs);
 void rule_growth(const struct snapshot *snap, const struct need *need,

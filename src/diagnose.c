@@ -274,12 +274,12 @@ uint64_t dpdk_reclaimable(const struct snapshot *snap,
 	return pages;
 }
 
-static void rule_pool(const struct snapshot *snap, const struct workload *wl,
-		      const struct need *need, struct findings *fs)
+static void rule_pool(const struct snapshot *snap, const struct need *need,
+		      const struct reclaim *rc, struct findings *fs)
 {
 	const struct pool *p = snapshot_pool(snap, need->page_size);
 	char s1[32], s2[64], dir[128];
-	uint64_t avail, reclaim, rfiles;
+	uint64_t avail, reclaim = rc->pages;
 	struct finding *f;
 
 	dg_sz(need->page_size, s1, sizeof(s1));
@@ -312,7 +312,6 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 		return;
 	}
 	avail = hp_sat_sub(p->free, p->resv);
-	reclaim = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
 	if (p->total == 0 && p->overcommit == 0) {
 		f = finding_add(fs, "pool", HP_FAIL, "no_pool",
 				"no %s hugepages are configured (nr_hugepages is 0); "
@@ -335,7 +334,7 @@ static void rule_pool(const struct snapshot *snap, const struct workload *wl,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
 				" needed: DPDK will take %" PRIu64 " more from %"
 				PRIu64 " stale page files it deletes at start",
-				avail, s1, need->pages, reclaim, rfiles);
+				avail, s1, need->pages, reclaim, rc->files);
 		finding_num(f, "reclaimable_pages", reclaim);
 	} else if (hp_sat_add(avail, hp_sat_sub(p->overcommit, p->surplus)) >= need->pages) {
 		f = finding_add(fs, "pool", HP_WARN, NULL,
@@ -560,9 +559,9 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 
 static void rule_mount_quota(const struct snapshot *snap,
 			     const struct workload *wl, const struct need *need,
-			     struct findings *fs)
+			     const struct reclaim *rc, struct findings *fs)
 {
-	uint64_t quota, left, inodes_left, used, rfiles, rpages;
+	uint64_t quota, left, inodes_left, used;
 	const struct mount *m;
 	char s1[32], s2[32], qbuf[512];
 	const char *q;
@@ -582,8 +581,7 @@ static void rule_mount_quota(const struct snapshot *snap,
 	used = m->have_quota_used ? m->quota_used : m->used_pages;
 	/* DPDK deletes its stale page files at start: their pages go back
 	 * to the quota before it maps anything. */
-	rpages = dpdk_reclaimable(snap, wl, need->page_size, &rfiles);
-	used = hp_sat_sub(used, rpages);
+	used = hp_sat_sub(used, rc->pages);
 	left = quota == HP_UNLIMITED ? HP_UNLIMITED : hp_sat_sub(quota, used);
 	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
 		      hp_sat_sub(m->nr_inodes, m->nr_files + 1);
@@ -635,20 +633,23 @@ int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 		   const struct need *need, struct findings *fs)
 {
 	struct finding *first = NULL;
+	struct reclaim rc;
 
 	fs->v = NULL;
 	fs->n = 0;
-	rule_pool(snap, wl, need, fs);
+	/* The stale files DPDK would reclaim: counted once, used thrice. */
+	rc.pages = dpdk_reclaimable(snap, wl, need->page_size, &rc.files);
+	rule_pool(snap, need, &rc, fs);
 	rule_node_pool(snap, need, fs);
 	rule_mount(snap, wl, need, fs);
-	rule_mount_quota(snap, wl, need, fs);
+	rule_mount_quota(snap, wl, need, &rc, fs);
 	rule_va(snap, need, fs);
 	rule_data(snap, need, fs);
 	rule_shm(snap, need, fs);
 	rule_map_count(snap, need, fs);
 	rule_nofile(snap, need, fs);
 	rule_cgroup(snap, need, fs);
-	rule_stale(snap, wl, need, fs);
+	rule_stale(snap, wl, need, &rc, fs);
 	rule_starve(snap, need, fs);
 	rule_growth(snap, need, fs);
 	for (size_t i = 0; i < fs->n; i++) {

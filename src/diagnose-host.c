@@ -25,6 +25,12 @@ void rule_stale(const struct snapshot *snap, const struct workload *wl,
 		struct findings *fs)
 {
 	const uint64_t rfiles = rc->files, rpages = rc->pages;
+	const struct mount *app = NULL;
+	bool wrong;
+
+	/* The reclaimable files all live in the application's mount. */
+	if (rfiles)
+		app = dg_find_mount(snap, wl, need->page_size, &wrong);
 
 	/* Files the DPDK primary will delete at start: their pages are its. */
 	if (rfiles) {
@@ -67,11 +73,9 @@ void rule_stale(const struct snapshot *snap, const struct workload *wl,
 			}
 		}
 		/* Those DPDK reclaims were reported above. */
-		if (m->page_size == need->page_size && rfiles) {
-			files -= rfiles;
-			pages -= rpages;
-			if (!files)
-				continue;
+		if (m == app) {
+			files = hp_sat_sub(files, rfiles);
+			pages = hp_sat_sub(pages, rpages);
 		}
 		if (!files)
 			continue;

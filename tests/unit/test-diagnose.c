@@ -64,6 +64,46 @@ START_TEST(seed000_small_workload_passes_map_count)
 }
 END_TEST
 
+/* A second mount of the same page size is not where DPDK reclaims files. */
+START_TEST(stale_in_another_mount)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	struct mount *m;
+	size_t stale = 0;
+
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	snap.mounts = realloc(snap.mounts, 2 * sizeof(*snap.mounts));
+	ck_assert_ptr_nonnull(snap.mounts);
+	m = &snap.mounts[1];
+	*m = (struct mount) {
+		.path = strdup("/mnt/other"), .page_size = 2 * MiB,
+		.size_limit = HP_UNLIMITED, .nr_inodes = HP_UNLIMITED,
+		.have_usage = true, .writable = 1, .nr_files = 1,
+		.files = calloc(1, sizeof(struct mount_file)),
+	};
+	m->files[0] = (struct mount_file) { .path = strdup("/mnt/other/cache"),
+					    .size = 2 * MiB, .pages = 1 };
+	snap.nr_mounts = 2;
+	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	for (size_t i = 0; i < fs.n; i++) {
+		const struct evidence *path = finding_evidence(&fs.v[i], "path");
+
+		if (strcmp(fs.v[i].check, "stale_hugepage_files"))
+			continue;
+		stale++;
+		if (path && !strcmp(path->str, "/mnt/other"))
+			ck_assert_uint_eq(finding_evidence(&fs.v[i], "files")->num, 1);
+	}
+	/* The 3 DPDK files in /dev/hugepages, and the 1 file elsewhere. */
+	ck_assert_uint_eq(stale, 2);
+	done(&snap, &fs);
+}
+END_TEST
+
 START_TEST(baseline_sources)
 {
 	struct workload wl = { .pages = 100, .have_pages = true,
@@ -368,6 +408,7 @@ int main(void)
 	tcase_add_test(tc, seed000_map_count);
 	tcase_add_test(tc, seed000_small_workload_passes_map_count);
 	tcase_add_test(tc, baseline_sources);
+	tcase_add_test(tc, stale_in_another_mount);
 	tcase_add_test(tc, seed004_starves_kernel);
 	tcase_add_test(tc, two_node_node_pool);
 	tcase_add_test(tc, two_node_quota_and_cgroup);

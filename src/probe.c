@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "hpdiag.h"
 #include "pathnames.h"
@@ -19,16 +22,17 @@ int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 
 	memset(snap, 0, sizeof(*snap));
 	if (pid) {
-		char dir[32], **names;
-		size_t n;
+		char dir[32];
+		int fd;
 
 		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
-		rc = sysroot_list(sr, dir, &names, &n);
-		if (rc == -ENOENT)
+		fd = sysroot_openat(sr, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 			return sysroot_fail(sr, ESRCH, dir, "no such process");
-		if (rc < 0)
-			return rc;
-		sysroot_names_free(names, n);
+		if (fd < 0)
+			return sysroot_fail(sr, errno, dir, "cannot open: %s",
+					    strerror(errno));
+		close(fd);
 	}
 	if ((rc = meminfo_scan(sr, &snap->mem)) < 0 ||
 	    (rc = node_scan(sr, snap)) < 0)

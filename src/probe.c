@@ -3,12 +3,10 @@
  * probe.c - runs the probes in order and fills one snapshot.  Probes only
  * gather; nothing here decides whether a value is good or bad.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 

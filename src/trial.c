@@ -48,6 +48,11 @@ static int spare_fd = -1;	/* freed at a failure, to read the counters */
 static char *hog;		/* the baseline VMAs, freed likewise */
 static uint64_t hog_len;
 
+/*
+ * The child reads its counters at the moment a limit stopped it, often with
+ * no VMA left: these readers use a stack buffer and no allocation, where the
+ * rooted reader (sysroot.c) allocates, and they only read the live kernel.
+ */
 static uint64_t count_lines(const char *path)
 {
 	char buf[65536];

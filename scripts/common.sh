@@ -39,16 +39,22 @@ hp_install() {
 	[ -z "$missing" ] && return 0
 	if ! command -v apt-get >/dev/null 2>&1; then
 		hp_say "scripts: these packages are missing and this is not a Debian/Ubuntu system:"
-		printf '  %s\n' $missing >&2
+		printf '  %s\n' "$missing" >&2
 		return 1
 	fi
 	hp_say "scripts: installing missing packages with apt-get:"
+	# One entry a line; the reasons hold spaces.
+	old_ifs=$IFS
+	IFS='
+'
+	pkgs=
 	for entry in $missing; do
 		hp_say "  ${entry%%:*} (${entry#*:})"
+		pkgs="$pkgs ${entry%%:*}"
 	done
+	IFS=$old_ifs
 	sudo=
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	pkgs=$(for entry in $missing; do printf '%s ' "${entry%%:*}"; done)
 	# shellcheck disable=SC2086
 	if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $pkgs >&2; then
 		$sudo apt-get update -q >&2 &&

@@ -19,3 +19,21 @@ bool caps_in(uint64_t cap_eff, const char *name)
 		return false;
 	return (cap_eff >> cap) & 1;
 }
+
+/* Whether hpdiag itself holds a capability in its effective set now. */
+bool caps_self(const char *name)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_value_t cap;
+	cap_t caps;
+
+	if (cap_from_name(name, &cap) < 0)
+		return false;
+	caps = cap_get_proc();
+	if (!caps)
+		return false;
+	if (cap_get_flag(caps, cap, CAP_EFFECTIVE, &v) < 0)
+		v = CAP_CLEAR;
+	cap_free(caps);
+	return v == CAP_SET;
+}

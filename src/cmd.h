@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "diagnose.h"
+#include "fix.h"
 #include "hpdiag.h"
 #include "report.h"
 
@@ -30,6 +31,8 @@ struct ctx {
 	uint64_t top;			/* vma */
 	double watch, interval;
 	bool user_mode;			/* --mode given */
+	struct fix_opts fix;		/* fix, check --fix */
+	bool check_fix;
 	pid_t pid;
 };
 
@@ -42,6 +45,7 @@ int render(struct ctx *c, const struct snapshot *snap, const struct need *need,
 unsigned probe_for(const struct ctx *c, const struct workload *wl);
 
 int cmd_explain(struct ctx *c);
+int cmd_fix(struct ctx *c);
 int cmd_trial(struct ctx *c);
 int cmd_vma(struct ctx *c);
 

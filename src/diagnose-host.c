@@ -13,9 +13,8 @@
 #include "parse.h"
 #include "pathnames.h"
 
-/* Normal memory below this share of a node's RAM starves the kernel. */
-#define STARVE_PERCENT		10
-/* Sizing a pool back leaves this share of RAM to the kernel. */
+/* Normal memory below STARVE_PERCENT (diagnose.h) of a node's RAM starves
+ * the kernel.  Sizing a pool back leaves this share of RAM to the kernel. */
 #define STARVE_TARGET_PERCENT	15
 
 /* ---- host-wide warnings ----------------------------------------------------- */

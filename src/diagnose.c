@@ -468,7 +468,7 @@ const struct mount *dg_find_mount(const struct snapshot *snap,
 	return best;
 }
 
-static void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size)
+void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size)
 {
 	char s[16];
 

@@ -104,6 +104,11 @@ int diagnose_check(const struct snapshot *snap, const struct workload *wl,
 /* Pages of stale "*map_*" files a DPDK primary deletes at start. */
 uint64_t dpdk_reclaimable(const struct snapshot *snap, const struct workload *wl,
 			  uint64_t ps, uint64_t *files);
+/* Where hpdiag (and its remedies) mount hugetlbfs for a page size PS when
+ * DEF is the kernel's default size: /dev/hugepages, else /dev/hugepages-1G. */
+void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size);
+/* Pools that leave less than this share of RAM to the kernel starve it. */
+#define STARVE_PERCENT		10
 /* vm.max_map_count for NEED VMAs with headroom, never below the default. */
 uint64_t suggest_max_map_count(uint64_t need);
 /* For other modules that report findings (explain). */

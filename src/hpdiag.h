@@ -256,5 +256,6 @@ int numa_node_of(void *addr);		/* the node a page landed on */
 
 /* caps.c: whether CapEff holds a capability named like "cap_sys_admin". */
 bool caps_in(uint64_t cap_eff, const char *name);
+bool caps_self(const char *name);
 
 #endif /* HPDIAG_H */

@@ -33,6 +33,8 @@ enum {
 	OPTG_OUTPUT	= 1 << 2,
 	OPTG_TIMEOUT	= 1 << 3,
 	OPTG_VMA	= 1 << 4,
+	OPTG_FIX	= 1 << 5,
+	OPTG_CHECK_FIX	= 1 << 6,	/* check's --fix */
 };
 
 /* Command flags the runner enforces. */
@@ -60,10 +62,10 @@ static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
 
 static const struct command commands[] = {
-	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID,
+	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_CHECK_FIX,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
 	  "[--huge-dir PATH] [--mode MODE] [--dpdk-version V] [--baseline-vmas N] "
-	  "[--pid PID]",
+	  "[--pid PID] [--fix [fix options]]",
 	  "predict whether the workload's hugepage setup will succeed" },
 	{ "pools", cmd_pools, 0, 0, "",
 	  "hugepage pools per page size and NUMA node" },
@@ -82,6 +84,10 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID,
 	  "[FILE] [workload options]",
 	  "name the cause of a failure from the application's log, on this host" },
+	{ "fix", cmd_fix, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX,
+	  "[workload options] [--pid PID] [-y | --apply] [--compact] "
+	  "[--clean-stale] [--overcommit PAGES] [--persist[=FILE]]",
+	  "plan the host changes that clear the failures; with --apply make them" },
 	{ "snapshot", cmd_snapshot, CMD_LIVE_ONLY, OPTG_OUTPUT | OPTG_PID,
 	  "-o DIR [--pid PID]",
 	  "copy every kernel file hpdiag reads into DIR, for --sysroot DIR" },
@@ -91,6 +97,8 @@ enum {
 	OPT_SYSROOT = 256, OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_SOCKET_MEM,
 	OPT_PAGE_SIZE, OPT_HUGE_DIR, OPT_BASELINE_VMAS, OPT_PID, OPT_MODE,
 	OPT_DPDK_VERSION, OPT_TIMEOUT, OPT_NODE, OPT_TOP, OPT_WATCH, OPT_INTERVAL,
+	OPT_APPLY, OPT_FIX, OPT_COMPACT, OPT_CLEAN_STALE, OPT_OVERCOMMIT,
+	OPT_PERSIST,
 };
 
 static const struct option longopts[] = {
@@ -117,6 +125,12 @@ static const struct option longopts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "apply", no_argument, NULL, OPT_APPLY },
+	{ "fix", no_argument, NULL, OPT_FIX },
+	{ "compact", no_argument, NULL, OPT_COMPACT },
+	{ "clean-stale", no_argument, NULL, OPT_CLEAN_STALE },
+	{ "overcommit", required_argument, NULL, OPT_OVERCOMMIT },
+	{ "persist", optional_argument, NULL, OPT_PERSIST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -164,6 +178,16 @@ static void print_option_help(FILE *o, unsigned groups)
 		fputs("      --top N               without --pid: the N processes with most VMAs (10)\n"
 		      "      --watch SECONDS       sample for this long: growth and time to the limit\n"
 		      "      --interval SECONDS    between samples (default 1, fractions allowed)\n", o);
+	if (groups & OPTG_CHECK_FIX)
+		fputs("      --fix                 apply the fix plan (as 'hpdiag fix --apply')\n", o);
+	if (groups & OPTG_FIX)
+		fputs("Fix:\n"
+		      "  -y, --apply               make the changes (without it: print the plan)\n"
+		      "      --compact             compact memory once if a pool grows short\n"
+		      "      --clean-stale         remove page files no process maps or holds open\n"
+		      "      --overcommit PAGES    set nr_overcommit_hugepages of the page size\n"
+		      "      --persist[=FILE]      keep the sysctls in FILE (default\n"
+		      "                            " FIX_PERSIST_FILE ")\n", o);
 	if (groups & OPTG_TIMEOUT)
 		fputs("      --timeout SECONDS     stop a trial after this long (default 300)\n", o);
 	if (groups & OPTG_OUTPUT)
@@ -197,7 +221,7 @@ static void print_help(FILE *o, const struct command *cmd)
 	fputs("\nWith no command, hpdiag runs 'check'.  "
 	      "'hpdiag COMMAND --help' shows a command's options.\n\n", o);
 	print_option_help(o, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTPUT | OPTG_TIMEOUT |
-			  OPTG_VMA);
+			  OPTG_VMA | OPTG_FIX);
 	fputs("\nExit status: 0 all pass, 1 warnings, 2 a failure, 3 hpdiag "
 	      "could not do its job.\nSee hpdiag(8).\n", o);
 }
@@ -257,6 +281,11 @@ static int cmd_check(struct ctx *c)
 	struct need need;
 	int rc, status;
 
+	/* check --fix is fix --apply. */
+	if (c->check_fix) {
+		c->fix.apply = true;
+		return cmd_fix(c);
+	}
 	rc = probe_snapshot(&c->sr, probe_for(c, &c->wl), c->pid, &snap);
 	if (rc < 0) {
 		snapshot_free(&snap);
@@ -417,7 +446,7 @@ static bool group_ok(unsigned have, unsigned group)
 int main(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
-	const char *color = "auto", *bad_opt = NULL;
+	const char *color = "auto", *bad_opt = NULL, *fix_opt = NULL;
 	unsigned used = 0;
 	struct ctx c;
 	bool help = false;
@@ -427,7 +456,7 @@ int main(int argc, char **argv)
 	c.rep.out = stdout;
 	c.rep.format = FMT_TEXT;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "m:n:o:qvhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:n:o:qvhVy", longopts, NULL)) != -1) {
 		uint64_t v;
 
 		switch (opt) {
@@ -575,6 +604,42 @@ int main(int argc, char **argv)
 			c.timeout = v > 86400 ? 86400 : (unsigned)v;
 			used |= OPTG_TIMEOUT;
 			break;
+		case 'y':
+		case OPT_APPLY:
+			c.fix.apply = true;
+			used |= OPTG_FIX;
+			fix_opt = fix_opt ? fix_opt : "--apply";
+			break;
+		case OPT_FIX:
+			c.check_fix = true;
+			used |= OPTG_CHECK_FIX;
+			break;
+		case OPT_COMPACT:
+			c.fix.compact = true;
+			used |= OPTG_FIX;
+			fix_opt = fix_opt ? fix_opt : "--compact";
+			break;
+		case OPT_CLEAN_STALE:
+			c.fix.clean_stale = true;
+			used |= OPTG_FIX;
+			fix_opt = fix_opt ? fix_opt : "--clean-stale";
+			break;
+		case OPT_OVERCOMMIT:
+			if (parse_count("--overcommit", optarg, 0, &c.fix.overcommit))
+				return EXIT_ERROR;
+			c.fix.have_overcommit = true;
+			used |= OPTG_FIX;
+			fix_opt = fix_opt ? fix_opt : "--overcommit";
+			break;
+		case OPT_PERSIST:
+			if (optarg && optarg[0] != '/')
+				return usage_error("--persist: '%s' is not an absolute "
+						   "path", optarg);
+			c.fix.persist = true;
+			c.fix.persist_file = optarg;
+			used |= OPTG_FIX;
+			fix_opt = fix_opt ? fix_opt : "--persist";
+			break;
 		case 'o':
 			c.output_dir = optarg;
 			used |= OPTG_OUTPUT;
@@ -611,8 +676,12 @@ int main(int argc, char **argv)
 					   "command", cmd->name, bad_opt);
 		return usage_error("%s: option '%s' does not apply to this command",
 				   cmd->name, group_ok(used & ~cmd->opts, OPTG_PID) ?
-				   "--pid" : "-o");
+				   "--pid" : group_ok(used & ~cmd->opts, OPTG_FIX) ?
+				   fix_opt : group_ok(used & ~cmd->opts, OPTG_CHECK_FIX) ?
+				   "--fix" : "-o");
 	}
+	if (cmd->fn == cmd_check && (used & OPTG_FIX) && !c.check_fix)
+		return usage_error("check: option '%s' needs --fix", fix_opt);
 	if ((c.wl.have_mem + c.wl.have_pages + (c.wl.nr_socket_mem > 0)) > 1)
 		return usage_error("-m, -n and --socket-mem exclude each other");
 	if (c.wl.have_node && c.wl.nr_socket_mem)

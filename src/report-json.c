@@ -360,6 +360,53 @@ static json_object *json_vma(const struct report *r)
 }
 
 /* The header every JSON object starts with. */
+static json_object *json_plan(const struct report *r)
+{
+	const struct fix_plan *p = r->plan;
+	json_object *o = json_object_new_object(), *steps = json_object_new_array();
+	json_object *manual = json_object_new_array(), *boot = json_object_new_array();
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_step *s = &p->v[i];
+		json_object *j = json_object_new_object();
+		bool value = s->kind != FIX_MOUNT && s->kind != FIX_PERSIST;
+
+		add(j, "action", jstr(fix_kind_name(s->kind)));
+		add(j, "setting", jstr(s->setting));
+		add(j, "path", jstr(s->path));
+		add(j, "from", value ? jnum(s->from) : NULL);
+		add(j, "to", jnum(s->kind == FIX_MOUNT ? s->page_size : s->to));
+		add(j, "obtained", (s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
+		    r->applied && s->status != FS_UNCHANGED ? jnum(s->obtained) : NULL);
+		add(j, "check", jstr(s->check));
+		add(j, "reason", jstr(s->reason));
+		add(j, "status", jstr(fix_status_name(s->status)));
+		add(j, "error", jstr(s->error));
+		json_object_array_add(steps, j);
+	}
+	for (size_t i = 0; i < p->nr_manual; i++) {
+		const struct fix_manual *m = &p->manual[i];
+		json_object *j = json_object_new_object(), *lines = json_object_new_array();
+
+		for (size_t k = 0; k < m->nr_lines; k++)
+			json_object_array_add(lines, jstr(m->lines[k]));
+		add(j, "check", jstr(m->check));
+		add(j, "why", jstr(m->why));
+		add(j, "lines", lines);
+		json_object_array_add(manual, j);
+	}
+	for (size_t i = 0; i < p->nr_boot; i++)
+		json_object_array_add(boot, jstr(p->boot[i]));
+	add(o, "applied", json_object_new_boolean(r->applied));
+	add(o, "refused", json_object_new_boolean(p->refused));
+	add(o, "rolled_back", json_object_new_boolean(p->rolled_back));
+	add(o, "steps", steps);
+	add(o, "manual", manual);
+	add(o, "reboot", boot);
+	add(o, "persist_file", jstr(p->persist_path[0] ? p->persist_path : NULL));
+	return o;
+}
+
 static json_object *json_header(const struct report *r, const struct findings *fs)
 {
 	json_object *root = json_object_new_object();
@@ -406,6 +453,14 @@ int report_json(const struct report *r, const struct snapshot *snap,
 		add(root, "vma", json_vma(r));
 	if ((parts & PART_TRIAL) && r->trial && need)
 		add(root, "trial", json_trial(r, need));
+	if ((parts & PART_FIX) && r->plan) {
+		json_object *fix = json_plan(r);
+
+		/* DESIGN.md's "plan" is the list of steps; the rest is beside it. */
+		add(root, "plan", json_object_get(json_object_object_get(fix, "steps")));
+		json_object_object_del(fix, "steps");
+		add(root, "fix", fix);
+	}
 	return json_emit(r, root);
 }
 

@@ -5,6 +5,7 @@
  * colour only when asked or on a terminal.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -333,6 +334,86 @@ static void text_vma(const struct report *r)
 			r->vma->nr_groups - 20);
 }
 
+static void step_values(const struct fix_step *s, char *buf, size_t size)
+{
+	char ss[16];
+
+	switch (s->kind) {
+	case FIX_MOUNT:
+		snprintf(buf, size, "hugetlbfs pagesize=%s",
+			 format_short_size(s->page_size, ss, sizeof(ss)));
+		break;
+	case FIX_REMOVE:
+		snprintf(buf, size, "%" PRIu64 " page%s freed", s->from,
+			 s->from == 1 ? "" : "s");
+		break;
+	case FIX_PERSIST:
+		snprintf(buf, size, "%" PRIu64 " setting%s", s->to,
+			 s->to == 1 ? "" : "s");
+		break;
+	default:
+		snprintf(buf, size, "%" PRIu64 " -> %" PRIu64, s->from, s->to);
+		break;
+	}
+}
+
+static void text_fix(const struct report *r)
+{
+	const struct fix_plan *p = r->plan;
+	FILE *o = r->out;
+	size_t changes = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		changes += p->v[i].kind != FIX_PERSIST;
+	if (!p->n)
+		fprintf(o, "plan:     nothing to change on this host\n");
+	else
+		fprintf(o, "plan:     %zu change%s%s\n", changes, changes == 1 ? "" : "s",
+			r->applied ? "" : " (nothing is written without --apply)");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_step *s = &p->v[i];
+		char what[PATH_MAX + 80], val[64];
+
+		if (s->kind == FIX_MOUNT || s->kind == FIX_REMOVE || s->kind == FIX_PERSIST)
+			snprintf(what, sizeof(what), "%s %s", fix_kind_name(s->kind),
+				 s->path);
+		else
+			snprintf(what, sizeof(what), "%s", s->setting);
+		step_values(s, val, sizeof(val));
+		fprintf(o, "  %-9s %-40s %-22s %s: %s\n", fix_status_name(s->status),
+			what, val, s->check, s->reason);
+		if (s->error)
+			fprintf(o, "            %s\n", s->error);
+		else if ((s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
+			 s->compacted)
+			fprintf(o, "            memory was compacted first\n");
+	}
+	if (p->nr_manual) {
+		fprintf(o, "not changed by hpdiag:\n");
+		for (size_t i = 0; i < p->nr_manual; i++) {
+			const struct fix_manual *m = &p->manual[i];
+
+			fprintf(o, "  %-24s %s\n", m->check, m->why);
+			for (size_t k = 0; k < m->nr_lines; k++)
+				fprintf(o, "      %s\n", m->lines[k]);
+		}
+	}
+	if (p->nr_boot) {
+		fprintf(o, "to keep across reboots:\n");
+		for (size_t i = 0; i < p->nr_boot; i++)
+			fprintf(o, "  %s\n", p->boot[i]);
+	}
+	if (p->rolled_back)
+		fprintf(o, "a step failed: every change made before it was put back\n");
+	else if (p->refused)
+		fprintf(o, "refused: nothing was changed\n");
+	else if (!r->applied && p->n)
+		fprintf(o, "nothing was changed: 'hpdiag fix --apply' (or 'hpdiag "
+			"check --fix') applies this plan\n");
+	if (r->applied && !r->quiet)
+		fprintf(o, "after the changes:\n");
+}
+
 int report_text(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts)
@@ -351,6 +432,8 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		text_vma(r);
 	if ((parts & PART_TRIAL) && r->trial && !r->quiet)
 		text_trial(r);
+	if ((parts & PART_FIX) && r->plan)
+		text_fix(r);
 	if ((parts & PART_EXPLAIN) && r->host && r->verbose) {
 		struct report sub = *r;
 

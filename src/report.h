@@ -11,6 +11,7 @@
 
 #include "diagnose.h"
 #include "explain.h"
+#include "fix.h"
 #include "trial.h"
 #include "vma.h"
 #include "hpdiag.h"
@@ -40,6 +41,9 @@ struct report {
 	const struct vma_sample *samples;
 	size_t nr_samples;
 	double vma_rate, vma_seconds_to_limit;
+	/* fix */
+	const struct fix_plan *plan;
+	bool applied;			/* --apply ran: findings are after it */
 };
 
 /* What the command shows besides its findings. */
@@ -51,6 +55,7 @@ enum report_part {
 	PART_EXPLAIN	= 1 << 4,
 	PART_TRIAL	= 1 << 5,
 	PART_VMA	= 1 << 6,
+	PART_FIX	= 1 << 7,
 };
 
 int report_text(const struct report *r, const struct snapshot *snap,

@@ -120,6 +120,16 @@ static bool failing(const struct finding *f)
 	return f && f->status != HP_PASS;
 }
 
+/* Some rules report one finding per node or mount under one check id. */
+static const struct finding *first_failing(const struct findings *fs,
+					   const char *check)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].check, check) && failing(&fs->v[i]))
+			return &fs->v[i];
+	return NULL;
+}
+
 static void hp_dir(uint64_t ps, char *buf, size_t size)
 {
 	snprintf(buf, size, "hugepages-%" PRIu64 "kB", ps >> 10);
@@ -283,7 +293,7 @@ static int plan_pools(const struct snapshot *snap, const struct workload *wl,
 		return 0;
 	}
 	/* Per node first: growing a node's pool grows the total too. */
-	if (failing(findings_get(fs, "node_pool"))) {
+	if (first_failing(fs, "node_pool")) {
 		for (size_t i = 0; i < need->nr_nodes; i++) {
 			uint64_t want = need->pages_per_node[i];
 			const struct pool_node *pn = NULL;
@@ -368,7 +378,7 @@ static int plan_mount(const struct snapshot *snap, const struct workload *wl,
 static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		      const struct fix_opts *o, struct fix_plan *p)
 {
-	const struct finding *f = findings_get(fs, "stale_hugepage_files");
+	const struct finding *f = first_failing(fs, "stale_hugepage_files");
 
 	if (!o->clean_stale) {
 		struct fix_manual *m;
@@ -497,6 +507,10 @@ static int plan_manual(const struct snapshot *snap, const struct need *need,
 		m = manual_add(p, f->check, "%s", f->message);
 		if (!m || manual_line(m, "%s", f->remedy))
 			return -ENOMEM;
+		if (!strcmp(f->check, "pool_fragmentation") &&
+		    manual_line(m, "hpdiag fix --apply --compact compacts memory "
+				"once if the pool grows short"))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -543,11 +557,26 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 		}
 	}
 	if (nodes[0]) {
+		/* The node form gives pages only to the nodes it lists. */
 		const struct fix_step *s = NULL;
+		const struct pool *pool;
 
 		for (size_t i = 0; i < n && !s; i++)
 			if (p->v[i].kind == FIX_NODE_POOL)
 				s = &p->v[i];
+		pool = s ? snapshot_pool(snap, s->page_size) : NULL;
+		nodes[0] = '\0';
+		for (size_t j = 0; pool && j < pool->nr_nodes; j++) {
+			uint64_t v = pool->nodes[j].total;
+			size_t l = strlen(nodes);
+
+			for (size_t i = 0; i < n; i++)
+				if (p->v[i].kind == FIX_NODE_POOL &&
+				    p->v[i].node == pool->nodes[j].node)
+					v = p->v[i].to;
+			snprintf(nodes + l, sizeof(nodes) - l, "%s%u:%" PRIu64,
+				 l ? "," : "", pool->nodes[j].node, v);
+		}
 		if (s && boot_add(p, "kernel command line: hugepagesz=%s hugepages=%s",
 				  format_short_size(s->page_size, ss, sizeof(ss)), nodes))
 			return -ENOMEM;

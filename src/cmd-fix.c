@@ -5,6 +5,7 @@
  * again so the findings printed are those of the host as it now is.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,7 @@ int cmd_fix(struct ctx *c)
 {
 	struct state st;
 	struct fix_plan plan;
+	sigset_t block, old;
 	char err[256];
 	int rc, status;
 
@@ -108,7 +110,15 @@ int cmd_fix(struct ctx *c)
 		status = EXIT_ERROR;
 		goto out;
 	}
+	/* An interrupt waits until the run is complete or put back. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	rc = fix_apply(&c->sr, &c->fix, &plan);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	c->rep.applied = true;
 	for (size_t i = 0; rc && i < plan.n; i++)
 		if (plan.v[i].status == FS_FAILED)

@@ -612,10 +612,10 @@ static int tree_mount(struct apply *a, struct fix_step *s)
 
 static int apply_mount(struct apply *a, struct fix_step *s)
 {
-	char opts[64], ss[16];
+	char opts[64], ss[16], target[64];
 	const char *base;
 	struct statfs sf;
-	int dfd, rc;
+	int dfd, fd, rc;
 
 	dfd = rdir_of(a->sr, s->path, &base);
 	if (dfd < 0)
@@ -631,8 +631,15 @@ static int apply_mount(struct apply *a, struct fix_step *s)
 		close(dfd);
 		return rc;
 	}
+	/* Mount on the directory just checked, not on whatever the path
+	 * names by then: through its fd, never following a symlink. */
+	fd = openat(dfd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rc = fd < 0 ? -errno : 0;
 	close(dfd);
+	if (rc)
+		return rc;
 	if (!a->sr->live) {
+		close(fd);
 		rc = tree_mount(a, s);
 		if (!rc)
 			s->status = FS_VERIFIED;
@@ -640,8 +647,11 @@ static int apply_mount(struct apply *a, struct fix_step *s)
 	}
 	snprintf(opts, sizeof(opts), "pagesize=%s",
 		 format_short_size(s->page_size, ss, sizeof(ss)));
-	if (mount("nodev", s->path, "hugetlbfs", MS_NODEV, opts) < 0)
-		return -errno;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	rc = mount("nodev", target, "hugetlbfs", MS_NODEV, opts) < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
 	if (!undo_push(a, U_UMOUNT, s, s->path))
 		return -ENOMEM;
 	s->status = FS_APPLIED;
@@ -649,8 +659,8 @@ static int apply_mount(struct apply *a, struct fix_step *s)
 		return -errno;
 	if ((unsigned long)sf.f_type != HUGETLBFS_MAGIC ||
 	    (uint64_t)sf.f_bsize != s->page_size) {
-		step_error(s, "%s: after the mount it is not "
-			 "hugetlbfs of %s pages", s->path, ss);
+		step_error(s, "%s: after the mount it is not hugetlbfs of %s pages",
+			   s->path, ss);
 		return -EIO;
 	}
 	s->status = FS_VERIFIED;

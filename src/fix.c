@@ -581,6 +581,10 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 				  format_short_size(s->page_size, ss, sizeof(ss)), nodes))
 			return -ENOMEM;
 	}
+	if (!o->persist && settings &&
+	    boot_add(p, "sysctl: --persist writes the %zu setting%s to %s", settings,
+		     settings == 1 ? "" : "s", FIX_PERSIST_FILE))
+		return -ENOMEM;
 	if (o->persist && settings) {
 		struct fix_step *s = step_add(p, FIX_PERSIST, "persist");
 

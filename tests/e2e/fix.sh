@@ -77,6 +77,18 @@ contains "$conf" "vm.max_map_count = 65530" "the setting updated in place"
 ls -a "$T/seed/etc/sysctl.d" | grep -q 'hpdiag-' && fail "a temporary file was left" ||
 	pass "no temporary file left"
 
+# JSON after --apply: each step's outcome.
+cp -a "$FIXTURES/seed-000" "$T/seed2"
+# shellcheck disable=SC2086
+expect_exit 1 "--json fix --apply" -- "$HPDIAG" --sysroot "$T/seed2" --json fix $legacy --apply
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["fix"]["applied"] is True and d["fix"]["rolled_back"] is False, d["fix"]
+assert [p["status"] for p in d["plan"]] == ["verified"], d["plan"]
+assert d["verdict"] == "warn", d["verdict"]
+' && pass "JSON: the step verified, the verdict of the host after it" || fail "JSON after apply: $out"
+
 # Idempotent.
 # shellcheck disable=SC2086
 expect_exit 1 "second --apply" -- "$HPDIAG" --sysroot "$T/seed" --json fix $legacy -y --persist
@@ -172,6 +184,20 @@ if command -v capsh >/dev/null 2>&1; then
 	mountpoint -q "$newmnt" && fail "mounted without CAP_SYS_ADMIN" || pass "nothing mounted"
 else
 	echo "capsh missing: capability test skipped"
+fi
+
+# A read-only /proc/sys (as in a container), in a private mount namespace.
+if command -v unshare >/dev/null 2>&1 &&
+   unshare -m sh -c 'mount --bind /proc/sys /proc/sys && mount -o remount,ro,bind /proc/sys' 2>/dev/null; then
+	expect_exit 3 "read-only /proc/sys: refused" -- unshare -m sh -c \
+		"mount --bind /proc/sys /proc/sys && mount -o remount,ro,bind /proc/sys &&
+		 exec '$HPDIAG' fix -n 1 --huge-dir '$priv' --baseline-vmas $((old_mmc + 1000)) --apply"
+	contains "$err" "/proc/sys is mounted read-only" "says /proc/sys is read-only"
+	contains "$err" "on the host run sysctl -w vm.max_map_count=" "and what to run on the host"
+	[ "$(cat /proc/sys/vm/max_map_count)" = "$old_mmc" ] && pass "nothing changed" ||
+		fail "vm.max_map_count changed"
+else
+	echo "no private mount namespace: read-only /proc/sys test skipped"
 fi
 
 # Grow the pool by a few pages for a workload that needs them.

@@ -452,7 +452,8 @@ int fix_preflight(struct sysroot *sr, struct fix_plan *plan, char *err, size_t s
 	for (size_t i = 0; i < plan->n; i++) {
 		struct fix_step *s = &plan->v[i];
 
-		s->error = '\0';
+		if (s->status != FS_PLANNED)
+			continue;
 		switch (s->kind) {
 		case FIX_SYSCTL:
 		case FIX_OVERCOMMIT:

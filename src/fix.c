@@ -60,7 +60,8 @@ static struct fix_step *step_add(struct fix_plan *p, enum fix_kind kind,
 	return v;
 }
 
-static char *vstrdupf(const char *fmt, va_list ap)
+static __attribute__((format(printf, 1, 0)))
+char *vstrdupf(const char *fmt, va_list ap)
 {
 	char *s;
 

@@ -25,7 +25,8 @@ struct ctx {
 	struct report rep;
 	struct workload wl;
 	const char *sysroot_dir;
-	const char *output_dir;
+	const char *output_dir;		/* snapshot -o DIR */
+	const char *output_file;	/* every other command's -o FILE */
 	const char *file;		/* explain's FILE */
 	unsigned timeout;		/* trial */
 	uint64_t top;			/* vma */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ enum {
 	OPTG_VMA	= 1 << 4,
 	OPTG_FIX	= 1 << 5,
 	OPTG_CHECK_FIX	= 1 << 6,	/* check's --fix */
+	OPTG_OUTFILE	= 1 << 7,	/* -o FILE: the report, written atomically */
 };
 
 /* Command flags the runner enforces. */
@@ -62,29 +64,29 @@ static int cmd_limits(struct ctx *c);
 static int cmd_snapshot(struct ctx *c);
 
 static const struct command commands[] = {
-	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_CHECK_FIX,
+	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_CHECK_FIX | OPTG_OUTFILE,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
 	  "[--huge-dir PATH] [--mode MODE] [--dpdk-version V] [--baseline-vmas N] "
 	  "[--pid PID] [--fix [fix options]]",
 	  "predict whether the workload's hugepage setup will succeed" },
-	{ "pools", cmd_pools, 0, 0, "",
+	{ "pools", cmd_pools, 0, OPTG_OUTFILE, "[-o FILE]",
 	  "hugepage pools per page size and NUMA node" },
-	{ "mounts", cmd_mounts, 0, 0, "",
+	{ "mounts", cmd_mounts, 0, OPTG_OUTFILE, "[-o FILE]",
 	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
-	{ "limits", cmd_limits, 0, OPTG_PID, "[--pid PID]",
+	{ "limits", cmd_limits, 0, OPTG_PID | OPTG_OUTFILE, "[--pid PID]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
-	{ "vma", cmd_vma, 0, OPTG_PID | OPTG_VMA,
+	{ "vma", cmd_vma, 0, OPTG_PID | OPTG_VMA | OPTG_OUTFILE,
 	  "[--pid PID [--watch SECONDS [--interval SECONDS]]] [--top N]",
 	  "who holds a process's VMAs, is it a leak, when does it hit vm.max_map_count" },
-	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT,
+	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT | OPTG_OUTFILE,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--node N] [--page-size SIZE] "
 	  "[--mode MODE] [--dpdk-version V] [--huge-dir PATH] [--baseline-vmas N] "
 	  "[--timeout S]",
 	  "map the workload's hugepages for real in a child process, name what stops it" },
-	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID,
+	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTFILE,
 	  "[FILE] [workload options]",
 	  "name the cause of a failure from the application's log, on this host" },
-	{ "fix", cmd_fix, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX,
+	{ "fix", cmd_fix, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_OUTFILE,
 	  "[workload options] [--pid PID] [-y | --apply] [--compact] "
 	  "[--clean-stale] [--overcommit PAGES] [--persist[=FILE]]",
 	  "plan the host changes that clear the failures; with --apply make them" },
@@ -192,10 +194,14 @@ static void print_option_help(FILE *o, unsigned groups)
 		fputs("      --timeout SECONDS     stop a trial after this long (default 300)\n", o);
 	if (groups & OPTG_OUTPUT)
 		fputs("  -o, --output DIR          the directory to write (must not exist or be empty)\n", o);
+	if (groups & OPTG_OUTFILE)
+		fputs("  -o, --output FILE         write the report to FILE, atomically (a\n"
+		      "                            temporary file renamed over it)\n", o);
 	fputs("Global options:\n"
 	      "      --sysroot DIR         read /proc and /sys under DIR (a snapshot)\n"
 	      "      --json                the same as --format json\n"
-	      "      --format text|json    output format (default text)\n"
+	      "      --format text|json|prometheus\n"
+	      "                            output format (default text)\n"
 	      "      --color auto|always|never\n"
 	      "  -q, --quiet               print only warnings, failures and the verdict\n"
 	      "  -v, --verbose             print evidence for passing checks too\n"
@@ -248,19 +254,87 @@ int probe_error(struct ctx *c, int rc)
 	return EXIT_ERROR;
 }
 
+/*
+ * -o FILE: the report goes to a temporary file in FILE's directory, synced
+ * and renamed over FILE, so a reader (node_exporter's textfile collector)
+ * sees the old report or the new one, never half of one.
+ */
+static FILE *open_atomic(const char *file, char *tmp, size_t size)
+{
+	const char *slash = strrchr(file, '/');
+	FILE *f;
+	int fd;
+
+	if (slash)
+		snprintf(tmp, size, "%.*s/.%s.XXXXXX", (int)(slash - file), file, slash + 1);
+	else
+		snprintf(tmp, size, ".%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		errorx("cannot write '%s': %s", file, strerror(errno));
+		return NULL;
+	}
+	if (fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
+		errorx("cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return NULL;
+	}
+	return f;
+}
+
+static int close_atomic(FILE *f, const char *tmp, const char *file)
+{
+	int err = 0;
+
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+		err = errno;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, file) < 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		errorx("cannot write '%s': %s", file, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 int render(struct ctx *c, const struct snapshot *snap,
 		  const struct need *need, const struct findings *fs,
 		  unsigned parts)
 {
 	int rc;
 
+	char tmp[PATH_MAX];
+	FILE *out = NULL;
+
+	if (c->output_file) {
+		out = open_atomic(c->output_file, tmp, sizeof(tmp));
+		if (!out)
+			return -1;
+		c->rep.out = out;
+	}
 	if (c->rep.format == FMT_JSON)
 		rc = report_json(&c->rep, snap, need, fs, parts);
+	else if (c->rep.format == FMT_PROM)
+		rc = report_prom(&c->rep, snap, need, fs, parts);
 	else
 		rc = report_text(&c->rep, snap, need, fs, parts);
 	if (rc < 0 || fflush(c->rep.out) != 0) {
-		errorx("cannot write the report: %s", strerror(errno));
+		errorx("cannot write the report%s%s: %s", out ? " to " : "",
+		       out ? c->output_file : "", strerror(errno));
+		if (out) {
+			fclose(out);
+			unlink(tmp);
+			c->rep.out = stdout;
+		}
 		return -1;
+	}
+	if (out) {
+		c->rep.out = stdout;
+		return close_atomic(out, tmp, c->output_file);
 	}
 	return 0;
 }
@@ -471,9 +545,11 @@ int main(int argc, char **argv)
 				c.rep.format = FMT_JSON;
 			else if (!strcmp(optarg, "text"))
 				c.rep.format = FMT_TEXT;
+			else if (!strcmp(optarg, "prometheus"))
+				c.rep.format = FMT_PROM;
 			else
 				return usage_error("--format: '%s' is not one of "
-						   "text, json", optarg);
+						   "text, json, prometheus", optarg);
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
@@ -670,6 +746,12 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("%s: unexpected argument '%s'", cmd->name,
 				   argv[optind]);
+	/* -o is snapshot's DIR and every report's FILE. */
+	if ((used & OPTG_OUTPUT) && (cmd->opts & OPTG_OUTFILE)) {
+		used = (used & ~OPTG_OUTPUT) | OPTG_OUTFILE;
+		c.output_file = c.output_dir;
+		c.output_dir = NULL;
+	}
 	if (used & ~cmd->opts) {
 		if (group_ok(used & ~cmd->opts, OPTG_WORKLOAD))
 			return usage_error("%s: option '%s' does not apply to this "

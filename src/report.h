@@ -16,7 +16,7 @@
 #include "vma.h"
 #include "hpdiag.h"
 
-enum report_format { FMT_TEXT, FMT_JSON };
+enum report_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
 struct report {
 	FILE *out;
@@ -62,6 +62,9 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts);
 int report_json(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts);
+int report_prom(const struct report *r, const struct snapshot *snap,
 		const struct need *need, const struct findings *fs,
 		unsigned parts);
 /* The result of `snapshot`: where it was written. */

@@ -231,9 +231,9 @@ int report_prom(const struct report *r, const struct snapshot *snap,
 		have_mmc = mmc != 0;
 	}
 	if (have_mmc) {
-		family(o, "hpdiag_vm_max_map_count", "vm.max_map_count: the most VMAs "
+		family(o, "hpdiag_vm_max_map_count_limit", "vm.max_map_count: the most VMAs "
 		       "a process may hold.");
-		fprintf(o, "hpdiag_vm_max_map_count %" PRIu64 "\n", mmc);
+		fprintf(o, "hpdiag_vm_max_map_count_limit %" PRIu64 "\n", mmc);
 	}
 	if ((parts & PART_NEED) && need)
 		need_metrics(o, need);

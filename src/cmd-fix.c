@@ -123,7 +123,9 @@ int cmd_fix(struct ctx *c)
 	for (size_t i = 0; rc && i < plan.n; i++)
 		if (plan.v[i].status == FS_FAILED)
 			errorx("%s", plan.v[i].error);
-	if (rc)
+	if (rc && plan.rollback_failed)
+		errorx("some changes could not be put back: the steps above say which");
+	else if (rc)
 		errorx("every change made before the failure was put back");
 	/* Verify: the findings printed are those of the host now. */
 	state_free(&st);

@@ -219,6 +219,23 @@ static int undo_content(struct apply *a, struct fix_step *step, const char *path
 	return 0;
 }
 
+/* A write that failed before changing anything leaves nothing to undo. */
+static void undo_drop_unchanged(struct apply *a)
+{
+	struct undo *u = a->n ? &a->log[a->n - 1] : NULL;
+	char *now = NULL;
+	size_t len = 0;
+
+	if (!u || u->kind != U_CONTENT || rread(a->sr, u->path, &now, &len) < 0)
+		return;
+	if (len == u->len && (!len || !memcmp(now, u->old, len))) {
+		free(u->path);
+		free(u->old);
+		a->n--;
+	}
+	free(now);
+}
+
 static int undo_one(struct apply *a, struct undo *u)
 {
 	const char *base;
@@ -250,25 +267,32 @@ static int undo_one(struct apply *a, struct undo *u)
 	return -EINVAL;
 }
 
-/* Puts back everything in the log, newest first. */
-static void rollback(struct apply *a)
+/* Puts back everything in the log, newest first; returns how many could
+ * not be put back (each step says which). */
+static int rollback(struct apply *a)
 {
+	int failed = 0;
+
 	for (size_t i = a->n; i-- > 0; ) {
 		struct undo *u = &a->log[i];
+		struct fix_step *s = u->step;
 		int rc = undo_one(a, u);
 
 		if (rc < 0) {
-			step_error(u->step,
-				 "could not put back %s: %s", u->path, strerror(-rc));
-			u->step->status = FS_FAILED;
-		} else if (u->step->status != FS_FAILED ||
-			   !u->step->error) {
-			u->step->status = FS_REVERTED;
-		} else {
-			/* The failed step itself: its own change is undone. */
-			u->step->status = FS_FAILED;
+			failed++;
+			/* Keep what failed first; add what could not be undone. */
+			if (s->status == FS_FAILED && s->error)
+				step_error(s, "%s; could not put back %s: %s", s->error,
+					   u->path, strerror(-rc));
+			else
+				step_error(s, "could not put back %s: %s", u->path,
+					   strerror(-rc));
+			s->status = FS_FAILED;
+		} else if (s->status != FS_FAILED) {
+			s->status = FS_REVERTED;
 		}
 	}
+	return failed;
 }
 
 static void undo_free(struct apply *a)
@@ -538,7 +562,11 @@ static int apply_value(struct apply *a, struct fix_step *s)
 	if (rc)
 		return rc;
 	rc = write_u64(a->sr, s->path, s->to);
-	if (rc == 0 && !a->sr->live && (s->kind == FIX_POOL || s->kind == FIX_NODE_POOL))
+	if (rc) {
+		undo_drop_unchanged(a);
+		return rc;
+	}
+	if (!a->sr->live && (s->kind == FIX_POOL || s->kind == FIX_NODE_POOL))
 		rc = tree_pool(a, s, (int64_t)(s->to - s->from));
 	if (rc)
 		return rc;
@@ -720,6 +748,14 @@ static int apply_remove(struct apply *a, struct fix_step *s)
 	}
 	if (!rc && !a->sr->live)
 		rc = tree_forget_file(a, s);
+	if (!rc && !a->sr->live && s->from) {
+		char pool[PATH_MAX];
+
+		/* The kernel gives the file's pages back to the pool. */
+		snprintf(pool, sizeof(pool), PATH_HUGEPAGES "/hugepages-%" PRIu64
+			 "kB/nr_hugepages", s->page_size >> 10);
+		rc = tree_adjust(a, s, pool, "free_hugepages", (int64_t)s->from);
+	}
 	if (!rc)
 		s->status = FS_VERIFIED;
 	return rc;
@@ -836,7 +872,7 @@ int fix_apply(struct sysroot *sr, const struct fix_opts *o, struct fix_plan *pla
 		for (; i < plan->n; i++)
 			if (plan->v[i].status == FS_PLANNED)
 				plan->v[i].status = FS_UNCHANGED;
-		rollback(&a);
+		plan->rollback_failed = rollback(&a) > 0;
 		plan->rolled_back = true;
 	}
 	undo_free(&a);

@@ -453,17 +453,32 @@ static int plan_rlimit(const struct snapshot *snap, const struct need *need,
 	if (i == sizeof(rl) / sizeof(rl[0]))
 		return 1;
 	limits_domain(snap, dom, sizeof(dom));
+	m = manual_add(p, f->check, "%s (an rlimit: set it where the "
+		       "application starts, hpdiag does not)", f->message);
+	if (!m)
+		return -ENOMEM;
 	if (i == 0) {
-		snprintf(val, sizeof(val), "%" PRIu64, need->fds + need->fds / 5);
+		uint64_t want = need->fds + need->fds / 5;
+		uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
+
+		/* Raise the soft limit; the hard one only when it is short. */
+		if (hard != HP_UNLIMITED && hard >= want) {
+			if (manual_line(m, "shell: ulimit -Sn %" PRIu64, want) ||
+			    manual_line(m, "systemd unit, [Service]: LimitNOFILE=%"
+					PRIu64 ":%" PRIu64, want, hard) ||
+			    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
+					"%s soft nofile %" PRIu64, dom, want))
+				return -ENOMEM;
+			return 0;
+		}
+		snprintf(val, sizeof(val), "%" PRIu64, want);
 		snprintf(unit, sizeof(unit), "%s", val);
 	} else {
 		snprintf(val, sizeof(val), "unlimited");
 		snprintf(unit, sizeof(unit), "infinity");
 	}
-	m = manual_add(p, f->check, "%s (an rlimit: set it where the "
-		       "application starts, hpdiag does not)", f->message);
-	if (!m || manual_line(m, "shell: ulimit -H%s %s && ulimit -S%s %s",
-			      rl[i].ulimit, val, rl[i].ulimit, val) ||
+	if (manual_line(m, "shell: ulimit -H%s %s && ulimit -S%s %s",
+			rl[i].ulimit, val, rl[i].ulimit, val) ||
 	    manual_line(m, "systemd unit, [Service]: %s=%s", rl[i].unit, unit) ||
 	    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: %s - %s %s",
 			dom, rl[i].pam, val))

@@ -84,6 +84,7 @@ struct fix_plan {
 	size_t nr_boot;
 	uint64_t default_size;	/* the kernel's: its pool is vm.nr_hugepages */
 	bool rolled_back;
+	bool rollback_failed;	/* some change could not be put back */
 	bool refused;		/* the pre-flight check found a missing right */
 	char persist_path[PATH_MAX];
 };

@@ -400,6 +400,7 @@ static json_object *json_plan(const struct report *r)
 	add(o, "applied", json_object_new_boolean(r->applied));
 	add(o, "refused", json_object_new_boolean(p->refused));
 	add(o, "rolled_back", json_object_new_boolean(p->rolled_back));
+	add(o, "rollback_failed", json_object_new_boolean(p->rollback_failed));
 	add(o, "steps", steps);
 	add(o, "manual", manual);
 	add(o, "reboot", boot);

@@ -403,7 +403,10 @@ static void text_fix(const struct report *r)
 		for (size_t i = 0; i < p->nr_boot; i++)
 			fprintf(o, "  %s\n", p->boot[i]);
 	}
-	if (p->rolled_back)
+	if (p->rolled_back && p->rollback_failed)
+		fprintf(o, "a step failed, and some changes could not be put back "
+			"(see the steps above)\n");
+	else if (p->rolled_back)
 		fprintf(o, "a step failed: every change made before it was put back\n");
 	else if (p->refused)
 		fprintf(o, "refused: nothing was changed\n");

@@ -184,8 +184,11 @@ START_TEST(pool_growth_per_node)
 	/* rlimits are printed, never written. */
 	ck_assert_ptr_nonnull(manual_of(&fp.plan, "nofile"));
 	ck_assert_uint_eq(manual_of(&fp.plan, "nofile")->nr_lines, 3);
+	/* The soft limit is short, the hard one (1048576) is not: raise the
+	 * soft limit only, never lower the hard one. */
+	ck_assert_str_eq(manual_of(&fp.plan, "nofile")->lines[0], "shell: ulimit -Sn 2491");
 	ck_assert_ptr_nonnull(strstr(manual_of(&fp.plan, "nofile")->lines[1],
-				     "LimitNOFILE="));
+				     "LimitNOFILE=2491:1048576"));
 	plan_done(&fp);
 }
 END_TEST
@@ -462,6 +465,9 @@ START_TEST(rollback_when_second_write_fails)
 	ck_assert_int_eq(fp.plan.v[0].status, FS_REVERTED);
 	ck_assert_int_eq(fp.plan.v[1].status, FS_FAILED);
 	ck_assert_ptr_nonnull(strstr(fp.plan.v[1].error, "nr_overcommit_hugepages"));
+	/* Its write changed nothing: nothing of it to put back. */
+	ck_assert_ptr_null(strstr(fp.plan.v[1].error, "put back"));
+	ck_assert(!fp.plan.rollback_failed);
 	ck_assert_int_eq(fp.plan.v[2].status, FS_UNCHANGED);
 	/* Every value as before. */
 	ck_assert_uint_eq(read_num(dir, "/proc/sys/vm/max_map_count"), 65530);
@@ -469,6 +475,34 @@ START_TEST(rollback_when_second_write_fails)
 	ck_assert_uint_eq(read_num(dir, "/sys/kernel/mm/hugepages/hugepages-2048kB/"
 				   "nr_hugepages"), 64);
 	sysroot_release(&sr);
+	plan_done(&fp);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(clean_stale_in_tree_frees_pages)
+{
+	/* seed-000: 4093 free; the 2 pages of stale files make 4095. */
+	struct workload wl = { .pages = 4095, .have_pages = true };
+	struct fix_opts o = { .apply = true, .clean_stale = true };
+	char *dir = copy_fixture("seed-000"), err[256] = "";
+	struct fixture_plan fp;
+	struct sysroot sr;
+
+	plan_for(dir, &wl, &o, &fp);
+	ck_assert_ptr_null(step_of(&fp.plan, FIX_POOL));
+	ck_assert_uint_eq(count_of(&fp.plan, FIX_REMOVE), 3);
+	open_root(&sr, dir);
+	ck_assert_int_eq(fix_preflight(&sr, &fp.plan, err, sizeof(err)), 0);
+	ck_assert_int_eq(fix_apply(&sr, &o, &fp.plan), 0);
+	ck_assert_uint_eq(read_num(dir, "/sys/kernel/mm/hugepages/hugepages-2048kB/"
+				   "free_hugepages"), 4095);
+	sysroot_release(&sr);
+	plan_done(&fp);
+	plan_for(dir, &wl, &o, &fp);
+	ck_assert_int_eq(status_of(&fp.fs, "pool"), HP_PASS);
+	ck_assert_uint_eq(count_of(&fp.plan, FIX_REMOVE), 0);
 	plan_done(&fp);
 	remove_tree(dir);
 	free(dir);
@@ -526,6 +560,7 @@ int main(void)
 	tcase_add_test(tc, mount_in_tree);
 	tcase_add_test(tc, rollback_when_second_write_fails);
 	tcase_add_test(tc, node_pool_in_tree_keeps_counts);
+	tcase_add_test(tc, clean_stale_in_tree_frees_pages);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

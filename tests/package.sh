@@ -12,7 +12,7 @@ ok() { echo "ok: $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
 installed=
 cleanup() {
-	[ -n "$installed" ] && dpkg -r hpdiag >/dev/null 2>&1
+	[ -n "$installed" ] && dpkg -P hpdiag >/dev/null 2>&1
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,7 +45,8 @@ done
 dpkg-deb -x "$deb" "$work/root"
 grep -q '^ExecStart=/usr/sbin/hpdiag check' "$work/root/lib/systemd/system/hpdiag-preflight@.service" &&
 	ok "the unit names /usr/sbin/hpdiag" || bad "the unit's ExecStart"
-if [ "$(id -u)" -eq 0 ] && ! dpkg -s hpdiag >/dev/null 2>&1; then
+if [ "$(id -u)" -eq 0 ] &&
+   ! dpkg-query -W -f='${Status}' hpdiag 2>/dev/null | grep -q 'ok installed'; then
 	if dpkg -i "$deb" >"$work/install.log" 2>&1; then
 		installed=1
 		ok "dpkg -i"
@@ -56,7 +57,7 @@ if [ "$(id -u)" -eq 0 ] && ! dpkg -s hpdiag >/dev/null 2>&1; then
 		rc=$?
 		[ "$rc" -le 2 ] && ok "installed hpdiag check on this host (exit $rc)" ||
 			{ cat "$work/check.out"; bad "installed hpdiag check: exit $rc"; }
-		dpkg -r hpdiag >/dev/null 2>&1 && installed= && ok "dpkg -r" || bad "dpkg -r"
+		dpkg -P hpdiag >/dev/null 2>&1 && installed= && ok "dpkg -P (purge)" || bad "dpkg -P"
 		[ ! -e /usr/sbin/hpdiag ] && ok "removed cleanly" || bad "/usr/sbin/hpdiag left"
 	else
 		cat "$work/install.log"; bad "dpkg -i"

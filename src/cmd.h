@@ -33,6 +33,7 @@ struct ctx {
 	double watch, interval;
 	bool user_mode;			/* --mode given */
 	struct fix_opts fix;		/* fix, check --fix */
+	char **command;			/* exec: what follows "--" */
 	bool check_fix;
 	pid_t pid;
 };
@@ -46,6 +47,7 @@ int render(struct ctx *c, const struct snapshot *snap, const struct need *need,
 unsigned probe_for(const struct ctx *c, const struct workload *wl);
 
 int cmd_explain(struct ctx *c);
+int cmd_exec(struct ctx *c);
 int cmd_fix(struct ctx *c);
 int cmd_trial(struct ctx *c);
 int cmd_vma(struct ctx *c);

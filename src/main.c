@@ -43,6 +43,7 @@ enum {
 enum {
 	CMD_LIVE_ONLY	= 1 << 0,	/* reads the running host, not --sysroot */
 	CMD_FILE_ARG	= 1 << 1,	/* takes one optional FILE argument */
+	CMD_COMMAND	= 1 << 2,	/* runs the command given after "--" */
 };
 
 
@@ -86,6 +87,9 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTFILE,
 	  "[FILE] [workload options]",
 	  "name the cause of a failure from the application's log, on this host" },
+	{ "exec", cmd_exec, CMD_LIVE_ONLY | CMD_COMMAND, OPTG_WORKLOAD | OPTG_OUTFILE,
+	  "[workload options] [-o FILE] -- COMMAND [ARGS...]",
+	  "run the application itself and catch its first failing memory call" },
 	{ "fix", cmd_fix, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_OUTFILE,
 	  "[workload options] [--pid PID] [-y | --apply] [--compact] "
 	  "[--clean-stale] [--overcommit PAGES] [--persist[=FILE]]",
@@ -527,6 +531,15 @@ int main(int argc, char **argv)
 	int opt, rc;
 
 	memset(&c, 0, sizeof(c));
+	/* Everything after "--" is exec's command, never hpdiag's options. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			c.command = argv + i + 1;
+			argv[i] = NULL;
+			argc = i;
+			break;
+		}
+	}
 	c.rep.out = stdout;
 	c.rep.format = FMT_TEXT;
 	opterr = 0;
@@ -744,8 +757,12 @@ int main(int argc, char **argv)
 	if (optind < argc && (cmd->flags & CMD_FILE_ARG))
 		c.file = argv[optind++];
 	if (optind < argc)
-		return usage_error("%s: unexpected argument '%s'", cmd->name,
-				   argv[optind]);
+		return usage_error("%s: unexpected argument '%s'%s", cmd->name,
+				   argv[optind], (cmd->flags & CMD_COMMAND) ?
+				   " (the command goes after '--')" : "");
+	if (c.command && !(cmd->flags & CMD_COMMAND))
+		return usage_error("%s: unexpected '--' and arguments after it",
+				   cmd->name);
 	/* -o is snapshot's DIR and every report's FILE. */
 	if ((used & OPTG_OUTPUT) && (cmd->opts & OPTG_OUTFILE)) {
 		used = (used & ~OPTG_OUTPUT) | OPTG_OUTFILE;

@@ -360,6 +360,67 @@ static json_object *json_vma(const struct report *r)
 }
 
 /* The header every JSON object starts with. */
+static json_object *json_exec(const struct report *r, const struct need *need)
+{
+	const struct exec_result *x = r->exec;
+	const struct trace_failure *f = &x->rec.first;
+	const struct trace_counters *c = &f->at;
+	json_object *o = json_object_new_object(), *cmd = json_object_new_array();
+	json_object *peak = json_object_new_object();
+	uint64_t ps = need ? need->page_size : 0;
+
+	for (size_t i = 0; r->exec_argv && r->exec_argv[i]; i++)
+		json_object_array_add(cmd, jstr(r->exec_argv[i]));
+	add(o, "command", cmd);
+	add(o, "pid", json_object_new_int(x->pid));
+	add(o, "exit_status", x->exited ? json_object_new_int(x->exit_status) : NULL);
+	add(o, "signal", x->sig ? jstr(sigabbrev_np(x->sig)) : NULL);
+	add(o, "seconds", json_object_new_double(x->seconds));
+	add(o, "traced", json_object_new_boolean(x->traced));
+	add(o, "calls", jnum(x->rec.calls));
+	add(o, "failed_calls", jnum(x->rec.failures));
+	if (x->rec.failed) {
+		json_object *fo = json_object_new_object(), *args = json_object_new_array();
+		json_object *co = json_object_new_object(), *nodes = json_object_new_array();
+
+		for (int i = 0; i < f->nr_args && i < 6; i++)
+			json_object_array_add(args, jnum(f->args[i]));
+		for (uint32_t i = 0; i < c->nr_nodes && i < TRACE_MAX_NODES; i++)
+			json_object_array_add(nodes, jnum(c->node_free[i]));
+		add(fo, "call", jstr(f->call));
+		add(fo, "args", args);
+		add(fo, "path", jstr(f->path[0] ? f->path : NULL));
+		add(fo, "errno", f->err ? jstr(strerrorname_np(f->err)) : NULL);
+		add(fo, "signal", f->sig ? jstr(sigabbrev_np(f->sig)) : NULL);
+		add(fo, "pid", json_object_new_int(f->pid));
+		add(co, "vmas", jnum(c->vmas));
+		add(co, "max_map_count", jnum(c->max_map_count));
+		add(co, "fds", jnum(c->fds));
+		add(co, "vm_size", jnum(c->vm_size));
+		add(co, "hugetlb_bytes", jnum(c->hugetlb_bytes));
+		add(co, "page_size", jnum(c->page_size));
+		add(co, "free_pages", jnum(c->free_pages));
+		add(co, "node_free_pages", nodes);
+		add(co, "quota_free_pages", jlim(c->quota_free));
+		add(co, "rlimit_as", jlim(c->rlim_as));
+		add(co, "rlimit_data", jlim(c->rlim_data));
+		add(co, "rlimit_nofile", jlim(c->rlim_nofile));
+		add(co, "rlimit_memlock", jlim(c->rlim_memlock));
+		add(fo, "counters", co);
+		add(fo, "object", jstr(f->top_object[0] ? f->top_object : NULL));
+		add(fo, "object_vmas", f->top_object[0] ? jnum(f->top_count) : NULL);
+		add(o, "failure", fo);
+	} else {
+		add(o, "failure", NULL);
+	}
+	add(o, "cause", jstr(r->exec_cause));
+	add(peak, "vmas", jnum(x->peak_vmas));
+	add(peak, "fds", jnum(x->peak_fds));
+	add(peak, "hugepages", jnum(ps ? x->peak_hugetlb_bytes / ps : 0));
+	add(o, "peak", peak);
+	return o;
+}
+
 static json_object *json_plan(const struct report *r)
 {
 	const struct fix_plan *p = r->plan;
@@ -454,6 +515,8 @@ int report_json(const struct report *r, const struct snapshot *snap,
 		add(root, "vma", json_vma(r));
 	if ((parts & PART_TRIAL) && r->trial && need)
 		add(root, "trial", json_trial(r, need));
+	if ((parts & PART_EXEC) && r->exec)
+		add(root, "exec", json_exec(r, need));
 	if ((parts & PART_FIX) && r->plan) {
 		json_object *fix = json_plan(r);
 

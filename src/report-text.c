@@ -290,6 +290,33 @@ static void text_trial(const struct report *r)
 		fprintf(r->out, "note:     %s\n", t->note);
 }
 
+static void text_exec(const struct report *r, const struct need *need)
+{
+	const struct exec_result *x = r->exec;
+	FILE *o = r->out;
+	uint64_t ps = need ? need->page_size : 0;
+
+	fputs("exec:    ", o);
+	for (size_t i = 0; r->exec_argv && r->exec_argv[i]; i++)
+		fprintf(o, " %s", r->exec_argv[i]);
+	fputc('\n', o);
+	if (x->exited)
+		fprintf(o, "          pid %d exited with status %d after %.2f s", (int)x->pid,
+			x->exit_status, x->seconds);
+	else
+		fprintf(o, "          pid %d was killed by %s after %.2f s", (int)x->pid,
+			sigabbrev_np(x->sig) ? sigabbrev_np(x->sig) : "a signal", x->seconds);
+	if (x->traced)
+		fprintf(o, "; %" PRIu64 " memory calls watched, %" PRIu64 " failed\n",
+			x->rec.calls, x->rec.failures);
+	else
+		fputs("; the trace library was not loaded (a setuid program, or "
+		      "LD_PRELOAD ignored): only the output was read\n", o);
+	fprintf(o, "peak:     %" PRIu64 " VMAs, %" PRIu64 " fds, %" PRIu64
+		" hugepages (sampled every %d ms)\n", x->peak_vmas, x->peak_fds,
+		ps ? x->peak_hugetlb_bytes / ps : 0, EXEC_SAMPLE_MS);
+}
+
 static void text_vma(const struct report *r)
 {
 	FILE *o = r->out;
@@ -435,9 +462,11 @@ int report_text(const struct report *r, const struct snapshot *snap,
 		text_vma(r);
 	if ((parts & PART_TRIAL) && r->trial && !r->quiet)
 		text_trial(r);
+	if ((parts & PART_EXEC) && r->exec && !r->quiet)
+		text_exec(r, need);
 	if ((parts & PART_FIX) && r->plan)
 		text_fix(r);
-	if ((parts & PART_EXPLAIN) && r->host && r->verbose) {
+	if ((parts & (PART_EXPLAIN | PART_EXEC)) && r->host && r->verbose) {
 		struct report sub = *r;
 
 		fprintf(r->out, "this host, for that workload:\n");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "diagnose.h"
+#include "exec.h"
 #include "explain.h"
 #include "fix.h"
 #include "trial.h"
@@ -41,6 +42,10 @@ struct report {
 	const struct vma_sample *samples;
 	size_t nr_samples;
 	double vma_rate, vma_seconds_to_limit;
+	/* exec */
+	const struct exec_result *exec;
+	char *const *exec_argv;
+	const char *exec_cause;
 	/* fix */
 	const struct fix_plan *plan;
 	bool applied;			/* --apply ran: findings are after it */
@@ -56,6 +61,7 @@ enum report_part {
 	PART_TRIAL	= 1 << 5,
 	PART_VMA	= 1 << 6,
 	PART_FIX	= 1 << 7,
+	PART_EXEC	= 1 << 8,
 };
 
 int report_text(const struct report *r, const struct snapshot *snap,

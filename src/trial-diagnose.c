@@ -80,7 +80,7 @@ static const char *errname(int err)
 }
 
 /* The remedy the host's own check gives for that cause, if any. */
-static const char *host_remedy(const struct findings *host, const char *cause)
+const char *host_remedy(const struct findings *host, const char *cause)
 {
 	for (size_t i = 0; host && i < host->n; i++)
 		if (host->v[i].cause && !strcmp(host->v[i].cause, cause) &&

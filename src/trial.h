@@ -58,6 +58,9 @@ int trial_run(const struct trial_opts *o, struct trial_result *res);
 const char *trial_cause(const struct trial_result *r, const struct snapshot *snap,
 			const struct need *need);
 
+/* The remedy the host's own findings give for CAUSE, or NULL. */
+const char *host_remedy(const struct findings *host, const char *cause);
+
 /* The "trial" finding: what happened, its cause and the remedy the host's
  * own findings give.  RECLAIMABLE: pages of stale files DPDK would delete. */
 int trial_findings(const struct trial_result *r, const struct snapshot *snap,

@@ -4,8 +4,10 @@
  * memory object once per "input", at RATE inputs a second, and unmaps only
  * once per BATCH, so its VMAs pile up.  After every step it writes how many
  * mappings it holds to COUNTFILE.  `leaker distinct N COUNTFILE` instead
- * maps N different objects once each: many VMAs, no leak.
- * Usage: leaker leak RATE BATCH COUNTFILE | leaker distinct N COUNTFILE
+ * maps N different objects once each: many VMAs, no leak.  With RATE 0 it
+ * leaks as fast as it can, and with "exit" after COUNTFILE it exits with
+ * status 1 when mmap fails instead of waiting (for `hpdiag exec`).
+ * Usage: leaker leak RATE BATCH COUNTFILE [exit] | leaker distinct N COUNTFILE
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,7 +34,8 @@ static void report(const char *file, unsigned long n)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "leak")) {
+	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "exit"))) &&
+	    !strcmp(argv[1], "leak")) {
 		double rate = atof(argv[2]);
 		unsigned long batch = strtoul(argv[3], NULL, 10), n = 0, held = 0;
 		struct timespec pause = { 0, (long)(1e9 / (rate > 0 ? rate : 1)) };
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 			if (p == MAP_FAILED) {
 				perror("leaker: mmap");
 				report(argv[4], held);
+				if (argc == 6)
+					return 1;
 				pause.tv_sec = 3600;
 				nanosleep(&pause, NULL);
 				return 1;
@@ -58,8 +63,10 @@ int main(int argc, char **argv)
 				held--;
 			}
 			last = p;
-			report(argv[4], held);
-			nanosleep(&pause, NULL);
+			if (rate > 0) {
+				report(argv[4], held);
+				nanosleep(&pause, NULL);
+			}
 		}
 	}
 	if (argc == 4 && !strcmp(argv[1], "distinct")) {
@@ -80,6 +87,7 @@ int main(int argc, char **argv)
 		pause();
 		return 0;
 	}
-	fprintf(stderr, "usage: leaker leak RATE BATCH COUNTFILE | leaker distinct N COUNTFILE\n");
+	fprintf(stderr, "usage: leaker leak RATE BATCH COUNTFILE [exit] | "
+		"leaker distinct N COUNTFILE\n");
 	return 2;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -158,10 +159,14 @@ static void sample(struct exec_result *r)
 	char path[64];
 	uint64_t v;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
-	v = count_lines(path);
-	if (v > r->peak_vmas)
-		r->peak_vmas = v;
+	/* Reading maps takes the process's mmap lock, which its own mmap
+	 * calls wait for: count its VMAs on every tenth sample only. */
+	if (r->samples % EXEC_MAPS_EVERY == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
+		v = count_lines(path);
+		if (v > r->peak_vmas)
+			r->peak_vmas = v;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
 	v = count_entries(path);
 	if (v > r->peak_fds)
@@ -289,11 +294,13 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	struct trace_record *rec = NULL;
 	char record[PATH_MAX], **env = NULL;
 	struct timespec t0;
+	struct rusage ru;
 	int rc = 0, status = 0, child_err = 0;
 	bool reaped = false;
 	int idle = 0;
 
 	memset(r, 0, sizeof(*r));
+	memset(&ru, 0, sizeof(ru));
 	rc = make_record(record, sizeof(record), &rec);
 	if (rc < 0) {
 		snprintf(err, errsz, "cannot create the trace record: %s", strerror(-rc));
@@ -351,7 +358,7 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 		if (outp[0] < 0 && errp[0] < 0) {
 			if (reaped)
 				break;
-			if (waitpid(r->pid, &status, 0) == r->pid)
+			if (wait4(r->pid, &status, 0, &ru) == r->pid)
 				reaped = true;
 			continue;
 		}
@@ -376,10 +383,12 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 				*fd = -1;
 			}
 		}
-		if (!reaped && waitpid(r->pid, &status, WNOHANG) == r->pid)
+		if (!reaped && wait4(r->pid, &status, WNOHANG, &ru) == r->pid)
 			reaped = true;
 	}
 	r->seconds = since(&t0);
+	r->cpu_seconds = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	r->exited = WIFEXITED(status);
 	r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;

@@ -19,6 +19,7 @@
 #include "trace.h"
 
 #define EXEC_SAMPLE_MS	20
+#define EXEC_MAPS_EVERY	10	/* samples between two counts of the VMAs */
 #define EXEC_MAX_OUTPUT	(16u << 20)
 
 struct exec_opts {
@@ -33,7 +34,8 @@ struct exec_result {
 	bool exited;			/* else killed by sig */
 	int exit_status;
 	int sig;
-	double seconds;
+	double seconds;			/* fork to exit */
+	double cpu_seconds;		/* its user and system time */
 	bool traced;			/* the library was loaded */
 	struct trace_record rec;	/* as the application left it */
 	uint64_t peak_vmas, peak_fds, peak_hugetlb_bytes;

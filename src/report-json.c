@@ -376,6 +376,7 @@ static json_object *json_exec(const struct report *r, const struct need *need)
 	add(o, "exit_status", x->exited ? json_object_new_int(x->exit_status) : NULL);
 	add(o, "signal", x->sig ? jstr(sigabbrev_np(x->sig)) : NULL);
 	add(o, "seconds", json_object_new_double(x->seconds));
+	add(o, "cpu_seconds", json_object_new_double(x->cpu_seconds));
 	add(o, "traced", json_object_new_boolean(x->traced));
 	add(o, "calls", jnum(x->rec.calls));
 	add(o, "failed_calls", jnum(x->rec.failures));

@@ -109,8 +109,13 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 				need->mode == MODE_SINGLE_FILE ? "one per memseg list" :
 				need->mode == MODE_IN_MEMORY ? "one memfd per page" :
 				"one per page file");
-		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
-		       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
+		if (rl->hard == HP_UNLIMITED || rl->hard >= want)
+			finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
+				       PRIu64 ":%s)", want, want, rl->hard == HP_UNLIMITED ?
+				       "infinity" : "the hard limit");
+		else
+			finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
+				       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
 		dg_set_order(f, STAGE_PAGES, hp_sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
 		f = finding_add(fs, "nofile", HP_WARN, NULL,
@@ -123,7 +128,11 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 		f = finding_add(fs, "nofile", HP_WARN, NULL,
 				"RLIMIT_NOFILE limit %" PRIu64 " is within 10%% "
 				"of the %" PRIu64 " fds needed", limit, need->fds);
-		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64, want, want);
+		if (rl->hard == HP_UNLIMITED || rl->hard >= want)
+			finding_remedy(f, "ulimit -n %" PRIu64, want);
+		else
+			finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64,
+				       want, want);
 	} else if (limit == HP_UNLIMITED) {
 		f = finding_add(fs, "nofile", HP_PASS, NULL, "RLIMIT_NOFILE is unlimited");
 	} else {

@@ -462,10 +462,16 @@ static int plan_rlimit(const struct snapshot *snap, const struct need *need,
 		uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
 
 		/* Raise the soft limit; the hard one only when it is short. */
-		if (hard != HP_UNLIMITED && hard >= want) {
+		if (hard == HP_UNLIMITED || hard >= want) {
+			char h[32];
+
+			if (hard == HP_UNLIMITED)
+				snprintf(h, sizeof(h), "infinity");
+			else
+				snprintf(h, sizeof(h), "%" PRIu64, hard);
 			if (manual_line(m, "shell: ulimit -Sn %" PRIu64, want) ||
 			    manual_line(m, "systemd unit, [Service]: LimitNOFILE=%"
-					PRIu64 ":%" PRIu64, want, hard) ||
+					PRIu64 ":%s", want, h) ||
 			    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
 					"%s soft nofile %" PRIu64, dom, want))
 				return -ENOMEM;

@@ -68,31 +68,31 @@ static const struct command commands[] = {
 	{ "check", cmd_check, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_CHECK_FIX | OPTG_OUTFILE,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--page-size SIZE] "
 	  "[--huge-dir PATH] [--mode MODE] [--dpdk-version V] [--baseline-vmas N] "
-	  "[--pid PID] [--fix [fix options]]",
+	  "[--pid PID] [-o FILE] [--fix [fix options]]",
 	  "predict whether the workload's hugepage setup will succeed" },
 	{ "pools", cmd_pools, 0, OPTG_OUTFILE, "[-o FILE]",
 	  "hugepage pools per page size and NUMA node" },
 	{ "mounts", cmd_mounts, 0, OPTG_OUTFILE, "[-o FILE]",
 	  "hugetlbfs mounts: page size, quotas, owner, usage, stale files" },
-	{ "limits", cmd_limits, 0, OPTG_PID | OPTG_OUTFILE, "[--pid PID]",
+	{ "limits", cmd_limits, 0, OPTG_PID | OPTG_OUTFILE, "[--pid PID] [-o FILE]",
 	  "sysctls, rlimits, cgroup limits and VMA count that bound mapping" },
 	{ "vma", cmd_vma, 0, OPTG_PID | OPTG_VMA | OPTG_OUTFILE,
-	  "[--pid PID [--watch SECONDS [--interval SECONDS]]] [--top N]",
+	  "[--pid PID [--watch SECONDS [--interval SECONDS]]] [--top N] [-o FILE]",
 	  "who holds a process's VMAs, is it a leak, when does it hit vm.max_map_count" },
 	{ "trial", cmd_trial, CMD_LIVE_ONLY, OPTG_WORKLOAD | OPTG_TIMEOUT | OPTG_OUTFILE,
 	  "[-m MB | -n PAGES | --socket-mem MB,...] [--node N] [--page-size SIZE] "
 	  "[--mode MODE] [--dpdk-version V] [--huge-dir PATH] [--baseline-vmas N] "
-	  "[--timeout S]",
+	  "[--timeout SECONDS] [-o FILE]",
 	  "map the workload's hugepages for real in a child process, name what stops it" },
 	{ "explain", cmd_explain, CMD_FILE_ARG, OPTG_WORKLOAD | OPTG_PID | OPTG_OUTFILE,
-	  "[FILE] [workload options]",
+	  "[FILE] [workload options] [--pid PID] [-o REPORT]",
 	  "name the cause of a failure from the application's log, on this host" },
 	{ "exec", cmd_exec, CMD_LIVE_ONLY | CMD_COMMAND, OPTG_WORKLOAD | OPTG_OUTFILE,
 	  "[workload options] [-o FILE] -- COMMAND [ARGS...]",
 	  "run the application itself and catch its first failing memory call" },
 	{ "fix", cmd_fix, 0, OPTG_WORKLOAD | OPTG_PID | OPTG_FIX | OPTG_OUTFILE,
 	  "[workload options] [--pid PID] [-y | --apply] [--compact] "
-	  "[--clean-stale] [--overcommit PAGES] [--persist[=FILE]]",
+	  "[--clean-stale] [--overcommit PAGES] [--persist[=FILE]] [-o REPORT]",
 	  "plan the host changes that clear the failures; with --apply make them" },
 	{ "snapshot", cmd_snapshot, CMD_LIVE_ONLY, OPTG_OUTPUT | OPTG_PID,
 	  "-o DIR [--pid PID]",
@@ -199,7 +199,8 @@ static void print_option_help(FILE *o, unsigned groups)
 	if (groups & OPTG_OUTPUT)
 		fputs("  -o, --output DIR          the directory to write (must not exist or be empty)\n", o);
 	if (groups & OPTG_OUTFILE)
-		fputs("  -o, --output FILE         write the report to FILE, atomically (a\n"
+		fputs("Output:\n"
+		      "  -o, --output FILE         write the report to FILE, atomically (a\n"
 		      "                            temporary file renamed over it)\n", o);
 	fputs("Global options:\n"
 	      "      --sysroot DIR         read /proc and /sys under DIR (a snapshot)\n"
@@ -287,6 +288,22 @@ static FILE *open_atomic(const char *file, char *tmp, size_t size)
 	return f;
 }
 
+/* The rename itself reaches the disk with its directory. */
+static void sync_dir_of(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1,
+		 slash ? (slash == file ? "/" : file) : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 static int close_atomic(FILE *f, const char *tmp, const char *file)
 {
 	int err = 0;
@@ -302,6 +319,7 @@ static int close_atomic(FILE *f, const char *tmp, const char *file)
 		errorx("cannot write '%s': %s", file, strerror(err));
 		return -1;
 	}
+	sync_dir_of(file);
 	return 0;
 }
 
@@ -441,6 +459,9 @@ static int cmd_snapshot(struct ctx *c)
 
 	if (!c->output_dir)
 		return usage_error("snapshot: -o DIR is required");
+	if (c->rep.format == FMT_PROM)
+		return usage_error("snapshot: --format prometheus: a snapshot is a "
+				   "directory, not metrics");
 	if (stat(c->output_dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			errorx("'%s' exists and is not a directory", c->output_dir);
@@ -794,7 +815,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(color, "auto")) {
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-		c.rep.color = isatty(STDOUT_FILENO) && !(nc && nc[0]) &&
+		c.rep.color = !c.output_file && isatty(STDOUT_FILENO) && !(nc && nc[0]) &&
 			      !(term && !strcmp(term, "dumb"));
 	}
 	rc = sysroot_init(&c.sr, c.sysroot_dir);

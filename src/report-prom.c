@@ -136,9 +136,22 @@ static void subject(const struct finding *f, char *buf, size_t size)
 		snprintf(buf, size, "node%" PRIu64, e->num);
 	else if ((e = finding_evidence(f, "path")) && e->type == EV_STR)
 		snprintf(buf, size, "%s", e->str);
+	else if ((e = finding_evidence(f, "object")) && e->type == EV_STR)
+		snprintf(buf, size, "%s", e->str);
+	else if ((e = finding_evidence(f, "pid")) && e->type == EV_NUM)
+		snprintf(buf, size, "pid%" PRIu64, e->num);
 }
 
-static void findings(FILE *o, const struct findings *fs)
+/*
+ * The families every command writes carry its name, so two textfiles (the
+ * timer writes check's and vma's) never hold the same series.
+ */
+static void command_label(FILE *o, const char *cmd, bool first)
+{
+	label(o, "command", cmd ? cmd : "", first);
+}
+
+static void findings(FILE *o, const struct findings *fs, const char *cmd)
 {
 	family(o, "hpdiag_check_status", "One finding: 0 pass, 1 warn, 2 fail; "
 	       "cause as in hpdiag(8).");
@@ -163,10 +176,13 @@ static void findings(FILE *o, const struct findings *fs)
 		label(o, "check", f->check, true);
 		label(o, "cause", f->cause ? f->cause : "", false);
 		label(o, "subject", dup, false);
+		command_label(o, cmd, false);
 		fprintf(o, "} %d\n", (int)f->status);
 	}
 	family(o, "hpdiag_verdict", "The verdict: 0 pass, 1 warn, 2 fail.");
-	fprintf(o, "hpdiag_verdict %d\n", (int)(fs ? findings_verdict(fs) : HP_PASS));
+	fputs("hpdiag_verdict{", o);
+	command_label(o, cmd, true);
+	fprintf(o, "} %d\n", (int)(fs ? findings_verdict(fs) : HP_PASS));
 }
 
 static void need_metrics(FILE *o, const struct need *need)
@@ -218,7 +234,9 @@ int report_prom(const struct report *r, const struct snapshot *snap,
 		r->command ? r->command : "");
 	family(o, "hpdiag_last_run_timestamp_seconds", "When hpdiag wrote these "
 	       "metrics, in seconds since the epoch.");
-	fprintf(o, "hpdiag_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+	fputs("hpdiag_last_run_timestamp_seconds{", o);
+	command_label(o, r->command, true);
+	fprintf(o, "} %lld\n", (long long)time(NULL));
 	if (snap && snap->nr_pools)
 		pools(o, snap);
 	if (snap && snap->nr_mounts)
@@ -233,12 +251,14 @@ int report_prom(const struct report *r, const struct snapshot *snap,
 	if (have_mmc) {
 		family(o, "hpdiag_vm_max_map_count_limit", "vm.max_map_count: the most VMAs "
 		       "a process may hold.");
-		fprintf(o, "hpdiag_vm_max_map_count_limit %" PRIu64 "\n", mmc);
+		fputs("hpdiag_vm_max_map_count_limit{", o);
+		command_label(o, r->command, true);
+		fprintf(o, "} %" PRIu64 "\n", mmc);
 	}
 	if ((parts & PART_NEED) && need)
 		need_metrics(o, need);
 	if (parts & PART_VMA)
 		vma_metrics(o, r);
-	findings(o, fs);
+	findings(o, fs, r->command);
 	return ferror(o) ? -1 : 0;
 }

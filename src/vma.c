@@ -425,6 +425,7 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 				"process %d holds %" PRIu64 " of %" PRIu64 " VMAs (%.1f%%)",
 				(int)vs->pid, count, limit, pct);
 	}
+	finding_num(f, "pid", (uint64_t)vs->pid);
 	finding_num(f, "count", count);
 	finding_num(f, "limit", limit);
 	for (size_t i = 0; i < vs->nr_groups && i < vs->cap; i++) {

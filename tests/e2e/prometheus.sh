@@ -30,12 +30,12 @@ contains "$(cat "$T/vma.prom")" "hpdiag_process_vmas{pid=" "vma --top: one serie
 m=$(cat "$T/m.prom")
 contains "$m" 'hpdiag_node_hugepages_free_pages{page_size_bytes="2097152",node="1"} 24' \
 	"per-node free pages"
-contains "$m" 'hpdiag_check_status{check="node_pool",cause="node_pool_exhausted",subject="node1"} 2' \
+contains "$m" 'hpdiag_check_status{check="node_pool",cause="node_pool_exhausted",subject="node1",command="check"} 2' \
 	"a failing finding is 2, with its cause and node"
-contains "$m" 'hpdiag_check_status{check="node_pool",cause="",subject="node0"} 0' \
+contains "$m" 'hpdiag_check_status{check="node_pool",cause="",subject="node0",command="check"} 0' \
 	"a passing finding is 0"
-contains "$m" "hpdiag_verdict 2" "the verdict"
-contains "$m" "hpdiag_vm_max_map_count_limit 65530" "vm.max_map_count"
+contains "$m" 'hpdiag_verdict{command="check"} 2' "the verdict"
+contains "$m" 'hpdiag_vm_max_map_count_limit{command="check"} 65530' "vm.max_map_count"
 contains "$m" '# TYPE hpdiag_workload_pages gauge' "HELP and TYPE lines"
 
 # -o FILE: a new file appears whole, with no temporary file left.
@@ -55,7 +55,10 @@ ino=$(stat -c %i "$T/textfile/hpdiag.prom")
 expect_exit 3 "-o into a missing directory" -- "$HPDIAG" pools -o "$T/nodir/x.prom"
 contains "$err" "$T/nodir/x.prom" "the error names the file"
 
-# A real node_exporter scrapes the textfile directory.
+# A real node_exporter scrapes the textfile directory, holding check's file
+# and vma's as the timer writes them.
+"$HPDIAG" vma --top 3 --format prometheus -o "$T/textfile/hpdiag-vma.prom"
+
 NE=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 if [ -n "$NE" ]; then
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -69,8 +72,12 @@ if [ -n "$NE" ]; then
 		scraped=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=2).read().decode())" 2>/dev/null) && break
 		sleep 0.25
 	done
-	contains "$scraped" 'hpdiag_check_status{cause="map_count_limit",check="map_count",subject=""} 2' \
+	contains "$scraped" 'hpdiag_check_status{cause="map_count_limit",check="map_count",command="check",subject=""} 2' \
 		"node_exporter serves hpdiag's findings"
+	contains "$scraped" 'hpdiag_verdict{command="vma"}' "and vma's, beside check's"
+	case $scraped in
+	*"was collected before"*) fail "node_exporter saw duplicate series" ;;
+	esac
 	contains "$scraped" 'hpdiag_hugepages_pool_pages{page_size_bytes="2097152"} 4096' \
 		"node_exporter serves the pool"
 	contains "$scraped" "node_textfile_scrape_error 0" "node_exporter read the file without error"

@@ -219,6 +219,18 @@ static bool is_command_line(const char *line, const char **cmd)
 	return false;
 }
 
+/* The value of OPT in TOK ("--opt=value") or in TOK after PREV ("--opt"). */
+static char *opt_value(const char *prev, char *tok, const char *opt)
+{
+	size_t ol = strlen(opt);
+
+	if (prev && !strcmp(prev, opt))
+		return tok;
+	if (!strncmp(tok, opt, ol) && tok[ol] == '=')
+		return tok + ol + 1;
+	return NULL;
+}
+
 /* EAL options before "--"; the application's own options come after. */
 static void parse_command(struct explain *ex, const char *cmd)
 {
@@ -255,16 +267,17 @@ static void parse_command(struct explain *ex, const char *cmd)
 			ex->have_mode = true;
 			ex->mode = MODE_IN_MEMORY;
 		}
-		if ((prev && !strcmp(prev, "--huge-dir")) || !strncmp(tok, "--huge-dir=", 11)) {
+		/* "--opt value" or "--opt=value"; the value may start with '-'. */
+		if ((val = opt_value(prev, tok, "--huge-dir"))) {
 			free(ex->huge_dir);
-			ex->huge_dir = strdup(tok[0] == '-' ? tok + 11 : tok);
+			ex->huge_dir = strdup(val);
 		}
-		if ((prev && !strcmp(prev, "--file-prefix")) || !strncmp(tok, "--file-prefix=", 14)) {
+		if ((val = opt_value(prev, tok, "--file-prefix"))) {
 			free(ex->file_prefix);
-			ex->file_prefix = strdup(tok[0] == '-' ? tok + 14 : tok);
+			ex->file_prefix = strdup(val);
 		}
-		if ((prev && !strcmp(prev, "--socket-mem")) || !strncmp(tok, "--socket-mem=", 13)) {
-			char *list = tok[0] == '-' ? tok + 13 : tok, *s2 = NULL;
+		if ((val = opt_value(prev, tok, "--socket-mem"))) {
+			char *list = val, *s2 = NULL;
 
 			ex->nr_socket_mem = 0;
 			for (char *m = strtok_r(list, ",", &s2); m && ex->nr_socket_mem < MAX_SOCKETS;

@@ -96,6 +96,25 @@ START_TEST(command_lines)
 }
 END_TEST
 
+/* Found by fuzz-explain: an option whose value is the next option. */
+START_TEST(option_value_is_an_option)
+{
+	struct explain ex;
+
+	ck_assert_int_eq(explain_parse("# dpdk-test -m 64 --huge-dir --so\n"
+				       "# x --file-prefix --socket-mem 1,2\n", &ex), 0);
+	ck_assert_str_eq(ex.huge_dir, "--so");
+	ck_assert_uint_eq(ex.mem_mb, 64);
+	explain_free(&ex);
+	ck_assert_int_eq(explain_parse("$ dpdk-testpmd --file-prefix --socket-mem=1,2 "
+				       "--huge-dir=/mnt/h\n", &ex), 0);
+	ck_assert_str_eq(ex.file_prefix, "--socket-mem=1,2");
+	ck_assert_str_eq(ex.huge_dir, "/mnt/h");
+	ck_assert_uint_eq(ex.nr_socket_mem, 2);
+	explain_free(&ex);
+}
+END_TEST
+
 START_TEST(postgres_and_jvm)
 {
 	struct explain ex;
@@ -201,6 +220,7 @@ int main(void)
 	tcase_add_test(tc, postgres_and_jvm);
 	tcase_add_test(tc, ranking);
 	tcase_add_test(tc, workload_from_text);
+	tcase_add_test(tc, option_value_is_an_option);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

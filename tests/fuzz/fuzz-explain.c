@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fuzz-explain.c - explain's reader: EAL, strace, PostgreSQL and JVM lines,
+ * the command line and the workload it gives, and the diagnosis. */
+#include "diagnose.h"
+#include "explain.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = fuzz_string(data, size);
+	struct findings host = { 0 }, out = { 0 };
+	struct workload wl;
+	struct explain ex;
+
+	if (explain_parse(s, &ex) == 0) {
+		memset(&wl, 0, sizeof(wl));
+		explain_workload(&ex, &wl, false, false);
+		finding_add(&host, "pool", HP_FAIL, "pool_exhausted", "short");
+		explain_diagnose(&ex, &host, &out);
+		explain_free(&ex);
+	}
+	findings_free(&host);
+	findings_free(&out);
+	free(s);
+	return 0;
+}

@@ -90,6 +90,23 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 	finding_num(f, "need", need->vmas);
 }
 
+/* ulimit and systemd lines for WANT fds: the soft limit raised, the hard
+ * one too only when it is short - never lowered. */
+void remedy_nofile(struct finding *f, const struct snapshot *snap, uint64_t want)
+{
+	uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
+
+	if (hard == HP_UNLIMITED)
+		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
+			       PRIu64 ":infinity)", want, want);
+	else if (hard >= want)
+		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
+			       PRIu64 ":%" PRIu64 ")", want, want, hard);
+	else
+		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
+			       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
+}
+
 void rule_nofile(const struct snapshot *snap, const struct need *need,
 			struct findings *fs)
 {
@@ -109,13 +126,7 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 				need->mode == MODE_SINGLE_FILE ? "one per memseg list" :
 				need->mode == MODE_IN_MEMORY ? "one memfd per page" :
 				"one per page file");
-		if (rl->hard == HP_UNLIMITED || rl->hard >= want)
-			finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
-				       PRIu64 ":%s)", want, want, rl->hard == HP_UNLIMITED ?
-				       "infinity" : "the hard limit");
-		else
-			finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
-				       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
+		remedy_nofile(f, snap, want);
 		dg_set_order(f, STAGE_PAGES, hp_sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
 		f = finding_add(fs, "nofile", HP_WARN, NULL,
@@ -263,7 +274,7 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 		finding_num(f, "shmall", shmall);
 		finding_num(f, "need", need->shm_bytes);
 	} else {
-		f = finding_add(fs, "shm", HP_PASS, NULL, "kernel.shmmax and "
+		finding_add(fs, "shm", HP_PASS, NULL, "kernel.shmmax and "
 				"kernel.shmall allow a %s segment",
 				dg_sz(need->shm_bytes, s1, sizeof(s1)));
 	}

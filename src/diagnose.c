@@ -498,7 +498,7 @@ static void rule_mount(const struct snapshot *snap, const struct workload *wl,
 			f = finding_add(fs, "mount", HP_FAIL, "no_mount",
 					"--huge-dir %s is not on a hugetlbfs mount",
 					wl->huge_dir);
-		else if (wrong)
+		else if (wrong && m)
 			f = finding_add(fs, "mount", HP_FAIL, "no_mount",
 					"--huge-dir %s is on a hugetlbfs mount of "
 					"%s pages (%s), not %s", wl->huge_dir,

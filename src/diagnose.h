@@ -75,7 +75,7 @@ struct evidence {
 	char *str;
 };
 
-#define FINDING_MAX_EVIDENCE 12
+#define FINDING_MAX_EVIDENCE 16
 
 struct finding {
 	const char *check;		/* stable id */
@@ -109,6 +109,8 @@ uint64_t dpdk_reclaimable(const struct snapshot *snap, const struct workload *wl
 void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size);
 /* Pools that leave less than this share of RAM to the kernel starve it. */
 #define STARVE_PERCENT		10
+/* The remedy lines for RLIMIT_NOFILE of WANT fds (never lowers a limit). */
+void remedy_nofile(struct finding *f, const struct snapshot *snap, uint64_t want);
 /* vm.max_map_count for NEED VMAs with headroom, never below the default. */
 uint64_t suggest_max_map_count(uint64_t need);
 /* For other modules that report findings (explain). */

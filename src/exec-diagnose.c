@@ -146,6 +146,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 	cause = exec_cause(r, snap, need);
 	if (cause) {
 		char at[200];
+		bool leak = tf->top_object[0] && !strcmp(cause, "map_count_limit");
 
 		describe_call(tf, call, sizeof(call));
 		if (c->max_map_count)
@@ -158,10 +159,9 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		f = finding_add(out, "exec", HP_FAIL, cause,
 				"the application %s: %s in process %d; at that "
 				"instant %s%s%s%s", how, call, (int)tf->pid, at,
-				tf->top_object[0] ?
-				"; the object mapped most: " : "", tf->top_object,
-				tf->top_object[0] ? " (a mapping made again and "
-				"again: a leak)" : "");
+				leak ?
+				"; the object mapped most: " : "", leak ? tf->top_object : "",
+				leak ? " (a mapping made again and again: a leak)" : "");
 		if (f)
 			f->first = true;
 		finding_str(f, "call", tf->call);
@@ -170,7 +170,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		finding_num(f, "max_map_count", c->max_map_count);
 		finding_num(f, "fds", c->fds);
 		finding_num(f, "free_pages", c->free_pages);
-		if (tf->top_object[0]) {
+		if (leak) {
 			finding_str(f, "object", tf->top_object);
 			finding_num(f, "object_vmas", tf->top_count);
 			finding_remedy(f, "in the application, munmap each mapping of "
@@ -182,8 +182,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		} else if (!strcmp(cause, "rlimit_as")) {
 			finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
 		} else if (!strcmp(cause, "rlimit_nofile")) {
-			finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=)",
-				       need->fds + need->fds / 5);
+			remedy_nofile(f, snap, hp_sat_add(c->fds, c->fds / 5));
 		} else if (!strcmp(cause, "map_count_limit")) {
 			finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 				       suggest_max_map_count(hp_sat_add(c->vmas, c->vmas / 5)));

@@ -180,6 +180,13 @@ static void sample(struct exec_result *r)
 
 /* ---- running ------------------------------------------------------------------------ */
 
+static volatile sig_atomic_t forward_sig;
+
+static void on_stop(int sig)
+{
+	forward_sig = sig;
+}
+
 static int make_record(char *path, size_t size, struct trace_record **recp)
 {
 	const char *dirs[] = { "/dev/shm", getenv("TMPDIR"), "/tmp" };
@@ -293,7 +300,8 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	struct sigaction ign, old_int, old_quit;
 	struct trace_record *rec = NULL;
 	char record[PATH_MAX], **env = NULL;
-	struct timespec t0;
+	struct timespec t0, last = { 0, 0 };
+	struct sigaction fwd, old_term, old_hup;
 	struct rusage ru;
 	int rc = 0, status = 0, child_err = 0;
 	bool reaped = false;
@@ -318,6 +326,10 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.sa_handler = on_stop;
+	sigaction(SIGTERM, &fwd, &old_term);
+	sigaction(SIGHUP, &fwd, &old_hup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->pid = fork();
 	if (r->pid < 0) {
@@ -330,6 +342,8 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
 		if (dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
 			_exit(127);
 		execvpe(o->argv[0], o->argv, env);
@@ -353,8 +367,16 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 		char buf[65536];
 		int n;
 
-		if (!reaped)
+		if (!reaped && since(&last) * 1000 >= EXEC_SAMPLE_MS) {
 			sample(r);
+			clock_gettime(CLOCK_MONOTONIC, &last);
+		}
+		/* hpdiag was told to stop: so is the application (it would
+		 * otherwise die of SIGPIPE at its next write). */
+		if (forward_sig && !reaped) {
+			kill(r->pid, forward_sig);
+			forward_sig = 0;
+		}
 		if (outp[0] < 0 && errp[0] < 0) {
 			if (reaped)
 				break;
@@ -363,8 +385,12 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 			continue;
 		}
 		n = poll(pfd, 2, EXEC_SAMPLE_MS);
-		if (n < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR) {
+			/* Cannot watch the pipes: wait for the end. */
+			if (!reaped)
+				wait4(r->pid, &status, 0, &ru);
 			break;
+		}
 		/* Gone, but something it started holds its output open. */
 		if (reaped && n == 0 && ++idle >= 10)
 			break;
@@ -392,13 +418,27 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	r->exited = WIFEXITED(status);
 	r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	memcpy(&r->rec, rec, sizeof(r->rec));
+	if (rec)
+		memcpy(&r->rec, rec, sizeof(r->rec));
 	r->traced = r->rec.processes > 0;
+	/* The instant of a failure is a sample too, taken inside. */
+	if (r->rec.failed) {
+		const struct trace_counters *c = &r->rec.first.at;
+
+		if (c->vmas > r->peak_vmas)
+			r->peak_vmas = c->vmas;
+		if (c->fds > r->peak_fds)
+			r->peak_fds = c->fds;
+		if (c->hugetlb_bytes > r->peak_hugetlb_bytes)
+			r->peak_hugetlb_bytes = c->hugetlb_bytes;
+	}
 	if (r->rec.failed == 2)
 		r->rec.failed = 1;	/* died while writing it: what is there */
 restore:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (outp[i] >= 0)

@@ -694,7 +694,7 @@ static void norm_key(const char *s, size_t len, char *out, size_t size)
 
 static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
-	if (*len + n + 1 > *cap) {
+	if (!*buf || *len + n + 1 > *cap) {
 		size_t ncap = (*len + n + 1) * 2;
 		char *nb = realloc(*buf, ncap);
 

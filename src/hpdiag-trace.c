@@ -234,7 +234,7 @@ static uint64_t default_page_size(void)
 	       field(buf, "Hugepagesize:", 1024) : 0;
 }
 
-static void counters(struct trace_failure *f, int fd)
+static void counters(struct trace_failure *f, int fd, uint64_t flag_size)
 {
 	struct trace_counters *c = &f->at;
 	char buf[4096], num[24], path[160];
@@ -248,9 +248,14 @@ static void counters(struct trace_failure *f, int fd)
 			c->quota_free = (uint64_t)sf.f_bavail;
 	}
 	if (!c->page_size)
-		c->page_size = default_page_size();
-	c->vmas = scan_maps(f, 1);
+		c->page_size = flag_size ? flag_size : default_page_size();
 	c->max_map_count = read_num("/proc/sys/vm/max_map_count");
+	/* The leaking object matters only when the VMAs ran out. */
+	c->vmas = scan_maps(f, f->err == ENOMEM);
+	if (c->vmas + 8 < c->max_map_count) {
+		f->top_object[0] = '\0';
+		f->top_count = 0;
+	}
 	c->fds = count_fds();
 	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0) {
 		c->vm_size = field(buf, "VmSize:", 1024);
@@ -292,7 +297,7 @@ static int claim(void)
 }
 
 static void record(const char *call, const uint64_t *args, int nargs, int err,
-		   int sig, int fd, const char *path)
+		   int sig, int fd, const char *path, uint64_t flag_size)
 {
 	struct trace_failure *f = &rec->first;
 
@@ -314,7 +319,7 @@ static void record(const char *call, const uint64_t *args, int nargs, int err,
 		n = syscall(SYS_readlinkat, AT_FDCWD, link, f->path, sizeof(f->path) - 1);
 		f->path[n > 0 ? n : 0] = '\0';
 	}
-	counters(f, fd);
+	counters(f, fd, flag_size);
 	__atomic_store_n(&rec->failed, 1, __ATOMIC_RELEASE);
 }
 
@@ -336,7 +341,9 @@ static __attribute__((noinline)) void mmap_failed(void *addr, size_t len, int pr
 
 	if ((err == ENOMEM || (err == EINVAL && ((flags & MAP_HUGETLB) || on_hugetlbfs(fd)))) &&
 	    claim())
-		record("mmap", a, 6, err, 0, (flags & MAP_ANONYMOUS) ? -1 : fd, NULL);
+		record("mmap", a, 6, err, 0, (flags & MAP_ANONYMOUS) ? -1 : fd, NULL,
+		       (flags & MAP_HUGETLB) && ((unsigned)flags >> MAP_HUGE_SHIFT) ?
+		       (uint64_t)1 << (((unsigned)flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK) : 0);
 	errno = err;
 }
 
@@ -348,7 +355,7 @@ static __attribute__((noinline)) void open_failed(const char *call, int dirfd,
 			  (uint64_t)flags };
 
 	if ((err == EMFILE || err == ENFILE || err == ENOSPC) && claim())
-		record(call, a, 3, err, 0, -1, path);
+		record(call, a, 3, err, 0, -1, path, 0);
 	errno = err;
 }
 
@@ -359,7 +366,7 @@ static __attribute__((noinline)) void fd_call_failed(const char *call, int fd,
 	uint64_t a[3] = { (uint64_t)(int64_t)fd, x, y };
 
 	if ((err == ENOMEM || err == ENOSPC || err == EINVAL) && on_hugetlbfs(fd) && claim())
-		record(call, a, 3, err, 0, fd, NULL);
+		record(call, a, 3, err, 0, fd, NULL, 0);
 	errno = err;
 }
 
@@ -370,7 +377,7 @@ static __attribute__((noinline)) void create_failed(const char *call, uint64_t x
 	uint64_t a[3] = { x, y, z };
 
 	if (huge && claim())
-		record(call, a, 3, err, 0, -1, NULL);
+		record(call, a, 3, err, 0, -1, NULL, 0);
 	errno = err;
 }
 
@@ -381,9 +388,12 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (rec && claim()) {
 		rec->first.addr = a[0];
-		record("fault", a, 1, 0, sig, -1, NULL);
+		record("fault", a, 1, 0, sig, -1, NULL, 0);
 	}
-	/* SA_RESETHAND: the fault happens again and kills, as it would have. */
+	/* SA_RESETHAND: a fault happens again and kills, as it would have;
+	 * a SIGBUS sent by kill() is sent again, to the default action. */
+	if (si->si_code <= 0)
+		syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
 static void count(void)
@@ -538,7 +548,7 @@ EXPORT int shmget(key_t key, size_t size, int flags)
 
 /* ---- set-up ---------------------------------------------------------------------- */
 
-#define RESOLVE(var, name) (var = (__typeof__(var))dlsym(RTLD_NEXT, name))
+#define RESOLVE(var, name) ((var) = (__typeof__(var))dlsym(RTLD_NEXT, (name)))
 
 __attribute__((constructor)) static void trace_init(void)
 {

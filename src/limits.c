@@ -219,7 +219,7 @@ static int cg_walk(struct sysroot *sr, struct cgroup *cg, const char *mnt,
 	bool seen = false, have_usage = false;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s%s", mnt, strcmp(cgpath, "/") ? cgpath : "");
+	snprintf(dir, sizeof(dir), "%s%s", mnt, cgpath && strcmp(cgpath, "/") ? cgpath : "");
 	for (;;) {
 		uint64_t v;
 		char *slash;

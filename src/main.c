@@ -565,32 +565,34 @@ int main(int argc, char **argv)
 	c.rep.format = FMT_TEXT;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "m:n:o:qvhVy", longopts, NULL)) != -1) {
+		/* getopt gives every required argument; optional ones may be NULL. */
+		const char *arg = optarg ? optarg : "";
 		uint64_t v;
 
 		switch (opt) {
 		case OPT_SYSROOT:
-			c.sysroot_dir = optarg;
+			c.sysroot_dir = arg;
 			break;
 		case OPT_JSON:
 			c.rep.format = FMT_JSON;
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "json"))
+			if (!strcmp(arg, "json"))
 				c.rep.format = FMT_JSON;
-			else if (!strcmp(optarg, "text"))
+			else if (!strcmp(arg, "text"))
 				c.rep.format = FMT_TEXT;
-			else if (!strcmp(optarg, "prometheus"))
+			else if (!strcmp(arg, "prometheus"))
 				c.rep.format = FMT_PROM;
 			else
 				return usage_error("--format: '%s' is not one of "
-						   "text, json, prometheus", optarg);
+						   "text, json, prometheus", arg);
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
+			if (strcmp(arg, "auto") && strcmp(arg, "always") &&
+			    strcmp(arg, "never"))
 				return usage_error("--color: '%s' is not one of "
-						   "auto, always, never", optarg);
-			color = optarg;
+						   "auto, always, never", arg);
+			color = arg;
 			break;
 		case 'q':
 			c.rep.quiet = true;
@@ -605,102 +607,102 @@ int main(int argc, char **argv)
 			printf("hpdiag %s\n", PACKAGE_VERSION);
 			return 0;
 		case 'm':
-			if (parse_count("-m", optarg, 1, &v))
+			if (parse_count("-m", arg, 1, &v))
 				return EXIT_ERROR;
 			if (v > (UINT64_MAX >> 21))
-				return usage_error("-m: '%s' is too large", optarg);
+				return usage_error("-m: '%s' is too large", arg);
 			c.wl.mem_bytes = v << 20;
 			c.wl.have_mem = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "-m";
 			break;
 		case 'n':
-			if (parse_count("-n", optarg, 1, &c.wl.pages))
+			if (parse_count("-n", arg, 1, &c.wl.pages))
 				return EXIT_ERROR;
 			c.wl.have_pages = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "-n";
 			break;
 		case OPT_SOCKET_MEM:
-			if (parse_socket_mem(&c.wl, optarg))
+			if (parse_socket_mem(&c.wl, arg))
 				return EXIT_ERROR;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--socket-mem";
 			break;
 		case OPT_PAGE_SIZE:
-			if (parse_size(optarg, &c.wl.page_size) < 0 ||
+			if (parse_size(arg, &c.wl.page_size) < 0 ||
 			    c.wl.page_size < 4096 ||
 			    (c.wl.page_size & (c.wl.page_size - 1)))
 				return usage_error("--page-size: '%s' is not a page "
-						   "size such as 2M or 1G", optarg);
+						   "size such as 2M or 1G", arg);
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--page-size";
 			break;
 		case OPT_HUGE_DIR:
-			if (optarg[0] != '/')
+			if (arg[0] != '/')
 				return usage_error("--huge-dir: '%s' is not an "
-						   "absolute path", optarg);
-			c.wl.huge_dir = optarg;
+						   "absolute path", arg);
+			c.wl.huge_dir = arg;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--huge-dir";
 			break;
 		case OPT_BASELINE_VMAS:
-			if (parse_count("--baseline-vmas", optarg, 0, &c.wl.baseline_vmas))
+			if (parse_count("--baseline-vmas", arg, 0, &c.wl.baseline_vmas))
 				return EXIT_ERROR;
 			c.wl.have_baseline_vmas = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--baseline-vmas";
 			break;
 		case OPT_MODE:
-			if (mode_parse(optarg, &c.wl.mode) < 0)
+			if (mode_parse(arg, &c.wl.mode) < 0)
 				return usage_error("--mode: '%s' is not one of dynamic, "
 						   "legacy, single-file, in-memory, "
-						   "anon, shm", optarg);
+						   "anon, shm", arg);
 			c.user_mode = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--mode";
 			break;
 		case OPT_DPDK_VERSION:
-			if (dpdk_version_parse(optarg, &c.wl.dpdk_version) < 0)
+			if (dpdk_version_parse(arg, &c.wl.dpdk_version) < 0)
 				return usage_error("--dpdk-version: '%s' is not a "
-						   "release such as 22.11", optarg);
+						   "release such as 22.11", arg);
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--dpdk-version";
 			break;
 		case OPT_PID:
-			if (parse_count("--pid", optarg, 1, &v))
+			if (parse_count("--pid", arg, 1, &v))
 				return EXIT_ERROR;
 			if (v > 0x7fffffff)
-				return usage_error("--pid: '%s' is not a process id", optarg);
+				return usage_error("--pid: '%s' is not a process id", arg);
 			c.pid = (pid_t)v;
 			c.wl.pid = c.pid;
 			used |= OPTG_PID;
 			break;
 		case OPT_NODE:
-			if (parse_count("--node", optarg, 0, &v))
+			if (parse_count("--node", arg, 0, &v))
 				return EXIT_ERROR;
 			if (v >= MAX_SOCKETS)
 				return usage_error("--node: '%s' is not a node below %d",
-						   optarg, MAX_SOCKETS);
+						   arg, MAX_SOCKETS);
 			c.wl.node = (int)v;
 			c.wl.have_node = true;
 			used |= OPTG_WORKLOAD;
 			bad_opt = bad_opt ? bad_opt : "--node";
 			break;
 		case OPT_TOP:
-			if (parse_count("--top", optarg, 1, &c.top))
+			if (parse_count("--top", arg, 1, &c.top))
 				return EXIT_ERROR;
 			used |= OPTG_VMA;
 			break;
 		case OPT_WATCH:
 		case OPT_INTERVAL: {
 			char *end;
-			double d = strtod(optarg, &end);
+			double d = strtod(arg, &end);
 
 			if (*end || !(d > 0) || d > 86400)
 				return usage_error("%s: '%s' is not a number of seconds",
 						   opt == OPT_WATCH ? "--watch" : "--interval",
-						   optarg);
+						   arg);
 			if (opt == OPT_WATCH)
 				c.watch = d;
 			else
@@ -709,7 +711,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_TIMEOUT:
-			if (parse_count("--timeout", optarg, 1, &v))
+			if (parse_count("--timeout", arg, 1, &v))
 				return EXIT_ERROR;
 			c.timeout = v > 86400 ? 86400 : (unsigned)v;
 			used |= OPTG_TIMEOUT;
@@ -735,7 +737,7 @@ int main(int argc, char **argv)
 			fix_opt = fix_opt ? fix_opt : "--clean-stale";
 			break;
 		case OPT_OVERCOMMIT:
-			if (parse_count("--overcommit", optarg, 0, &c.fix.overcommit))
+			if (parse_count("--overcommit", arg, 0, &c.fix.overcommit))
 				return EXIT_ERROR;
 			c.fix.have_overcommit = true;
 			used |= OPTG_FIX;
@@ -751,7 +753,7 @@ int main(int argc, char **argv)
 			fix_opt = fix_opt ? fix_opt : "--persist";
 			break;
 		case 'o':
-			c.output_dir = optarg;
+			c.output_dir = arg;
 			used |= OPTG_OUTPUT;
 			break;
 		case '?':
@@ -781,6 +783,12 @@ int main(int argc, char **argv)
 		return usage_error("%s: unexpected argument '%s'%s", cmd->name,
 				   argv[optind], (cmd->flags & CMD_COMMAND) ?
 				   " (the command goes after '--')" : "");
+	/* After "--" a FILE may start with '-' (explain -- -odd.log). */
+	if (c.command && !(cmd->flags & CMD_COMMAND) && (cmd->flags & CMD_FILE_ARG) &&
+	    !c.file && c.command[0] && !c.command[1]) {
+		c.file = c.command[0];
+		c.command = NULL;
+	}
 	if (c.command && !(cmd->flags & CMD_COMMAND))
 		return usage_error("%s: unexpected '--' and arguments after it",
 				   cmd->name);

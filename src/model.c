@@ -158,7 +158,7 @@ static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
 	size_t n = 0;
 
 	if (mode == MODE_IN_MEMORY) {
-		for (size_t i = 0; i < snap->nr_pools && n < DPDK_MAX_HUGEPAGE_SIZES * 4; i++)
+		for (size_t i = 0; i < snap->nr_pools && n < (size_t)DPDK_MAX_HUGEPAGE_SIZES * 4; i++)
 			sizes[n++] = snap->pools[i].page_size;
 	} else if (wl->huge_dir) {
 		sizes[n++] = ps;
@@ -169,7 +169,7 @@ static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
 			for (size_t j = 0; j < n; j++)
 				seen |= sizes[j] == snap->mounts[i].page_size;
 			if (!seen && snap_has_pool(snap, snap->mounts[i].page_size) &&
-			    n < DPDK_MAX_HUGEPAGE_SIZES * 4)
+			    n < (size_t)DPDK_MAX_HUGEPAGE_SIZES * 4)
 				sizes[n++] = snap->mounts[i].page_size;
 		}
 	}
@@ -209,7 +209,7 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 int workload_need(const struct snapshot *snap, const struct workload *wl,
 		  struct need *need)
 {
-	uint64_t sizes[DPDK_MAX_HUGEPAGE_SIZES * 4];
+	uint64_t sizes[(size_t)DPDK_MAX_HUGEPAGE_SIZES * 4];
 	unsigned nodes[64];
 	size_t nr_sizes, nr_nodes = 0;
 	struct memseg_layout *lay;

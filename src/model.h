@@ -71,7 +71,7 @@ struct memseg_type {
 	uint64_t fbarray_bytes;		/* one list's fbarray */
 };
 
-#define MODEL_MAX_TYPES (DPDK_MAX_HUGEPAGE_SIZES * 64)
+#define MODEL_MAX_TYPES ((size_t)DPDK_MAX_HUGEPAGE_SIZES * 64)
 
 struct memseg_layout {
 	struct memseg_type types[MODEL_MAX_TYPES];

@@ -359,7 +359,7 @@ static json_object *json_vma(const struct report *r)
 	return o;
 }
 
-/* The header every JSON object starts with. */
+/* exec: the command, how it ended, its first failing call, its peaks. */
 static json_object *json_exec(const struct report *r, const struct need *need)
 {
 	const struct exec_result *x = r->exec;
@@ -470,6 +470,7 @@ static json_object *json_plan(const struct report *r)
 	return o;
 }
 
+/* The header every JSON object starts with. */
 static json_object *json_header(const struct report *r, const struct findings *fs)
 {
 	json_object *root = json_object_new_object();

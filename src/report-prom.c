@@ -134,9 +134,8 @@ static void subject(const struct finding *f, char *buf, size_t size)
 	buf[0] = '\0';
 	if (e && e->type == EV_NUM)
 		snprintf(buf, size, "node%" PRIu64, e->num);
-	else if ((e = finding_evidence(f, "path")) && e->type == EV_STR)
-		snprintf(buf, size, "%s", e->str);
-	else if ((e = finding_evidence(f, "object")) && e->type == EV_STR)
+	else if (((e = finding_evidence(f, "path")) && e->type == EV_STR) ||
+		 ((e = finding_evidence(f, "object")) && e->type == EV_STR))
 		snprintf(buf, size, "%s", e->str);
 	else if ((e = finding_evidence(f, "pid")) && e->type == EV_NUM)
 		snprintf(buf, size, "pid%" PRIu64, e->num);

@@ -33,7 +33,7 @@ int sysroot_fail(struct sysroot *sr, int err, const char *path,
 	va_start(ap, fmt);
 	vsnprintf(sr->err + off, sizeof(sr->err) - off, fmt, ap);
 	va_end(ap);
-	return -err;
+	return err > 0 ? -err : -EIO;	/* never 0: the caller reads an error */
 }
 
 int sysroot_init(struct sysroot *sr, const char *dir)
@@ -104,9 +104,11 @@ static void record_mkdirs(int dirfd, const char *rel)
 	char buf[PATH_MAX];
 	char *p;
 
-	if (strlen(rel) >= sizeof(buf))
+	size_t len = strlen(rel);
+
+	if (len >= sizeof(buf))
 		return;
-	strcpy(buf, rel);
+	memcpy(buf, rel, len + 1);
 	for (p = strchr(buf, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		mkdirat(dirfd, buf, 0755);
@@ -190,6 +192,9 @@ int sysroot_read(struct sysroot *sr, const char *path, char **bufp, size_t *lenp
 	char *buf;
 	int fd, rec, err;
 
+	*bufp = NULL;
+	if (lenp)
+		*lenp = 0;
 	fd = open_regular(sr, path);
 	if (fd < 0)
 		return fd;
@@ -258,9 +263,13 @@ int sysroot_read_word(struct sysroot *sr, const char *path, char *out, size_t si
 	size_t len;
 	int rc;
 
+	if (size)
+		out[0] = '\0';
 	rc = sysroot_read(sr, path, &buf, NULL);
 	if (rc < 0)
 		return rc;
+	if (!buf)
+		return -EIO;
 	s = buf;
 	len = strcspn(s, "\n");
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))

@@ -153,8 +153,7 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	if (rem)
 		finding_remedy(f, "%s", rem);
 	else if (cause && !strcmp(cause, "rlimit_nofile"))
-		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=)",
-			       need->fds + need->fds / 5);
+		remedy_nofile(f, snap, need->fds + need->fds / 5);
 	else if (cause && !strcmp(cause, "map_count_limit"))
 		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
 			       suggest_max_map_count(need->vmas));

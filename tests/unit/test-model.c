@@ -46,7 +46,7 @@ START_TEST(memseg_layouts)
 	ck_assert_uint_eq(l.types[0].n_segs, 8192);
 	/* An fbarray of 8192 memsegs is 0x61000 bytes. */
 	ck_assert_uint_eq(l.types[0].fbarray_bytes, 0x61000);
-	ck_assert_uint_eq(l.va_bytes, 64 * GiB + 4 * 0x61000 + 0x35000);
+	ck_assert_uint_eq(l.va_bytes, 64 * GiB + 4ULL * 0x61000 + 0x35000);
 	/* 3 sizes on 64 nodes: 192 types cannot fit 128 lists. */
 	{
 		const uint64_t three[] = { GiB, 32 * MiB, 2 * MiB };

@@ -421,6 +421,13 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	if (rec)
 		memcpy(&r->rec, rec, sizeof(r->rec));
 	r->traced = r->rec.processes > 0;
+	/* Counted inside at exit: a quick program ends before a sample. */
+	if (r->rec.exit_vmas > r->peak_vmas)
+		r->peak_vmas = r->rec.exit_vmas;
+	if (r->rec.exit_fds > r->peak_fds)
+		r->peak_fds = r->rec.exit_fds;
+	if (r->rec.exit_hugetlb_bytes > r->peak_hugetlb_bytes)
+		r->peak_hugetlb_bytes = r->rec.exit_hugetlb_bytes;
 	/* The instant of a failure is a sample too, taken inside. */
 	if (r->rec.failed) {
 		const struct trace_counters *c = &r->rec.first.at;

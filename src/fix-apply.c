@@ -99,22 +99,41 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+static int rdir_of(struct sysroot *sr, const char *path, const char **base);
+static int atomic_replace(int dirfd, const char *base, const char *buf, size_t len,
+			  mode_t mode);
+
 /*
- * Writes BUF as the whole content of PATH.  Kernel files take one write()
- * and are never truncated; a captured tree's files are.
+ * Writes BUF as the whole content of PATH.  A kernel file takes one
+ * write(); a captured tree's file is replaced whole (keeping its mode), so
+ * a kill leaves the old value or the new one.
  */
 static int rwrite(struct sysroot *sr, const char *path, const char *buf, size_t len)
 {
-	int fd = ropen(sr, path, O_WRONLY | (sr->live ? 0 : O_TRUNC), 0), rc;
+	const char *base;
+	struct stat st;
+	int fd, rc;
 
+	if (!sr->live) {
+		fd = rdir_of(sr, path, &base);
+		if (fd < 0)
+			return fd;
+		if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			rc = -errno;
+		else if (!S_ISREG(st.st_mode))
+			rc = -EINVAL;
+		else
+			rc = atomic_replace(fd, base, buf, len, st.st_mode & 07777);
+		close(fd);
+		return rc;
+	}
+	fd = ropen(sr, path, O_WRONLY, 0);
 	if (fd < 0)
 		return fd;
-	if (sr->live) {
+	{
 		ssize_t n = write(fd, buf, len);
 
 		rc = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
-	} else {
-		rc = write_all(fd, buf, len);
 	}
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
@@ -129,31 +148,50 @@ static int rread(struct sysroot *sr, const char *path, char **buf, size_t *len)
 	return rc;
 }
 
-/* Replaces PATH (below DIRFD) by a new file holding BUF: temp, fsync, rename. */
-static int atomic_replace(int dirfd, const char *base, const char *buf, size_t len)
+/*
+ * Replaces BASE (in DIRFD) by a new file holding BUF, with MODE: written
+ * and synced as an unnamed O_TMPFILE, given a temporary name, renamed over
+ * BASE, the directory synced.  Killed at any point, BASE is the old file or
+ * the new one, never part of one.
+ */
+static int atomic_replace(int dirfd, const char *base, const char *buf, size_t len,
+			  mode_t mode)
 {
-	char tmp[NAME_MAX + 1];
+	char tmp[NAME_MAX + 1], link[64];
+	bool named = false;
 	int fd, rc;
 
 	if (snprintf(tmp, sizeof(tmp), ".%s.hpdiag-%ld", base, (long)getpid()) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0644);
-	if (fd < 0)
-		return -errno;
+	fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		/* A file system without O_TMPFILE: a named temporary file. */
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC, mode);
+		if (fd < 0)
+			return -errno;
+		named = true;
+	}
 	rc = write_all(fd, buf, len);
-	if (!rc && fchmod(fd, 0644) < 0)
+	if (!rc && fchmod(fd, mode) < 0)
 		rc = -errno;
 	if (!rc && fsync(fd) < 0)
 		rc = -errno;
+	if (!rc && !named) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, link, dirfd, tmp, AT_SYMLINK_FOLLOW) < 0)
+			rc = -errno;
+		else
+			named = true;
+	}
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
 	if (!rc && renameat(dirfd, tmp, dirfd, base) < 0)
 		rc = -errno;
-	if (rc)
+	if (rc && named)
 		unlinkat(dirfd, tmp, 0);
-	else
+	else if (!rc)
 		fsync(dirfd);
 	return rc;
 }
@@ -249,7 +287,7 @@ static int undo_one(struct apply *a, struct undo *u)
 		if (dfd < 0)
 			return dfd;
 		if (u->existed)
-			rc = atomic_replace(dfd, base, u->old ? u->old : "", u->len);
+			rc = atomic_replace(dfd, base, u->old ? u->old : "", u->len, 0644);
 		else
 			rc = unlinkat(dfd, base, 0) < 0 ? -errno : 0;
 		close(dfd);
@@ -821,7 +859,7 @@ static int apply_persist(struct apply *a, struct fix_plan *plan, struct fix_step
 	if (!rc && !text)
 		rc = -ENOMEM;
 	if (!rc)
-		rc = atomic_replace(dfd, base, text, strlen(text));
+		rc = atomic_replace(dfd, base, text, strlen(text), 0644);
 	close(dfd);
 	free(text);
 	free(old);

@@ -548,6 +548,29 @@ EXPORT int shmget(key_t key, size_t size, int flags)
 
 /* ---- set-up ---------------------------------------------------------------------- */
 
+static void store_max(uint64_t *where, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(where, __ATOMIC_RELAXED);
+
+	while (v > cur && !__atomic_compare_exchange_n(where, &cur, v, 0,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/* At exit the counts of the end, for a program too quick to be sampled. */
+__attribute__((destructor)) static void trace_fini(void)
+{
+	struct trace_failure scratch;
+	char buf[4096];
+
+	if (!rec)
+		return;
+	store_max(&rec->exit_vmas, scan_maps(&scratch, 0));
+	store_max(&rec->exit_fds, count_fds());
+	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0)
+		store_max(&rec->exit_hugetlb_bytes, field(buf, "HugetlbPages:", 1024));
+}
+
 #define RESOLVE(var, name) ((var) = (__typeof__(var))dlsym(RTLD_NEXT, (name)))
 
 __attribute__((constructor)) static void trace_init(void)

@@ -227,6 +227,10 @@ enum probe_what {
 
 int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 		   struct snapshot *snap);
+/* Field 22 of /proc/PID/stat: when the process started, to tell a PID
+ * reused by another process from the one first read. */
+int proc_start_time(struct sysroot *sr, pid_t pid, uint64_t *start);
+int parse_stat_start(const char *stat, uint64_t *start);
 void snapshot_free(struct snapshot *snap);
 
 /* Individual probes; each returns 0 or -errno with sr->err set. */

@@ -551,6 +551,13 @@ int main(int argc, char **argv)
 	bool help = false;
 	int opt, rc;
 
+	/* Installed setuid or setgid, any user could write to the host. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fputs("hpdiag: refusing to run setuid or setgid: it writes to the "
+		      "host with fix and runs commands with exec; run it as root "
+		      "(sudo hpdiag ...) and remove the bit (chmod u-s,g-s)\n", stderr);
+		return EXIT_ERROR;
+	}
 	memset(&c, 0, sizeof(c));
 	/* Everything after "--" is exec's command, never hpdiag's options. */
 	for (int i = 1; i < argc; i++) {

@@ -11,10 +11,82 @@
 #include <unistd.h>
 
 #include "hpdiag.h"
+#include "parse.h"
 #include "pathnames.h"
+
+int parse_stat_start(const char *stat, uint64_t *start)
+{
+	/* "PID (comm) S ppid ...": comm may hold spaces and ')'. */
+	const char *p = strrchr(stat, ')');
+	unsigned field = 2;
+
+	if (!p)
+		return -EINVAL;
+	for (p++; *p && field < 22; ) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (++field == 22) {
+			char num[24];
+			size_t len = strcspn(p, " \n");
+
+			if (!len || len >= sizeof(num))
+				return -EINVAL;
+			memcpy(num, p, len);
+			num[len] = '\0';
+			return parse_u64(num, start);
+		}
+		p += strcspn(p, " ");
+	}
+	return -EINVAL;
+}
+
+int proc_start_time(struct sysroot *sr, pid_t pid, uint64_t *start)
+{
+	char path[48], *buf;
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	rc = sysroot_read(sr, path, &buf, NULL);
+	if (rc < 0)
+		return rc;
+	rc = parse_stat_start(buf, start);
+	free(buf);
+	return rc;
+}
+
+/* Reads a snapshot of PID's view; a PID that ends up naming another
+ * process (it exited, the PID was reused) while it was read is refused. */
+static int probe_pid(struct sysroot *sr, unsigned what, pid_t pid,
+		     struct snapshot *snap);
 
 int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
 		   struct snapshot *snap)
+{
+	uint64_t t0 = 0, t1 = 0;
+	bool have_t0;
+	int rc;
+
+	if (!pid)
+		return probe_pid(sr, what, pid, snap);
+	have_t0 = proc_start_time(sr, pid, &t0) == 0;
+	sr->err[0] = '\0';
+	rc = probe_pid(sr, what, pid, snap);
+	if (rc < 0 || !have_t0)
+		return rc;
+	if (proc_start_time(sr, pid, &t1) < 0 || t1 != t0) {
+		char dir[32];
+
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+		return sysroot_fail(sr, ESRCH, dir, "the process exited while hpdiag "
+				    "read it (the PID may now name another process)");
+	}
+	return 0;
+}
+
+static int probe_pid(struct sysroot *sr, unsigned what, pid_t pid,
+		     struct snapshot *snap)
 {
 	int rc;
 

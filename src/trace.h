@@ -55,6 +55,8 @@ struct trace_record {
 	uint32_t processes;		/* program images that loaded the library */
 	uint64_t calls;			/* memory calls watched */
 	uint64_t failures;		/* of them, how many failed */
+	/* Counted by each program image as it exits (the largest kept). */
+	uint64_t exit_vmas, exit_fds, exit_hugetlb_bytes;
 	struct trace_failure first;
 };
 

@@ -217,7 +217,28 @@ static int maps_line(const char *line, size_t len, void *arg)
 	return 0;
 }
 
+static int scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs);
+
+/* A PID that names another process by the end of the read is refused. */
 int vma_scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs)
+{
+	uint64_t t0 = 0, t1 = 0;
+	bool have_t0 = pid && proc_start_time(sr, pid, &t0) == 0;
+	int rc;
+
+	sr->err[0] = '\0';
+	rc = scan_pid(sr, pid, smaps, vs);
+	if (rc == 0 && have_t0 && (proc_start_time(sr, pid, &t1) < 0 || t1 != t0)) {
+		char dir[32];
+
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+		return sysroot_fail(sr, ESRCH, dir, "the process exited while hpdiag "
+				    "read it (the PID may now name another process)");
+	}
+	return rc;
+}
+
+static int scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs)
 {
 	struct scan_ctx c = { .vs = vs, .smaps = smaps };
 	char who[24], path[64];
@@ -234,7 +255,7 @@ int vma_scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs)
 	if (rc == -ENOENT && smaps) {
 		/* A snapshot holds maps, not smaps: no RSS then. */
 		vma_scan_free(vs);
-		return vma_scan_pid(sr, pid, false, vs);
+		return scan_pid(sr, pid, false, vs);
 	}
 	if (rc == -ENOENT)
 		return sysroot_fail(sr, ESRCH, path, "no such process");
@@ -323,14 +344,19 @@ int vma_top_scan(struct sysroot *sr, size_t keep, struct vma_top *top)
 	for (size_t i = 0; i < n; i++) {
 		struct vma_proc p = { 0 };
 		char path[64], *comm;
-		uint64_t pid;
+		uint64_t pid, t0 = 0, t1 = 0;
+		bool have_t0;
 
 		if (parse_u64(names[i], &pid) < 0 || !pid || pid > 0x7fffffff)
 			continue;
 		top->scanned++;
 		p.pid = (pid_t)pid;
+		have_t0 = proc_start_time(sr, p.pid, &t0) == 0;
 		rc = vma_count(sr, p.pid, &p.count);
-		if (rc == -ENOENT || rc == -ESRCH) {
+		/* Gone, or its PID taken by a new process while read. */
+		if (rc == -ENOENT || rc == -ESRCH ||
+		    (rc == 0 && have_t0 && (proc_start_time(sr, p.pid, &t1) < 0 ||
+					    t1 != t0))) {
 			top->vanished++;
 			continue;
 		}

@@ -19,17 +19,21 @@
 
 #define SIZE 65536
 
+/* The count, replaced whole (a reader never sees it empty). */
 static void report(const char *file, unsigned long n)
 {
-	char buf[32];
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	char buf[32], tmp[4096];
+	int fd;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return;
 	snprintf(buf, sizeof(buf), "%lu\n", n);
 	if (write(fd, buf, strlen(buf)) < 0)
 		perror("leaker");
 	close(fd);
+	rename(tmp, file);
 }
 
 int main(int argc, char **argv)

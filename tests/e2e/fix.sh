@@ -134,6 +134,35 @@ else
 	echo "chattr +a not possible here: rollback test skipped"
 fi
 
+# kill -9 of fix --apply --persist at many moments: every setting is the old
+# value or the new one, the persist file the old one or the new one.
+cp -a "$FIXTURES/this-host" "$T/ref"
+mkdir -p "$T/ref/etc/sysctl.d"
+printf '# theirs\nkernel.pid_max = 4194304\n' > "$T/ref/etc/sysctl.d/60-hpdiag.conf"
+cp -a "$T/ref" "$T/kref"
+kargs="-m 4096 --baseline-vmas 70000 --overcommit 8 --apply --persist"
+# shellcheck disable=SC2086
+"$HPDIAG" --sysroot "$T/kref" fix $kargs > /dev/null 2>&1
+hp=sys/kernel/mm/hugepages/hugepages-2048kB
+settings="proc/sys/vm/max_map_count $hp/nr_overcommit_hugepages $hp/nr_hugepages $hp/free_hugepages etc/sysctl.d/60-hpdiag.conf"
+torn=0
+for delay in 0 0.0005 0.001 0.002 0.003 0.005 0.008 0.012 0.02 0.05; do
+	rm -rf "$T/k" && cp -a "$T/ref" "$T/k"
+	# shellcheck disable=SC2086
+	"$HPDIAG" --sysroot "$T/k" fix $kargs > /dev/null 2>&1 &
+	bg=$!
+	sleep "$delay"
+	kill -9 "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	for f in $settings; do
+		if ! cmp -s "$T/k/$f" "$T/ref/$f" && ! cmp -s "$T/k/$f" "$T/kref/$f"; then
+			torn=$((torn + 1))
+			fail "kill -9 after ${delay}s: $f is neither old nor new: $(cat "$T/k/$f")"
+		fi
+	done
+done
+[ "$torn" -eq 0 ] && pass "kill -9 of fix --apply --persist at 10 moments: each setting and the persist file old or new"
+
 # ---- the live kernel ---------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || finish
 grep -qw hugetlbfs /proc/filesystems || finish

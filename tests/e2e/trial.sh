@@ -115,14 +115,24 @@ fi
 expect_exit 0 "--socket-mem 64" -- "$HPDIAG" -q trial --socket-mem 64 --huge-dir "$mnt"
 expect_exit 0 "--node 0" -- "$HPDIAG" -q trial -m 64 --node 0 --huge-dir "$mnt"
 
-# kill -9 of hpdiag at several moments of a large trial: nothing is left.
+# kill -9 of hpdiag at 28 moments of a large trial (seven delays, four
+# modes, two sizes): the pool, the mount's files and the host's hugetlbfs
+# mounts are exactly as before each time.
 pages=$(($(awk '/^MemFree:/ {print $2}' /proc/meminfo) / 2048 / 8))
 [ "$pages" -gt 1024 ] && pages=1024
 setup "$pages"
-for delay in 0.01 0.05 0.1 0.2 0.4; do
-	for mode in dynamic legacy in-memory; do
+mounts_now() {
+	grep ' hugetlbfs ' /proc/self/mountinfo | awk '{print $5, $NF}' | sort
+}
+mounts_before=$(mounts_now)
+n=0
+for delay in 0.01 0.03 0.06 0.1 0.2 0.4 0.7; do
+	for mode in dynamic legacy in-memory single-file; do
+		n=$((n + 1))
+		want=$pages
+		[ $((n % 2)) -eq 0 ] && want=$((pages / 2))
 		before=$(free_pages)
-		"$HPDIAG" -q trial -n "$pages" --mode "$mode" --huge-dir "$mnt" > /dev/null 2>&1 &
+		"$HPDIAG" -q trial -n "$want" --mode "$mode" --huge-dir "$mnt" > /dev/null 2>&1 &
 		bg=$!
 		sleep "$delay"
 		kill -9 "$bg" 2>/dev/null
@@ -134,10 +144,59 @@ for delay in 0.01 0.05 0.1 0.2 0.4; do
 			sleep 0.1
 		done
 		[ "$(free_pages)" -eq "$before" ] && [ -z "$(ls -A "$mnt")" ] &&
-			pass "kill -9 after ${delay}s ($mode): pool and mount as before" ||
-			fail "kill -9 after ${delay}s ($mode): free $(free_pages), was $before; files: $(ls -A "$mnt")"
+			[ "$(mounts_now)" = "$mounts_before" ] &&
+			pass "kill -9 after ${delay}s ($mode, $want pages): pool, files and mounts as before" ||
+			fail "kill -9 after ${delay}s ($mode, $want pages): free $(free_pages), was $before; files: $(ls -A "$mnt")"
 	done
 done
+
+# Two trials at once, each wanting two thirds of the pool: neither corrupts
+# the other; each passes or, finding the pool taken, says pool_exhausted
+# (both may, if they raced page for page).
+setup 96
+before=$(free_pages)
+"$HPDIAG" --color never trial -n 64 --huge-dir "$mnt" > "$T/t1" 2>&1 &
+t1=$!
+"$HPDIAG" --color never trial -n 64 --huge-dir "$mnt" > "$T/t2" 2>&1
+rc2=$?
+wait "$t1"
+rc1=$?
+ok=0
+for f in "$T/t1" "$T/t2"; do
+	if grep -q '^PASS  trial' "$f"; then
+		ok=$((ok + 1))
+	elif ! grep -q '^FAIL  trial .*\[pool_exhausted' "$f"; then
+		fail "two trials: a trial neither passed nor saw the pool taken: $(cat "$f")"
+	fi
+done
+[ "$rc1" -le 2 ] && [ "$rc2" -le 2 ] &&
+	pass "two trials at once: $ok passed, the others saw pool_exhausted (exit $rc1, $rc2)" ||
+	fail "two trials at once: exit $rc1 and $rc2, $ok passed"
+for _ in $(seq 1 50); do [ "$(free_pages)" -eq "$before" ] && break; sleep 0.1; done
+[ "$(free_pages)" -eq "$before" ] && [ -z "$(ls -A "$mnt")" ] &&
+	pass "two trials at once: pool as before" || fail "two trials: pool $(free_pages), was $before"
+
+# A trial while DPDK holds most of the pool: DPDK keeps running, the trial
+# says the pool is short, and DPDK quits normally afterwards.
+if command -v dpdk-test >/dev/null 2>&1; then
+	setup 64
+	mkfifo "$T/dpdk.in"
+	dpdk-test --no-pci -l 0 --file-prefix hpdtr$$ -m 96 --huge-dir "$mnt" \
+		< "$T/dpdk.in" > "$T/dpdk.log" 2>&1 &
+	dp=$!
+	exec 4> "$T/dpdk.in"
+	for _ in $(seq 1 100); do grep -q 'RTE>>' "$T/dpdk.log" && break; sleep 0.1; done
+	expect_exit 2 "trial while DPDK holds the pool" -- "$HPDIAG" --color never trial -n 32 --huge-dir "$mnt"
+	contains "$out" "[pool_exhausted" "the trial sees the pool taken"
+	kill -0 "$dp" 2>/dev/null && pass "DPDK still running" || fail "DPDK died during the trial"
+	echo quit >&4
+	exec 4>&-
+	wait "$dp"
+	rc=$?
+	[ "$rc" -eq 0 ] && pass "DPDK quits normally after the trial" || fail "DPDK exit $rc: $(tail -n 5 "$T/dpdk.log")"
+	rm -rf "/var/run/dpdk/hpdtr$$"
+fi
+
 # SIGINT stops the child too.
 before=$(free_pages)
 "$HPDIAG" -q trial -n "$pages" --huge-dir "$mnt" > /dev/null 2>&1 &

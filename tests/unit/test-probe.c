@@ -284,6 +284,23 @@ START_TEST(live_nodes_match_libnuma)
 }
 END_TEST
 
+/* /proc/PID/stat's start time, whatever the command's name holds. */
+START_TEST(stat_start_time)
+{
+	uint64_t t = 0;
+
+	ck_assert_int_eq(parse_stat_start("4242 (sleep) S 1 4242 4242 0 -1 4194560 "
+					  "96 0 0 0 0 0 0 0 20 0 1 0 7371926 5586944 "
+					  "223 18446744073709551615\n", &t), 0);
+	ck_assert_uint_eq(t, 7371926);
+	ck_assert_int_eq(parse_stat_start("7 (a) b (c)) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 "
+					  "0 20 0 1 0 99 0 0\n", &t), 0);
+	ck_assert_uint_eq(t, 99);
+	ck_assert_int_lt(parse_stat_start("7 (x) R 1 2\n", &t), 0);
+	ck_assert_int_lt(parse_stat_start("no parenthesis", &t), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probe");
@@ -299,6 +316,7 @@ int main(void)
 	tcase_add_test(tc, symlink_out_of_root);
 	tcase_add_test(tc, empty_root);
 	tcase_add_test(tc, live_nodes_match_libnuma);
+	tcase_add_test(tc, stat_start_time);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

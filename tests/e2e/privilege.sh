@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Privilege and processes: hpdiag refuses to run setuid or setgid; `vma
+# --top` counts processes that exit (or whose PID is reused) during its scan
+# as vanished, with no error; --pid of a process that is gone is refused.
+. "$TESTLIB"
+
+# A setuid copy, run by an unprivileged user (where the mount honours it).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+   ! findmnt -no OPTIONS -T "$T" | grep -qw nosuid; then
+	chmod 755 "$T"
+	cp "$HPDIAG" "$T/hpdiag-suid"
+	cp "$(dirname "$HPDIAG")/libhpdiag-trace.so" "$T/" 2>/dev/null
+	chmod 4755 "$T/hpdiag-suid"
+	expect_exit 3 "setuid root, run by nobody: refused" -- setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$T/hpdiag-suid" --version
+	contains "$err" "refusing to run setuid or setgid" "says why"
+	chgrp root "$T/hpdiag-suid"	# before chmod: chgrp clears the bits
+	chmod 2755 "$T/hpdiag-suid"
+	expect_exit 3 "setgid, run by nobody: refused" -- setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$T/hpdiag-suid" check
+	rm -f "$T/hpdiag-suid"
+else
+	echo "not root, no setpriv, or $T is nosuid: setuid test skipped"
+fi
+expect_exit 0 "an ordinary run is not refused" -- "$HPDIAG" --version
+
+# Processes that come and go while vma --top scans.
+churn() {
+	i=0
+	while [ "$i" -lt 400 ]; do
+		sleep 0.01 &
+		i=$((i + 1))
+	done
+	wait
+}
+churn &
+ch=$!
+fails=0
+for _ in 1 2 3 4 5 6 7 8; do
+	"$HPDIAG" vma --top 5 > "$T/top" 2> "$T/top.err"
+	rc=$?
+	if [ "$rc" -gt 1 ] || [ -s "$T/top.err" ]; then
+		fails=$((fails + 1))
+		fail "vma --top during churn: exit $rc: $(cat "$T/top.err")"
+	fi
+done
+wait "$ch"
+[ "$fails" -eq 0 ] && pass "vma --top while processes come and go: no error"
+
+# --pid of a process that is gone.
+sleep 0 &
+gone=$!
+wait "$gone"
+expect_exit 3 "--pid of an exited process" -- "$HPDIAG" check --pid "$gone"
+contains "$err" "/proc/$gone" "names the process"
+finish

@@ -44,6 +44,39 @@ static const char *rel_of(const char *path)
 	return *path ? path : ".";
 }
 
+/*
+ * Without openat2 (kernels before 5.6, valgrind): the same rules by hand,
+ * one component at a time, none of them a symbolic link or "..".
+ */
+static int walk_open(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	char buf[PATH_MAX], *comp, *next;
+	int cur = dirfd, fd;
+
+	if (strlen(rel) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, rel, strlen(rel) + 1);
+	for (comp = buf; (next = strchr(comp, '/')); comp = next) {
+		*next++ = '\0';
+		if (!*comp || !strcmp(comp, "."))
+			continue;
+		fd = strcmp(comp, "..") ? openat(cur, comp, O_PATH | O_DIRECTORY |
+						 O_NOFOLLOW | O_CLOEXEC) : (errno = EXDEV, -1);
+		if (cur != dirfd)
+			close(cur);
+		if (fd < 0)
+			return errno == ENOTDIR ? -ELOOP : -errno;
+		cur = fd;
+	}
+	fd = strcmp(comp, "..") ? openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode) :
+	     (errno = EXDEV, -1);
+	if (fd < 0)
+		fd = -errno;
+	if (cur != dirfd)
+		close(cur);
+	return fd;
+}
+
 static int ropen(struct sysroot *sr, const char *path, int flags, mode_t mode)
 {
 	struct open_how how;
@@ -54,6 +87,8 @@ static int ropen(struct sysroot *sr, const char *path, int flags, mode_t mode)
 	how.mode = (flags & O_CREAT) ? mode : 0;
 	how.resolve = RESOLVE_NO_SYMLINKS | (sr->live ? 0 : RESOLVE_IN_ROOT);
 	fd = (int)syscall(SYS_openat2, sr->rootfd, rel_of(path), &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		return walk_open(sr->rootfd, rel_of(path), flags, mode);
 	return fd < 0 ? -errno : fd;
 }
 

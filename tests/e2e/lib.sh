@@ -57,6 +57,28 @@ cleanup_tmp() {
 }
 trap cleanup_tmp EXIT
 
+# HPDIAG_VALGRIND=1: every run of hpdiag under valgrind; a memory error or a
+# leak makes it exit 99, which no test expects.
+if [ -n "${HPDIAG_VALGRIND:-}" ]; then
+	HPDIAG_REAL=${HPDIAG_REAL:-$HPDIAG}
+	export HPDIAG_REAL
+	HPDIAG=$T/hpdiag
+	# Its report only when it found something (it also warns of system
+	# calls it does not know, such as openat2: hpdiag then falls back).
+	cat > "$HPDIAG" <<VG
+#!/bin/sh
+log=\$(mktemp "${TMPDIR:-/tmp}/hpdiag-vg.XXXXXX")
+valgrind -q --log-file="\$log" --error-exitcode=99 --leak-check=full \\
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \\
+	"$HPDIAG_REAL" "\$@"
+rc=\$?
+[ "\$rc" -eq 99 ] && cat "\$log" >&2
+rm -f "\$log"
+exit "\$rc"
+VG
+	chmod 755 "$HPDIAG"
+fi
+
 # serialize: tests that read or change global kernel state (the pools, the
 # mounts) run one at a time, even under `make -j check`.
 serialize() {

@@ -18,6 +18,7 @@ broken() {
 	@nul) printf '3096\000\n' > "$T/tree/$file" ;;
 	@binary) head -c 4096 /dev/urandom > "$T/tree/$file" ;;
 	@outside) ln -s /proc/meminfo "$T/tree/$file" ;;
+	@chardev) mknod "$T/tree/$file" c 1 3 ;;	# a /dev/null
 	*) printf '%s' "$content" > "$T/tree/$file" ;;
 	esac
 	expect_exit 3 "$name" -- timeout 20 "$HPDIAG" --sysroot "$T/tree" check -n 8
@@ -62,6 +63,10 @@ broken "bad snapshot metadata" hpdiag.snapshot "format 1
 mount /dev/hugepages writable=yes
 " "line 2"
 broken "symlink out of the tree" proc/meminfo @outside "symbolic link"
+if [ "$(id -u)" -eq 0 ]; then
+	broken "device file for meminfo" proc/meminfo @chardev "not a regular file"
+	broken "device file for max_map_count" proc/sys/vm/max_map_count @chardev "not a regular file"
+fi
 
 # An empty root.
 mkdir -p "$T/empty"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz-tree.c - the files only a whole probe reads: the first byte picks
- * one file of a captured tree (mountinfo, status, cgroup, a cgroup limit,
- * cmdline, buddyinfo, the snapshot metadata, smaps, the THP mode), the rest
+ * one file of a captured tree (mountinfo, status, cgroup, cgroup v2 limits
+ * and usage, cmdline, buddyinfo, the snapshot metadata, smaps, the THP
+ * mode), the rest
  * replaces it, and `check`'s probe and rules run on the tree.
  */
 #include <fcntl.h>
@@ -27,6 +28,9 @@ static const char *const files[] = {
 	"proc/sys/vm/max_map_count",
 	"sys/devices/system/node/node0/meminfo",
 	"sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.max",
+	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.current",
+	"sys/fs/cgroup/system.slice/dpdk.service/memory.max",
 };
 #define NR_FILES (sizeof(files) / sizeof(files[0]))
 

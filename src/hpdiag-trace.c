@@ -273,6 +273,13 @@ static void counters(struct trace_failure *f, int fd, uint64_t flag_size)
 	u64_str(c->page_size >> 10, num);
 	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/free_hugepages");
 	c->free_pages = read_num(path);
+	/* Reserved pages are free but promised to a mapping already. */
+	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/resv_hugepages");
+	{
+		uint64_t resv = read_num(path);
+
+		c->free_pages = c->free_pages > resv ? c->free_pages - resv : 0;
+	}
 	for (unsigned n = 0; n < TRACE_MAX_NODES; n++) {
 		char node[24], dir[96];
 

@@ -126,7 +126,16 @@ static void take_counters(struct trial_counters *c)
 	struct statfs sfs;
 	int node = -1;
 
-	/* The VMA count first, with no allocation; then the baseline VMAs go,
+	/* Free pages first: another user of the pool (a second trial, the
+	 * application) may give its pages back a moment later.  Pages
+	 * reserved for someone's mapping are free but not to be had. */
+	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
+		 O->need->page_size >> 10);
+	c->free_pages = read_number(path, NULL);
+	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/resv_hugepages",
+		 O->need->page_size >> 10);
+	c->free_pages = hp_sat_sub(c->free_pages, read_number(path, NULL));
+	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
 	c->vmas = count_lines("/proc/self/maps");
 	if (hog) {
@@ -139,9 +148,6 @@ static void take_counters(struct trial_counters *c)
 		node = node_of_page(R->page);
 	c->max_map_count = read_number(PATH_MAX_MAP_COUNT, NULL);
 	c->vm_size = read_number("/proc/self/status", "VmSize:");
-	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
-		 O->need->page_size >> 10);
-	c->free_pages = read_number(path, NULL);
 	c->node = node;
 	if (node >= 0) {
 		snprintf(path, sizeof(path), PATH_NODES "/node%d/hugepages/hugepages-%"

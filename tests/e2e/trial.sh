@@ -197,7 +197,8 @@ if command -v dpdk-test >/dev/null 2>&1; then
 	rm -rf "/var/run/dpdk/hpdtr$$"
 fi
 
-# SIGINT stops the child too.
+# SIGINT stops the child too (in the middle of a large trial).
+setup "$pages"
 before=$(free_pages)
 "$HPDIAG" -q trial -n "$pages" --huge-dir "$mnt" > /dev/null 2>&1 &
 bg=$!

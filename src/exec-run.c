@@ -24,6 +24,7 @@
 
 #include "exec.h"
 #include "parse.h"
+#include "trial.h"
 /* After diagnose.h (by exec.h): <elf.h> defines EV_NUM as a macro. */
 #include <elf.h>
 
@@ -103,22 +104,6 @@ int exec_resolve(const char *name, char *buf, size_t size)
 
 /* ---- sampling -------------------------------------------------------------------- */
 
-static uint64_t count_lines(const char *path)
-{
-	char buf[65536];
-	uint64_t n = 0;
-	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	while ((got = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < got; i++)
-			n += buf[i] == '\n';
-	close(fd);
-	return n;
-}
-
 static uint64_t count_entries(const char *path)
 {
 	DIR *d = opendir(path);
@@ -163,7 +148,7 @@ static void sample(struct exec_result *r)
 	 * calls wait for: count its VMAs on every tenth sample only. */
 	if (r->samples % EXEC_MAPS_EVERY == 0) {
 		snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
-		v = count_lines(path);
+		v = live_count_lines(path);
 		if (v > r->peak_vmas)
 			r->peak_vmas = v;
 	}

@@ -53,7 +53,7 @@ static uint64_t hog_len;
  * no VMA left: these readers use a stack buffer and no allocation, where the
  * rooted reader (sysroot.c) allocates, and they only read the live kernel.
  */
-static uint64_t count_lines(const char *path)
+uint64_t live_count_lines(const char *path)
 {
 	char buf[65536];
 	uint64_t n = 0;
@@ -137,7 +137,7 @@ static void take_counters(struct trial_counters *c)
 	c->free_pages = hp_sat_sub(c->free_pages, read_number(path, NULL));
 	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
-	c->vmas = count_lines("/proc/self/maps");
+	c->vmas = live_count_lines("/proc/self/maps");
 	if (hog) {
 		munmap(hog, hog_len);
 		hog = NULL;
@@ -209,7 +209,7 @@ static bool touch(volatile char *p)
 /* The VMAs the application holds before it maps memory. */
 static void take_vmas(uint64_t want)
 {
-	uint64_t have = count_lines("/proc/self/maps");
+	uint64_t have = live_count_lines("/proc/self/maps");
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t n;
 	char *base;
@@ -608,7 +608,7 @@ static void __attribute__((noreturn)) child(pid_t parent)
 	}
 	take_vmas(O->need->baseline_vmas);
 	take_fds(O->need->baseline_fds);
-	R->baseline_vmas = count_lines("/proc/self/maps");
+	R->baseline_vmas = live_count_lines("/proc/self/maps");
 	switch (O->need->mode) {
 	case MODE_LEGACY:
 		run_legacy();

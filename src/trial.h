@@ -52,6 +52,10 @@ struct trial_opts {
 	bool progress;			/* a progress line on stderr */
 };
 
+/* Lines of a live kernel file (/proc/PID/maps), read with a buffer on the
+ * stack and no allocation: safe with no VMA left.  0 if unreadable. */
+uint64_t live_count_lines(const char *path);
+
 /* Runs the trial; returns 0 when it ran (passed or not), -errno if not. */
 int trial_run(const struct trial_opts *o, struct trial_result *res);
 /* The cause of a failed trial, from the counters at its instant. */

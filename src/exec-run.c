@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,7 +282,10 @@ static double since(const struct timespec *t0)
 
 int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t errsz)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, failp[2] = { -1, -1 };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t defaults;
 	struct sigaction ign, old_int, old_quit;
 	struct trace_record *rec = NULL;
 	char record[PATH_MAX], **env = NULL;
@@ -300,8 +304,7 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 		return rc;
 	}
 	env = child_env(o->lib, record);
-	if (!env || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-	    pipe2(failp, O_CLOEXEC) < 0) {
+	if (!env || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		rc = env ? -errno : -ENOMEM;
 		snprintf(err, errsz, "cannot set up the command: %s", strerror(-rc));
 		goto out;
@@ -316,33 +319,31 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 	sigaction(SIGTERM, &fwd, &old_term);
 	sigaction(SIGHUP, &fwd, &old_hup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r->pid = fork();
-	if (r->pid < 0) {
-		rc = -errno;
-		snprintf(err, errsz, "cannot fork: %s", strerror(-rc));
-		goto restore;
-	}
-	if (r->pid == 0) {
-		int e;
-
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		sigaction(SIGHUP, &old_hup, NULL);
-		if (dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
-			_exit(127);
-		execvpe(o->argv[0], o->argv, env);
-		e = errno;
-		if (write(failp[1], &e, sizeof(e)) < 0)
-			_exit(126);
-		_exit(127);
-	}
+	/* posix_spawn (vfork underneath): a DPDK application starts as fast
+	 * as from a shell.  Signals hpdiag ignores only for the run go back to
+	 * their default in the child; one ignored before stays ignored. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&defaults);
+	if (old_int.sa_handler == SIG_DFL)
+		sigaddset(&defaults, SIGINT);
+	if (old_quit.sa_handler == SIG_DFL)
+		sigaddset(&defaults, SIGQUIT);
+	child_err = posix_spawn_file_actions_adddup2(&fa, outp[1], STDOUT_FILENO);
+	if (!child_err)
+		child_err = posix_spawn_file_actions_adddup2(&fa, errp[1], STDERR_FILENO);
+	if (!child_err)
+		child_err = posix_spawnattr_setsigdefault(&attr, &defaults);
+	if (!child_err)
+		child_err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	if (!child_err)
+		child_err = posix_spawnp(&r->pid, o->argv[0], &fa, &attr, o->argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(outp[1]);
 	close(errp[1]);
-	close(failp[1]);
-	outp[1] = errp[1] = failp[1] = -1;
-	if (read(failp[0], &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err)) {
-		waitpid(r->pid, &status, 0);
+	outp[1] = errp[1] = -1;
+	if (child_err) {
 		rc = -child_err;
 		snprintf(err, errsz, "cannot run '%s': %s", o->argv[0], strerror(child_err));
 		goto restore;
@@ -437,8 +438,6 @@ out:
 			close(outp[i]);
 		if (errp[i] >= 0)
 			close(errp[i]);
-		if (failp[i] >= 0)
-			close(failp[i]);
 	}
 	if (env) {
 		size_t n = 0;

@@ -42,6 +42,18 @@ expect_exit 1 "a failure that is not about memory" -- "$HPDIAG" exec -- sh -c 'e
 contains "$out" "exited with status 4" "the exit status"
 contains "$out" "WARN  exec" "no memory cause: a warning"
 
+# SIGTERM to hpdiag reaches the application; hpdiag reports and cleans up.
+ls /dev/shm/hpdiag-trace.* > "$T/shm.before" 2>/dev/null
+"$HPDIAG" exec -- sleep 30 > "$T/term.out" 2>&1 &
+hp=$!
+sleep 0.3
+kill -TERM "$hp"
+wait "$hp"
+contains "$(cat "$T/term.out")" "was killed by TERM" "SIGTERM passed on to the application"
+ls /dev/shm/hpdiag-trace.* > "$T/shm.after" 2>/dev/null
+cmp -s "$T/shm.before" "$T/shm.after" && pass "the record file removed" ||
+	fail "record files left: $(cat "$T/shm.after")"
+
 # Seed 001: the leaker maps one object again and again until mmap fails.
 limit=$(cat /proc/sys/vm/max_map_count)
 if [ -n "${HPDIAG_SANITIZED:-}" ]; then

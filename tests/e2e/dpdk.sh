@@ -32,15 +32,6 @@ trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$mnt" "$plain"
 
-# setup POOL [MOUNT OPTIONS]: the pool size and a fresh private mount.
-setup() {
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" && umount "$mnt"
-	echo "$1" > "$pool"
-	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
-	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
-}
-
 # dpdk LOG [PREFIX-COMMAND...] -- EAL OPTIONS: runs dpdk-test, keeps its log
 # (with its command line first, as a user would paste it), sets $dpdk_rc.
 dpdk() {

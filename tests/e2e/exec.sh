@@ -90,13 +90,6 @@ trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$mnt" "$plain"
 
-setup() {	# POOL [MOUNT OPTIONS]
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" && umount "$mnt"
-	echo "$1" > "$pool"
-	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
-	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
-}
 
 # run NAME WANT-EXIT [PREFIX-COMMAND...] -- EAL OPTIONS: dpdk-test under exec.
 run() {

@@ -88,3 +88,14 @@ serialize() {
 	fi
 }
 SHELL_FOR_TESTS=${SHELL_FOR_TESTS:-/bin/sh}
+
+# setup POOL [MOUNT OPTIONS]: the 2 MiB pool ($pool) set to POOL pages and a
+# fresh private hugetlbfs mount at $mnt, emptied first (the tests that
+# change them save them and put them back on exit).
+setup() {
+	rm -f "$mnt"/* 2>/dev/null
+	mountpoint -q "$mnt" && umount "$mnt"
+	echo "$1" > "$pool"
+	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
+	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
+}

@@ -26,12 +26,6 @@ trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$mnt"
 
-setup() {	# POOL [MOUNT OPTIONS]
-	mountpoint -q "$mnt" && umount "$mnt"
-	echo "$1" > "$pool"
-	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
-	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
-}
 free_pages() {
 	awk '/^HugePages_Free:/ {print $2}' /proc/meminfo
 }

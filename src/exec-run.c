@@ -119,27 +119,6 @@ static uint64_t count_entries(const char *path)
 	return n;
 }
 
-static uint64_t status_kb(const char *path, const char *key)
-{
-	char buf[4096];
-	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	const char *p;
-	uint64_t v = 0;
-
-	if (fd < 0)
-		return 0;
-	got = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (got <= 0)
-		return 0;
-	buf[got] = '\0';
-	p = strstr(buf, key);
-	if (p)
-		v = strtoull(p + strlen(key), NULL, 10) << 10;
-	return v;
-}
-
 static void sample(struct exec_result *r)
 {
 	char path[64];
@@ -158,7 +137,7 @@ static void sample(struct exec_result *r)
 	if (v > r->peak_fds)
 		r->peak_fds = v;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->pid);
-	v = status_kb(path, "HugetlbPages:");
+	v = live_read_number(path, "HugetlbPages:");
 	if (v > r->peak_hugetlb_bytes)
 		r->peak_hugetlb_bytes = v;
 	r->samples++;

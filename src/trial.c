@@ -69,7 +69,7 @@ uint64_t live_count_lines(const char *path)
 	return n;
 }
 
-static uint64_t read_number(const char *path, const char *key)
+uint64_t live_read_number(const char *path, const char *key)
 {
 	char buf[4096];
 	unsigned long long v = 0;
@@ -131,10 +131,10 @@ static void take_counters(struct trial_counters *c)
 	 * reserved for someone's mapping are free but not to be had. */
 	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/free_hugepages",
 		 O->need->page_size >> 10);
-	c->free_pages = read_number(path, NULL);
+	c->free_pages = live_read_number(path, NULL);
 	snprintf(path, sizeof(path), PATH_HUGEPAGES "/hugepages-%" PRIu64 "kB/resv_hugepages",
 		 O->need->page_size >> 10);
-	c->free_pages = hp_sat_sub(c->free_pages, read_number(path, NULL));
+	c->free_pages = hp_sat_sub(c->free_pages, live_read_number(path, NULL));
 	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
 	c->vmas = live_count_lines("/proc/self/maps");
@@ -146,13 +146,13 @@ static void take_counters(struct trial_counters *c)
 	/* The node of the page that failed, when pages are placed. */
 	if (O->need->nr_nodes && R->failed)
 		node = node_of_page(R->page);
-	c->max_map_count = read_number(PATH_MAX_MAP_COUNT, NULL);
-	c->vm_size = read_number("/proc/self/status", "VmSize:");
+	c->max_map_count = live_read_number(PATH_MAX_MAP_COUNT, NULL);
+	c->vm_size = live_read_number("/proc/self/status", "VmSize:");
 	c->node = node;
 	if (node >= 0) {
 		snprintf(path, sizeof(path), PATH_NODES "/node%d/hugepages/hugepages-%"
 			 PRIu64 "kB/free_hugepages", node, O->need->page_size >> 10);
-		c->node_free_pages = read_number(path, NULL);
+		c->node_free_pages = live_read_number(path, NULL);
 	}
 	c->quota_free = UINT64_MAX;
 	if (O->dir && statfs(O->dir, &sfs) == 0 && sfs.f_blocks)

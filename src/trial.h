@@ -56,6 +56,10 @@ struct trial_opts {
  * stack and no allocation: safe with no VMA left.  0 if unreadable. */
 uint64_t live_count_lines(const char *path);
 
+/* A number in a live kernel file, or the kB field KEY ("VmSize:") of a
+ * /proc status file in bytes; 0 when unreadable.  No allocation. */
+uint64_t live_read_number(const char *path, const char *key);
+
 /* Runs the trial; returns 0 when it ran (passed or not), -errno if not. */
 int trial_run(const struct trial_opts *o, struct trial_result *res);
 /* The cause of a failed trial, from the counters at its instant. */

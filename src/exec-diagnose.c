@@ -16,13 +16,6 @@
 #include "trial.h"
 #include "vma.h"
 
-static const char *errname(int err)
-{
-	const char *n = err ? strerrorname_np(err) : NULL;
-
-	return n ? n : "an error";
-}
-
 const char *exec_cause(const struct exec_result *r, const struct snapshot *snap,
 		       const struct need *need)
 {

@@ -6,7 +6,6 @@
  * and a sample of its VMAs, fds and hugepages every EXEC_SAMPLE_MS from
  * /proc/PID, for the peaks.  Only this file starts the application.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -105,20 +104,6 @@ int exec_resolve(const char *name, char *buf, size_t size)
 
 /* ---- sampling -------------------------------------------------------------------- */
 
-static uint64_t count_entries(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	uint64_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static void sample(struct exec_result *r)
 {
 	char path[64];
@@ -133,7 +118,7 @@ static void sample(struct exec_result *r)
 			r->peak_vmas = v;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
-	v = count_entries(path);
+	v = live_count_entries(path);
 	if (v > r->peak_fds)
 		r->peak_fds = v;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->pid);

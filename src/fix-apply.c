@@ -593,16 +593,13 @@ static int read_u64(struct sysroot *sr, const char *path, uint64_t *v)
 	return rc;
 }
 
-/* In a captured tree: add DELTA to the number in the file next to PATH. */
-static int tree_adjust(struct apply *a, struct fix_step *s, const char *path,
-		       const char *name, int64_t delta)
+/* In a captured tree: add DELTA to the number in FILE. */
+static int tree_adjust(struct apply *a, struct fix_step *s, const char *file,
+		       int64_t delta)
 {
-	char file[PATH_MAX];
-	const char *slash = strrchr(path, '/');
 	uint64_t v;
 	int rc;
 
-	snprintf(file, sizeof(file), "%.*s/%s", (int)(slash - path), path, name);
 	if (read_u64(a->sr, file, &v) < 0)
 		return 0;		/* the tree does not have it */
 	rc = undo_content(a, s, file, U_CONTENT);
@@ -614,16 +611,19 @@ static int tree_adjust(struct apply *a, struct fix_step *s, const char *path,
 
 static int tree_pool(struct apply *a, struct fix_step *s, int64_t delta)
 {
-	char dir[64], global[PATH_MAX];
+	int node = s->kind == FIX_NODE_POOL ? (int)s->node : -1;
+	char file[PATH_MAX];
 	int rc;
 
-	rc = tree_adjust(a, s, s->path, "free_hugepages", delta);
-	if (rc || s->kind != FIX_NODE_POOL)
+	fix_pool_file(s->page_size, node, "free_hugepages", file, sizeof(file));
+	rc = tree_adjust(a, s, file, delta);
+	if (rc || node < 0)
 		return rc;
-	snprintf(dir, sizeof(dir), "hugepages-%" PRIu64 "kB", s->page_size >> 10);
-	snprintf(global, sizeof(global), PATH_HUGEPAGES "/%s/nr_hugepages", dir);
-	rc = tree_adjust(a, s, global, "nr_hugepages", delta);
-	return rc ? rc : tree_adjust(a, s, global, "free_hugepages", delta);
+	/* A node's pages are the whole pool's too. */
+	fix_pool_file(s->page_size, -1, "nr_hugepages", file, sizeof(file));
+	rc = tree_adjust(a, s, file, delta);
+	fix_pool_file(s->page_size, -1, "free_hugepages", file, sizeof(file));
+	return rc ? rc : tree_adjust(a, s, file, delta);
 }
 
 static int apply_value(struct apply *a, struct fix_step *s)
@@ -822,12 +822,11 @@ static int apply_remove(struct apply *a, struct fix_step *s)
 	if (!rc && !a->sr->live)
 		rc = tree_forget_file(a, s);
 	if (!rc && !a->sr->live && s->from) {
-		char pool[PATH_MAX];
+		char file[PATH_MAX];
 
 		/* The kernel gives the file's pages back to the pool. */
-		snprintf(pool, sizeof(pool), PATH_HUGEPAGES "/hugepages-%" PRIu64
-			 "kB/nr_hugepages", s->page_size >> 10);
-		rc = tree_adjust(a, s, pool, "free_hugepages", (int64_t)s->from);
+		fix_pool_file(s->page_size, -1, "free_hugepages", file, sizeof(file));
+		rc = tree_adjust(a, s, file, (int64_t)s->from);
 	}
 	if (!rc)
 		s->status = FS_VERIFIED;

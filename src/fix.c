@@ -136,6 +136,17 @@ static void hp_dir(uint64_t ps, char *buf, size_t size)
 	snprintf(buf, size, "hugepages-%" PRIu64 "kB", ps >> 10);
 }
 
+void fix_pool_file(uint64_t ps, int node, const char *file, char *buf, size_t size)
+{
+	char dir[40];
+
+	hp_dir(ps, dir, sizeof(dir));
+	if (node >= 0)
+		snprintf(buf, size, PATH_NODE_HUGEPAGES "/%s/%s", (unsigned)node, dir, file);
+	else
+		snprintf(buf, size, PATH_HUGEPAGES "/%s/%s", dir, file);
+}
+
 static int plan_sysctl(struct fix_plan *p, const char *check, const char *name,
 		       const char *path, uint64_t from, uint64_t to,
 		       const char *reason)
@@ -163,14 +174,14 @@ static int plan_limits(const struct snapshot *snap, const struct need *need,
 	char why[256];
 	int rc = 0;
 
-	if (failing(findings_get(fs, "map_count"))) {
+	if (first_failing(fs, "map_count")) {
 		snprintf(why, sizeof(why), "%" PRIu64 " VMAs needed at the peak, "
 			 "with room to spare", need->vmas);
 		rc = plan_sysctl(p, "map_count", "vm.max_map_count",
 				 PATH_MAX_MAP_COUNT, l->sysctl[SC_MAX_MAP_COUNT].value,
 				 suggest_max_map_count(need->vmas), why);
 	}
-	if (!rc && failing(findings_get(fs, "shm"))) {
+	if (!rc && first_failing(fs, "shm")) {
 		snprintf(why, sizeof(why), "a %" PRIu64 "-byte SHM_HUGETLB segment",
 			 need->shm_bytes);
 		if (l->sysctl[SC_SHMMAX].present)
@@ -242,12 +253,10 @@ static int plan_pool_step(const struct snapshot *snap, struct fix_plan *p,
 	if (kind == FIX_NODE_POOL) {
 		snprintf(s->setting, sizeof(s->setting), "node%u/%s/nr_hugepages",
 			 node, dir);
-		snprintf(s->path, sizeof(s->path), PATH_NODE_HUGEPAGES "/%s/nr_hugepages",
-			 node, dir);
+		fix_pool_file(ps, (int)node, "nr_hugepages", s->path, sizeof(s->path));
 	} else {
 		snprintf(s->setting, sizeof(s->setting), "%s/nr_hugepages", dir);
-		snprintf(s->path, sizeof(s->path), PATH_HUGEPAGES "/%s/nr_hugepages",
-			 dir);
+		fix_pool_file(ps, -1, "nr_hugepages", s->path, sizeof(s->path));
 	}
 	return 0;
 }
@@ -276,14 +285,14 @@ static int plan_pools(const struct snapshot *snap, const struct workload *wl,
 		s->to = o->overcommit;
 		snprintf(s->setting, sizeof(s->setting),
 			 "%s/nr_overcommit_hugepages", dir);
-		snprintf(s->path, sizeof(s->path), PATH_HUGEPAGES
-			 "/%s/nr_overcommit_hugepages", dir);
+		fix_pool_file(ps, -1, "nr_overcommit_hugepages", s->path,
+			      sizeof(s->path));
 		snprintf(s->reason, sizeof(s->reason), "asked for with --overcommit");
 	}
 	if (!pool) {
-		const struct finding *f = findings_get(fs, "pool");
+		const struct finding *f = first_failing(fs, "pool");
 
-		if (!failing(f))
+		if (!f)
 			return 0;
 		struct fix_manual *m = manual_add(p, "pool", "%s", f->message);
 
@@ -314,7 +323,7 @@ static int plan_pools(const struct snapshot *snap, const struct workload *wl,
 			nodes = true;
 		}
 	}
-	if (nodes || !failing(findings_get(fs, "pool")))
+	if (nodes || !first_failing(fs, "pool"))
 		return 0;
 	avail = hp_sat_sub(pool->free, pool->resv);
 	/* DPDK takes back its own stale files; --clean-stale frees them all. */
@@ -340,12 +349,12 @@ static int plan_mount(const struct snapshot *snap, const struct workload *wl,
 		      const struct need *need, const struct findings *fs,
 		      struct fix_plan *p)
 {
-	const struct finding *f = findings_get(fs, "mount");
+	const struct finding *f = first_failing(fs, "mount");
 	const struct mount *other;
 	struct fix_step *s;
 	char path[PATH_MAX], ss[16];
 
-	if (!failing(f) || !f->cause || strcmp(f->cause, "no_mount"))
+	if (!f || !f->cause || strcmp(f->cause, "no_mount"))
 		return 0;
 	if (wl->huge_dir)
 		snprintf(path, sizeof(path), "%s", wl->huge_dir);
@@ -384,7 +393,7 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 	if (!o->clean_stale) {
 		struct fix_manual *m;
 
-		if (!failing(f))
+		if (!f)
 			return 0;
 		m = manual_add(p, "stale_hugepage_files", "%s", f->message);
 		return m && !manual_line(m, "hpdiag fix --apply --clean-stale "

@@ -93,6 +93,9 @@ int fix_plan(const struct snapshot *snap, const struct workload *wl,
 	     const struct need *need, const struct findings *fs,
 	     const struct fix_opts *o, struct fix_plan *plan);
 void fix_plan_free(struct fix_plan *plan);
+/* The sysfs file FILE of the pool of page size PS, on NODE (-1: the
+ * whole pool), as below /sys. */
+void fix_pool_file(uint64_t ps, int node, const char *file, char *buf, size_t size);
 /* Sets a step's error (replacing one set before). */
 void step_error(struct fix_step *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

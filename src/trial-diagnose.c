@@ -72,7 +72,7 @@ const char *trial_cause(const struct trial_result *r, const struct snapshot *sna
 	}
 }
 
-static const char *errname(int err)
+const char *errname(int err)
 {
 	const char *n = err ? strerrorname_np(err) : NULL;
 

@@ -95,17 +95,25 @@ uint64_t live_read_number(const char *path, const char *key)
 }
 
 /* Open fds, not counting the one that reads the directory. */
-static uint64_t count_fds(void)
+uint64_t live_count_entries(const char *path)
 {
 	struct dirent *de;
 	uint64_t n = 0;
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = opendir(path);
 
 	if (!d)
 		return 0;
 	while ((de = readdir(d)))
 		n += de->d_name[0] != '.';
 	closedir(d);
+	return n;
+}
+
+/* The process's own fds, less the one the count itself holds open. */
+static uint64_t count_fds(void)
+{
+	uint64_t n = live_count_entries("/proc/self/fd");
+
 	return n ? n - 1 : 0;
 }
 

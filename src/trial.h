@@ -56,6 +56,9 @@ struct trial_opts {
  * stack and no allocation: safe with no VMA left.  0 if unreadable. */
 uint64_t live_count_lines(const char *path);
 
+/* Entries of a live directory (/proc/PID/fd) but "." and ".."; 0 if
+ * unreadable. */
+uint64_t live_count_entries(const char *path);
 /* A number in a live kernel file, or the kB field KEY ("VmSize:") of a
  * /proc status file in bytes; 0 when unreadable.  No allocation. */
 uint64_t live_read_number(const char *path, const char *key);
@@ -66,6 +69,8 @@ int trial_run(const struct trial_opts *o, struct trial_result *res);
 const char *trial_cause(const struct trial_result *r, const struct snapshot *snap,
 			const struct need *need);
 
+/* "ENOMEM" for ENOMEM, "an error" for 0 or one glibc has no name for. */
+const char *errname(int err);
 /* The remedy the host's own findings give for CAUSE, or NULL. */
 const char *host_remedy(const struct findings *host, const char *cause);
 

@@ -153,17 +153,7 @@ scenario "prlimit --nofile" rlimit_nofile "$T/nofile.log" prlimit --nofile=64 --
 # 40 are left beyond the lists: dynamic -m 32 (16 pages) fits, legacy,
 # which maps all 64 free pages first, does not.
 limit=$(cat /proc/sys/vm/max_map_count)
-mkfifo "$T/in"
-env LD_PRELOAD="$VMAHOG" HPDIAG_HOG_VMAS=0 dpdk-test --no-huge -m 64 --no-pci -l 0 \
-	--file-prefix "$prefix" < "$T/in" > "$T/base.log" 2>&1 &
-bpid=$!
-exec 3> "$T/in"
-for _ in $(seq 1 100); do grep -q 'RTE>>' "$T/base.log" && break; sleep 0.1; done
-base=$(($(wc -l < "/proc/$bpid/maps") - 4))
-echo quit >&3
-exec 3>&-
-wait "$bpid" 2>/dev/null
-rm -rf "/var/run/dpdk/$prefix"
+base=$(dpdk_own_vmas "$VMAHOG" "$prefix")
 pass "dpdk-test holds $base VMAs before memory init"
 hog=$((limit - base - 10 - 40))
 setup 64

@@ -149,17 +149,7 @@ if [ -f "$VMAHOG" ] && [ -z "${HPDIAG_SANITIZED:-}" ]; then
 	lib=$(dirname "$HPDIAG")/libhpdiag-trace.so
 	# dpdk-test's own VMAs before memory init, both libraries loaded
 	# (--no-huge adds 4), as the ground-truth test measures them.
-	mkfifo "$T/in"
-	env LD_PRELOAD="$lib:$VMAHOG" HPDIAG_HOG_VMAS=0 dpdk-test --no-huge -m 64 \
-		--no-pci -l 0 --file-prefix "$prefix" < "$T/in" > "$T/base.log" 2>&1 &
-	bpid=$!
-	exec 3> "$T/in"
-	for _ in $(seq 1 100); do grep -q 'RTE>>' "$T/base.log" && break; sleep 0.1; done
-	base=$(($(wc -l < "/proc/$bpid/maps") - 4))
-	echo quit >&3
-	exec 3>&-
-	wait "$bpid" 2>/dev/null
-	rm -rf "/var/run/dpdk/$prefix"
+	base=$(dpdk_own_vmas "$lib:$VMAHOG" "$prefix")
 	hog=$((limit - base - 10 - 40))
 	setup 64
 	run "legacy near vm.max_map_count" 2 env LD_PRELOAD="$lib:$VMAHOG" \

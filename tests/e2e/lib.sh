@@ -99,3 +99,21 @@ setup() {
 	[ "$(cat "$pool")" -ge "$1" ] || skip "could not reserve $1 pages"
 	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
 }
+
+# dpdk_own_vmas PRELOAD PREFIX: the VMAs dpdk-test holds before memory init,
+# with PRELOAD loaded (and HPDIAG_HOG_VMAS=0): it starts with --no-huge
+# (which adds 4), waits at its prompt, is counted, and quits.
+dpdk_own_vmas() {
+	rm -f "$T/in"
+	mkfifo "$T/in"
+	env LD_PRELOAD="$1" HPDIAG_HOG_VMAS=0 dpdk-test --no-huge -m 64 --no-pci -l 0 \
+		--file-prefix "$2" < "$T/in" > "$T/base.log" 2>&1 &
+	own_pid=$!
+	exec 3> "$T/in"
+	for _ in $(seq 1 100); do grep -q 'RTE>>' "$T/base.log" && break; sleep 0.1; done
+	echo $(($(wc -l < "/proc/$own_pid/maps") - 4))
+	echo quit >&3
+	exec 3>&-
+	wait "$own_pid" 2>/dev/null
+	rm -rf "/var/run/dpdk/$2"
+}

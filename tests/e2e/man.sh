@@ -12,6 +12,18 @@ else
 	echo "mandoc missing: lint skipped"
 fi
 man=$(cat "$MANPAGE")
+# documented WHAT KEY...: each KEY is a literal (Li) of the page.
+documented() {
+	what=$1
+	shift
+	for key in "$@"; do
+		if printf '%s\n' "$man" | grep -Eq "(^|[ .])Li (.* )?$key( |\$)"; then
+			pass "man page documents $what $key"
+		else
+			fail "man page lacks $what $key (as Li $key)"
+		fi
+	done
+}
 for cmd in $("$HPDIAG" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}'); do
 	contains "$man" ".It Cm $cmd" "man page documents command $cmd"
 done
@@ -174,13 +186,7 @@ for o in d["plan"] + [m for v in d["fix"].values() if isinstance(v, list) for m 
         keys.update(o)
 print("\n".join(sorted(keys)))')
 	[ -n "$keys" ] && pass "fix --json has plan and fix keys" || fail "no keys from fix --json"
-	for key in $keys; do
-		if printf '%s\n' "$man" | grep -Eq "(^|[ .])Li (.* )?$key( |$)"; then
-			pass "man page documents JSON key $key"
-		else
-			fail "man page lacks JSON key $key (as Li $key)"
-		fi
-	done
+	documented "JSON key" $keys
 else
 	echo "python3 missing: JSON keys of fix not checked"
 fi
@@ -211,13 +217,7 @@ print("\n".join(sorted(keys)))')
 	*counters*) pass "exec --json has its keys, a failure's too" ;;
 	*) fail "no failure keys from exec --json: $keys" ;;
 	esac
-	for key in $keys; do
-		if printf '%s\n' "$man" | grep -Eq "(^|[ .])Li (.* )?$key( |\$)"; then
-			pass "man page documents exec JSON key $key"
-		else
-			fail "man page lacks exec JSON key $key (as Li $key)"
-		fi
-	done
+	documented "exec JSON key" $keys
 else
 	echo "python3 missing: JSON keys of exec not checked"
 fi

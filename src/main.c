@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "diagnose.h"
-#include "hpdiag.h"
-#include "parse.h"
-#include "report.h"
-#include "trial.h"
+#include "cmd/cmd.h"
+#include "diagnose/diagnose.h"
+#include "probe/snapshot.h"
+#include "probe/parse.h"
+#include "report/report.h"
+#include "act/trial.h"
 
 
 /* Option groups a command accepts, beyond the global options. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz-buddyinfo.c - lines of /proc/buddyinfo. */
 #include "fuzz.h"
-#include "hpdiag.h"
-#include "parse.h"
+#include "probe/snapshot.h"
+#include "probe/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

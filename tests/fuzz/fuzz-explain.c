@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz-explain.c - explain's reader: EAL, strace, PostgreSQL and JVM lines,
  * the command line and the workload it gives, and the diagnosis. */
-#include "diagnose.h"
-#include "explain.h"
+#include "diagnose/diagnose.h"
+#include "diagnose/explain.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,8 +2,8 @@
 /* fuzz-maps.c - lines of /proc/PID/maps, the paths' escapes, and the
  * grouping name of a mapping. */
 #include "fuzz.h"
-#include "parse.h"
-#include "vma.h"
+#include "probe/parse.h"
+#include "probe/vma.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

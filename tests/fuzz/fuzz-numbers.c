@@ -2,8 +2,8 @@
 /* fuzz-numbers.c - sysfs numbers, sizes, node and CPU lists, directory
  * names, and the formatters that print them back. */
 #include "fuzz.h"
-#include "hpdiag.h"
-#include "parse.h"
+#include "probe/snapshot.h"
+#include "probe/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "diagnose.h"
+#include "diagnose/diagnose.h"
 #include "fuzz.h"
-#include "hpdiag.h"
-#include "vma.h"
+#include "probe/snapshot.h"
+#include "probe/vma.h"
 
 static const char *const files[] = {
 	"proc/self/mountinfo",

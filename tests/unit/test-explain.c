@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "diagnose/explain.h"
 #include "testutil.h"
 
 static char *slurp(const char *name)

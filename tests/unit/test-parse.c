@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "probe/parse.h"
 #include "testutil.h"
 
 START_TEST(u64_strict)

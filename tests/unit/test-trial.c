@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "trial.h"
+#include "act/trial.h"
 
 static struct trial_result failed(const char *call, int err, int sig)
 {

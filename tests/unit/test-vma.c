@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "vma.h"
+#include "probe/vma.h"
 
 START_TEST(parse_lines)
 {

@@ -8,8 +8,8 @@
 
 #include <check.h>
 
-#include "diagnose.h"
-#include "hpdiag.h"
+#include "diagnose/diagnose.h"
+#include "probe/snapshot.h"
 
 /* Probes tests/fixtures/NAME; returns probe_snapshot()'s result. */
 int load_fixture(const char *name, unsigned what, struct snapshot *snap,

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * exec-diagnose.c - the "exec" finding: what the application did and why,
+ * from the call that failed inside it (counters of that instant, judged as
+ * a trial's are), or, when no call failed, from its own output.  Pure.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "act/exec.h"
+#include "probe/parse.h"
+#include "act/trial.h"
+#include "probe/vma.h"
+
+const char *exec_cause(const struct exec_result *r, const struct snapshot *snap,
+		       const struct need *need)
+{
+	const struct trace_failure *f = &r->rec.first;
+	const struct trace_counters *c = &f->at;
+	struct trial_result tr;
+
+	if (!r->rec.failed)
+		return NULL;
+	/* The application's own call: its length says what RLIMIT_AS refused
+	 * (DPDK's address-space reservations are not hugepages). */
+	if (!strcmp(f->call, "mmap") && f->err == ENOMEM &&
+	    !vma_at_limit(c->vmas, c->max_map_count) && c->rlim_as != UINT64_MAX &&
+	    hp_sat_add(c->vm_size, f->args[1]) > c->rlim_as)
+		return "rlimit_as";
+	memset(&tr, 0, sizeof(tr));
+	tr.failed = true;
+	snprintf(tr.call, sizeof(tr.call), "%s", f->call);
+	tr.err = f->err;
+	tr.sig = f->sig;
+	tr.at.vmas = c->vmas;
+	tr.at.max_map_count = c->max_map_count;
+	tr.at.fds = c->fds;
+	tr.at.vm_size = c->vm_size;
+	tr.at.free_pages = c->free_pages;
+	tr.at.node = -1;
+	tr.at.quota_free = c->quota_free;
+	tr.at.rlim_as = c->rlim_as;
+	tr.at.rlim_data = c->rlim_data;
+	tr.at.rlim_nofile = c->rlim_nofile;
+	tr.at.rlim_memlock = c->rlim_memlock;
+	return trial_cause(&tr, snap, need);
+}
+
+static void describe_call(const struct trace_failure *f, char *buf, size_t size)
+{
+	if (f->sig) {
+		snprintf(buf, size, "a page fault at 0x%" PRIx64 " raised %s", f->addr,
+			 sigabbrev_np(f->sig) ? sigabbrev_np(f->sig) : "a signal");
+	} else if (!strcmp(f->call, "mmap")) {
+		snprintf(buf, size, "mmap of %" PRIu64 " bytes%s%s%s failed with %s",
+			 f->args[1], (f->args[3] & MAP_HUGETLB) ? " (MAP_HUGETLB)" : "",
+			 f->path[0] ? " of " : "", f->path, errname(f->err));
+	} else {
+		snprintf(buf, size, "%s%s%s failed with %s", f->call,
+			 f->path[0] ? " of " : "", f->path, errname(f->err));
+	}
+}
+
+static void exit_text(const struct exec_result *r, char *buf, size_t size)
+{
+	if (r->exited)
+		snprintf(buf, size, "exited with status %d", r->exit_status);
+	else
+		snprintf(buf, size, "was killed by %s", sigabbrev_np(r->sig) ?
+			 sigabbrev_np(r->sig) : "a signal");
+}
+
+static void peaks(struct finding *f, const struct exec_result *r, uint64_t ps)
+{
+	finding_num(f, "peak_vmas", r->peak_vmas);
+	finding_num(f, "peak_fds", r->peak_fds);
+	finding_num(f, "peak_hugepages", ps ? r->peak_hugetlb_bytes / ps : 0);
+	finding_num(f, "calls", r->rec.calls);
+	finding_num(f, "failed_calls", r->rec.failures);
+}
+
+static int succeeded(const struct exec_result *r, const struct snapshot *snap,
+		     const struct need *need, struct findings *out)
+{
+	const struct limits *l = &snap->lim;
+	uint64_t mmc = l->sysctl[SC_MAX_MAP_COUNT].value;
+	const struct rlim *nf = &l->rlimits[RL_NOFILE];
+	uint64_t nofile = need->raises_nofile ? nf->hard : nf->soft;
+	uint64_t ps = need->page_size, pages = ps ? r->peak_hugetlb_bytes / ps : 0;
+	const struct pool *p = snapshot_pool(snap, ps);
+	uint64_t free_now = p ? hp_sat_sub(p->free, p->resv) : 0;
+	char nofs[32], s1[32], first[400] = "";
+	struct finding *f;
+
+	if (nofile == HP_UNLIMITED)
+		snprintf(nofs, sizeof(nofs), "unlimited");
+	else
+		snprintf(nofs, sizeof(nofs), "%" PRIu64 " (%" PRIu64 " left)", nofile,
+			 hp_sat_sub(nofile, r->peak_fds));
+	if (r->rec.failed) {
+		char call[320];
+
+		describe_call(&r->rec.first, call, sizeof(call));
+		snprintf(first, sizeof(first), "; %" PRIu64 " memory call%s failed and "
+			 "%s recovered from (the first: %s)", r->rec.failures,
+			 r->rec.failures == 1 ? "" : "s", r->rec.failures == 1 ? "was" :
+			 "were", call);
+	}
+	f = finding_add(out, "exec", HP_PASS, NULL,
+			"the application exited with status 0 in %.2f s; at the peak "
+			"%" PRIu64 " VMAs of vm.max_map_count %" PRIu64 " (%" PRIu64
+			" left), %" PRIu64 " fds of RLIMIT_NOFILE %s, %" PRIu64 " %s "
+			"hugepages (%" PRIu64 " more free now)%s", r->seconds,
+			r->peak_vmas, mmc, hp_sat_sub(mmc, r->peak_vmas), r->peak_fds,
+			nofs, pages, format_bytes(ps, s1, sizeof(s1)), free_now, first);
+	peaks(f, r, ps);
+	finding_num(f, "vmas_left", hp_sat_sub(mmc, r->peak_vmas));
+	finding_num(f, "hugepages_free", free_now);
+	return f ? 0 : -ENOMEM;
+}
+
+int exec_findings(const struct exec_result *r, const struct snapshot *snap,
+		  const struct need *need, const struct explain *ex,
+		  const struct findings *host, struct findings *out)
+{
+	const struct trace_failure *tf = &r->rec.first;
+	const struct trace_counters *c = &tf->at;
+	const char *cause, *rem;
+	char how[64], call[320];
+	struct finding *f;
+
+	if (r->exited && r->exit_status == 0)
+		return succeeded(r, snap, need, out);
+	exit_text(r, how, sizeof(how));
+	cause = exec_cause(r, snap, need);
+	if (cause) {
+		char at[200];
+		bool leak = tf->top_object[0] && !strcmp(cause, "map_count_limit");
+
+		describe_call(tf, call, sizeof(call));
+		if (c->max_map_count)
+			snprintf(at, sizeof(at), "%" PRIu64 " VMAs of vm.max_map_count %"
+				 PRIu64 ", %" PRIu64 " fds, %" PRIu64 " free pages",
+				 c->vmas, c->max_map_count, c->fds, c->free_pages);
+		else	/* no fd left to read the kernel's files with */
+			snprintf(at, sizeof(at), "all %" PRIu64 " fds RLIMIT_NOFILE "
+				 "allows were open", c->fds);
+		f = finding_add(out, "exec", HP_FAIL, cause,
+				"the application %s: %s in process %d; at that "
+				"instant %s%s%s%s", how, call, (int)tf->pid, at,
+				leak ?
+				"; the object mapped most: " : "", leak ? tf->top_object : "",
+				leak ? " (a mapping made again and again: a leak)" : "");
+		if (f)
+			f->first = true;
+		finding_str(f, "call", tf->call);
+		finding_num(f, "errno", (uint64_t)tf->err);
+		finding_num(f, "vmas", c->vmas);
+		finding_num(f, "max_map_count", c->max_map_count);
+		finding_num(f, "fds", c->fds);
+		finding_num(f, "free_pages", c->free_pages);
+		if (leak) {
+			finding_str(f, "object", tf->top_object);
+			finding_num(f, "object_vmas", tf->top_count);
+			finding_remedy(f, "in the application, munmap each mapping of "
+				       "%s when it is done with it; raising "
+				       "vm.max_map_count only postpones the failure",
+				       tf->top_object);
+		} else if ((rem = host_remedy(host, cause))) {
+			finding_remedy(f, "%s", rem);
+		} else if (!strcmp(cause, "rlimit_as")) {
+			finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
+		} else if (!strcmp(cause, "rlimit_nofile")) {
+			remedy_nofile(f, snap, hp_sat_add(c->fds, c->fds / 5));
+		} else if (!strcmp(cause, "map_count_limit")) {
+			finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
+				       suggest_max_map_count(hp_sat_add(c->vmas, c->vmas / 5)));
+		}
+		peaks(f, r, need->page_size);
+		return f ? 0 : -ENOMEM;
+	}
+	/* No call failed: the application stopped on what it read (DPDK
+	 * counts the pool in sysfs, looks for a mount) - its output says. */
+	if (ex && ex->nr_events) {
+		struct findings tmp = { 0 };
+		const struct finding *e;
+		int rc = explain_diagnose(ex, host, &tmp);
+
+		e = rc == 0 ? findings_get(&tmp, "explain") : NULL;
+		if (e && e->status != HP_PASS) {
+			f = finding_add(out, "exec", e->status, e->cause,
+					"the application %s with no memory call failing; "
+					"its output: %s", how, e->message);
+			if (f && e->status == HP_FAIL)
+				f->first = true;
+			if (e->remedy)
+				finding_remedy(f, "%s", e->remedy);
+			peaks(f, r, need->page_size);
+			findings_free(&tmp);
+			return f ? 0 : -ENOMEM;
+		}
+		findings_free(&tmp);
+	}
+	f = finding_add(out, "exec", HP_WARN, NULL,
+			"the application %s; no memory call failed and its output "
+			"tells of no memory failure: the cause is elsewhere", how);
+	peaks(f, r, need->page_size);
+	return f ? 0 : -ENOMEM;
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * model.c - turns a workload description into needs: hugepages per node,
+ * peak VMAs, fds, virtual address space, private writable and locked bytes,
+ * following how each consumer really maps memory (DPDK 22.11's memseg lists
+ * and its legacy sequence, DPDK before 18.05, PostgreSQL, a JVM).  The
+ * numbers were checked against DPDK 22.11 on Debian 12 (the man page lists
+ * the measurements).  Pure: no I/O.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnose/diagnose.h"
+#include "model/model.h"
+#include "probe/parse.h"
+
+static const char *const mode_names[MODE_COUNT] = {
+	[MODE_DYNAMIC] = "dynamic",
+	[MODE_LEGACY] = "legacy",
+	[MODE_SINGLE_FILE] = "single-file",
+	[MODE_IN_MEMORY] = "in-memory",
+	[MODE_ANON] = "anon",
+	[MODE_SHM] = "shm",
+};
+
+const char *mode_name(enum mode m)
+{
+	return m < MODE_COUNT ? mode_names[m] : "?";
+}
+
+int mode_parse(const char *s, enum mode *m)
+{
+	for (int i = 0; i < MODE_COUNT; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool mode_is_dpdk(enum mode m)
+{
+	return m <= MODE_IN_MEMORY;
+}
+
+int dpdk_version_parse(const char *s, unsigned *v)
+{
+	unsigned long major, minor;
+	char *end;
+
+	major = strtoul(s, &end, 10);
+	if (end == s || *end != '.' || major < 1 || major > 99)
+		return -EINVAL;
+	s = end + 1;
+	minor = strtoul(s, &end, 10);
+	if (end == s || minor > 99 || (*end && *end != '.'))
+		return -EINVAL;
+	*v = (unsigned)(major * 100 + minor);
+	return 0;
+}
+
+bool snap_has_pool(const struct snapshot *snap, uint64_t page_size)
+{
+	return snapshot_pool(snap, page_size) != NULL;
+}
+
+/* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
+bool shm_privileged(const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+	uint64_t group = l->sysctl[SC_HUGETLB_SHM_GROUP].value;
+
+	if (l->have_caps && caps_in(l->cap_eff, "cap_ipc_lock"))
+		return true;
+	if (!l->have_caps && snap->meta.have_euid && snap->meta.euid == 0)
+		return true;
+	if (l->sysctl[SC_HUGETLB_SHM_GROUP].present) {
+		if (l->have_gid && l->gid == group)
+			return true;
+		for (size_t i = 0; i < l->nr_groups; i++)
+			if (l->groups[i] == group)
+				return true;
+	}
+	return false;
+}
+
+static uint64_t fbarray_bytes(uint64_t n_segs)
+{
+	/* 48-byte memsegs, a header, and a used-mask of 64-bit words. */
+	uint64_t b = 48 * n_segs + 8 + 8 * hp_div_up(n_segs, 64);
+
+	return (b + 4095) & ~4095ULL;
+}
+
+void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
+		   const unsigned *nodes, struct memseg_layout *out)
+{
+	uint64_t types = (uint64_t)nr_sizes * nr_nodes;
+	uint64_t max_mem_per_type, max_lists_per_type;
+
+	memset(out, 0, sizeof(*out));
+	if (!types)
+		return;
+	max_mem_per_type = hp_min((uint64_t)DPDK_MAX_MEM_MB_PER_TYPE << 20,
+				   ((uint64_t)DPDK_MAX_MEM_MB << 20) / types);
+	max_lists_per_type = DPDK_MAX_MEMSEG_LISTS / types;
+	if (!max_lists_per_type) {
+		out->too_many_types = true;
+		return;
+	}
+	out->va_bytes = DPDK_CONFIG_VA;
+	for (size_t s = 0; s < nr_sizes; s++) {
+		uint64_t p = sizes[s];
+
+		for (size_t n = 0; n < nr_nodes && out->nr_types < MODEL_MAX_TYPES; n++) {
+			struct memseg_type *t = &out->types[out->nr_types++];
+			uint64_t segs_type, segs_cap, mem_list;
+
+			segs_type = hp_min(max_mem_per_type / p, DPDK_MAX_MEMSEG_PER_TYPE);
+			segs_cap = hp_min(segs_type, DPDK_MAX_MEMSEG_PER_LIST);
+			mem_list = hp_min(segs_cap * p,
+					   (uint64_t)DPDK_MAX_MEM_MB_PER_LIST << 20);
+			t->page_size = p;
+			t->node = nodes ? nodes[n] : (unsigned)n;
+			t->n_segs = hp_min(segs_cap, mem_list / p);
+			if (!t->n_segs)
+				continue;
+			t->n_lists = hp_min(hp_min(segs_type / t->n_segs,
+						     max_mem_per_type / mem_list),
+					     max_lists_per_type);
+			t->list_va = t->n_segs * p;
+			t->fbarray_bytes = fbarray_bytes(t->n_segs);
+			out->lists += t->n_lists;
+			out->va_bytes += t->n_lists * (t->list_va + t->fbarray_bytes);
+		}
+	}
+	if (out->lists > DPDK_MAX_MEMSEG_LISTS)
+		out->too_many_types = true;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * The page sizes DPDK sets up lists for: every size with a hugetlbfs mount
+ * (only --huge-dir's with that option), or every size the kernel has in
+ * --in-memory mode; at most three, largest first.
+ */
+static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
+			 enum mode mode, uint64_t ps, uint64_t *sizes)
+{
+	size_t n = 0;
+
+	if (mode == MODE_IN_MEMORY) {
+		for (size_t i = 0; i < snap->nr_pools && n < (size_t)DPDK_MAX_HUGEPAGE_SIZES * 4; i++)
+			sizes[n++] = snap->pools[i].page_size;
+	} else if (wl->huge_dir) {
+		sizes[n++] = ps;
+	} else {
+		for (size_t i = 0; i < snap->nr_mounts; i++) {
+			bool seen = false;
+
+			for (size_t j = 0; j < n; j++)
+				seen |= sizes[j] == snap->mounts[i].page_size;
+			if (!seen && snap_has_pool(snap, snap->mounts[i].page_size) &&
+			    n < (size_t)DPDK_MAX_HUGEPAGE_SIZES * 4)
+				sizes[n++] = snap->mounts[i].page_size;
+		}
+	}
+	if (!n)
+		sizes[n++] = ps;
+	qsort(sizes, n, sizeof(*sizes), cmp_desc);
+	return n < DPDK_MAX_HUGEPAGE_SIZES ? n : DPDK_MAX_HUGEPAGE_SIZES;
+}
+
+/* Pages DPDK's legacy phase 1 maps: every free page of every size used. */
+static uint64_t legacy_free_pages(const struct snapshot *snap,
+				  const uint64_t *sizes, size_t nr_sizes)
+{
+	uint64_t total = 0;
+
+	for (size_t s = 0; s < nr_sizes; s++) {
+		const struct pool *p = snapshot_pool(snap, sizes[s]);
+		uint64_t n;
+
+		if (!p)
+			continue;
+		n = hp_sat_add(hp_sat_sub(p->free, p->resv), hp_sat_sub(p->overcommit, p->surplus));
+		/* A size= quota stops phase 1 early (it is not fatal there). */
+		for (size_t m = 0; m < snap->nr_mounts; m++) {
+			const struct mount *mt = &snap->mounts[m];
+
+			if (mt->page_size == sizes[s] && mt->size_limit != HP_UNLIMITED) {
+				n = hp_min(n, mt->size_limit / sizes[s]);
+				break;
+			}
+		}
+		total = hp_sat_add(total, n);
+	}
+	return total;
+}
+
+int workload_need(const struct snapshot *snap, const struct workload *wl,
+		  struct need *need)
+{
+	uint64_t sizes[(size_t)DPDK_MAX_HUGEPAGE_SIZES * 4];
+	unsigned nodes[64];
+	size_t nr_sizes, nr_nodes = 0;
+	struct memseg_layout *lay;
+	bool old_dpdk, dpdk;
+	uint64_t ps, n, l;
+
+	memset(need, 0, sizeof(*need));
+	need->mode = wl->mode;
+	need->dpdk_version = wl->dpdk_version ? wl->dpdk_version : 2211;
+	dpdk = mode_is_dpdk(wl->mode);
+	old_dpdk = dpdk && need->dpdk_version < 1805;
+	/* Before 18.05 DPDK had only the legacy sequence. */
+	if (old_dpdk)
+		need->mode = MODE_LEGACY;
+	ps = wl->page_size ? wl->page_size : snap->mem.hugepagesize;
+	need->page_size = ps;
+
+	/* Pages, per node with --socket-mem; DPDK rounds up to whole pages. */
+	if (wl->nr_socket_mem) {
+		need->nr_nodes = wl->nr_socket_mem;
+		for (size_t i = 0; i < wl->nr_socket_mem; i++) {
+			need->pages_per_node[i] = ps ? hp_div_up(wl->socket_mem[i] << 20, ps) : 0;
+			need->pages = hp_sat_add(need->pages, need->pages_per_node[i]);
+		}
+	} else if (wl->have_pages) {
+		need->pages = wl->pages;
+	} else if (wl->have_mem) {
+		need->pages = ps ? hp_div_up(wl->mem_bytes, ps) : 0;
+	} else {
+		need->pages = 1;
+		need->pages_default = true;
+	}
+	if (wl->have_node && wl->node >= 0 && wl->node < MAX_SOCKETS &&
+	    !wl->nr_socket_mem) {
+		memset(need->pages_per_node, 0, sizeof(need->pages_per_node));
+		need->pages_per_node[wl->node] = need->pages;
+		need->nr_nodes = (size_t)wl->node + 1;
+	}
+	n = need->pages;
+
+	/* What the process holds before it maps memory. */
+	if (wl->have_baseline_vmas) {
+		need->baseline_vmas = wl->baseline_vmas;
+		need->baseline_vmas_from = "--baseline-vmas";
+	} else if (wl->pid) {
+		need->baseline_vmas = snap->lim.vma_count;
+		need->baseline_vmas_from = "--pid";
+	} else if (old_dpdk) {
+		need->baseline_vmas = DEFAULT_BASELINE_VMAS_STATIC;
+		need->baseline_vmas_from = "default for a static DPDK 16.04 application";
+	} else if (dpdk) {
+		need->baseline_vmas = DEFAULT_BASELINE_VMAS;
+		need->baseline_vmas_from = "default for a DPDK application";
+	} else {
+		need->baseline_vmas = DEFAULT_BASELINE_VMAS_OTHER;
+		need->baseline_vmas_from = "default";
+	}
+	if (wl->pid && snap->lim.have_fd_count)
+		need->baseline_fds = snap->lim.fd_count;
+	else
+		need->baseline_fds = old_dpdk ? DEFAULT_BASELINE_FDS_STATIC :
+				     DEFAULT_BASELINE_FDS;
+	need->baseline_va = wl->pid && snap->lim.have_vm ? snap->lim.vm_size :
+			    DEFAULT_BASELINE_VA;
+	need->baseline_data = wl->pid && snap->lim.have_vm ? snap->lim.vm_data :
+			      DEFAULT_BASELINE_DATA;
+
+	if (!dpdk) {
+		/* One mapping of N pages, reserved at mmap/shmget time. */
+		need->vmas = hp_sat_add(need->baseline_vmas, 1);
+		need->vmas_before_pages = need->baseline_vmas;
+		need->fds = need->baseline_fds;
+		need->va_bytes = hp_sat_add(need->baseline_va, n * ps);
+		need->data_bytes = need->baseline_data;
+		need->pool_pages = n;
+		if (wl->mode == MODE_SHM) {
+			need->shm_bytes = n * ps;
+			/* Without CAP_IPC_LOCK or vm.hugetlb_shm_group the
+			 * kernel charges the segment to RLIMIT_MEMLOCK. */
+			if (!shm_privileged(snap))
+				need->locked_bytes = n * ps;
+		}
+		need->raises_nofile = false;
+		return 0;
+	}
+
+	for (size_t i = 0; i < snap->nr_nodes && nr_nodes < 64; i++)
+		if (snap->nodes[i].has_cpus)
+			nodes[nr_nodes++] = snap->nodes[i].id;
+	if (!nr_nodes)
+		nodes[nr_nodes++] = 0;
+	nr_sizes = dpdk_sizes(snap, wl, need->mode, ps, sizes);
+	lay = calloc(1, sizeof(*lay));
+	if (!lay)
+		return -ENOMEM;
+	if (!old_dpdk)
+		memseg_layout(sizes, nr_sizes, nr_nodes, nodes, lay);
+	l = lay->lists;
+	need->lists = l;
+	for (size_t t = 0; t < lay->nr_types; t++)
+		if (lay->types[t].page_size == ps && !need->list_va)
+			need->list_va = lay->types[t].list_va;
+	need->too_many_types = lay->too_many_types;
+	need->raises_nofile = !old_dpdk;
+	need->pool_pages = n;
+
+	switch (need->mode) {
+	case MODE_LEGACY:
+		need->legacy_free = legacy_free_pages(snap, sizes, nr_sizes);
+		need->pool_pages = need->legacy_free > n ? need->legacy_free : n;
+		if (old_dpdk) {
+			/* 16.04: every free page mapped twice before -m applies. */
+			need->vmas_before_pages = need->baseline_vmas;
+			need->vmas = hp_sat_add(need->baseline_vmas, 2 * need->pool_pages);
+			need->fds = need->baseline_fds + 1;
+			need->va_bytes = hp_sat_add(need->baseline_va,
+						 2 * need->pool_pages * ps);
+		} else {
+			/* Lists reserved, then every free page mapped once, plus
+			 * the hugepage_data file while both exist. */
+			need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
+			need->vmas = hp_sat_add(need->vmas_before_pages,
+					     need->pool_pages + 1);
+			need->fds = need->baseline_fds + 2 + l + n;
+			need->va_bytes = hp_sat_add(hp_sat_add(need->baseline_va, lay->va_bytes),
+						 need->pool_pages * ps);
+		}
+		break;
+	case MODE_SINGLE_FILE:
+		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
+		/* One file per list that holds pages. */
+		need->fds = need->baseline_fds + 2 + l +
+			    (lay->nr_types ? hp_div_up(n, lay->types[0].n_segs) : 1);
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
+		break;
+	case MODE_IN_MEMORY:
+		/* No shared config: fbarrays are private anonymous memory. */
+		need->vmas_before_pages = need->baseline_vmas + 1 + 2 * l;
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
+		need->fds = hp_sat_add(need->baseline_fds, n);
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
+		need->data_bytes = lay->va_bytes > DPDK_CONFIG_VA ?
+				   lay->lists * lay->types[0].fbarray_bytes : 0;
+		break;
+	default:
+		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
+		need->vmas = hp_sat_add(need->vmas_before_pages, n);
+		need->fds = need->baseline_fds + 2 + l + n;
+		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
+		break;
+	}
+	/* The fd table of each list (an int per slot) lives on the heap. */
+	for (size_t t = 0; t < lay->nr_types; t++)
+		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;
+	need->data_bytes = hp_sat_add(need->data_bytes, need->baseline_data);
+	/* The fds held before the first page file is opened. */
+	if (old_dpdk || need->mode == MODE_SINGLE_FILE)
+		need->fds_before_pages = need->baseline_fds + 2 + l;
+	else
+		need->fds_before_pages = hp_sat_sub(need->fds, n);
+	free(lay);
+	return 0;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hpdiag.h - the snapshot: plain structs that the probes fill from the
+ * kernel's files and that every later stage (diagnose, report, snapshot
+ * writer) reads.  Nothing here judges anything; a value the kernel did not
+ * offer is marked absent rather than guessed.
+ */
+#ifndef HPDIAG_H
+#define HPDIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/rooted.h"
+
+/* An rlimit or quota of "unlimited", and a number the kernel did not give. */
+#define HP_UNLIMITED	UINT64_MAX
+
+/* Counts of pages, VMAs and bytes never wrap: they saturate. */
+static inline uint64_t hp_sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static inline uint64_t hp_sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static inline uint64_t hp_div_up(uint64_t a, uint64_t b)
+{
+	return b ? a / b + (a % b != 0) : 0;
+}
+
+static inline uint64_t hp_min(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* One hugepage pool as seen under /sys/kernel/mm/hugepages and per node. */
+struct pool_node {
+	unsigned node;
+	uint64_t total;
+	uint64_t free;
+	uint64_t surplus;
+};
+
+struct pool {
+	uint64_t page_size;		/* bytes */
+	uint64_t total;			/* nr_hugepages */
+	uint64_t free;
+	uint64_t resv;
+	uint64_t surplus;
+	uint64_t overcommit;		/* nr_overcommit_hugepages */
+	struct pool_node *nodes;
+	size_t nr_nodes;
+};
+
+/* /proc/meminfo, the fields hpdiag uses, in bytes (counts for HugePages_*). */
+struct meminfo {
+	uint64_t mem_total;
+	uint64_t mem_free;
+	uint64_t mem_available;
+	uint64_t hp_total;
+	uint64_t hp_free;
+	uint64_t hp_rsvd;
+	uint64_t hp_surp;
+	uint64_t hugepagesize;
+	uint64_t hugetlb;
+	uint64_t commit_limit;
+	uint64_t committed_as;
+	bool have_hugetlb;		/* "Hugetlb:" appeared in Linux 4.16 */
+	bool have_available;
+};
+
+/* A NUMA node with memory. */
+struct node {
+	unsigned id;
+	uint64_t mem_total;		/* bytes, from nodeN/meminfo */
+	uint64_t mem_free;
+	bool have_meminfo;
+	bool has_cpus;
+	unsigned nr_cpus;
+};
+
+/* A file inside a hugetlbfs mount and whether any process uses it. */
+struct mount_file {
+	char *path;			/* absolute, as on the host */
+	uint64_t size;			/* st_size */
+	uint64_t pages;			/* hugepages it holds (st_blocks) */
+	bool in_use;			/* mapped or held open by a process */
+	pid_t user;			/* one process that uses it, or 0 */
+};
+
+struct mount {
+	char *path;
+	uint64_t page_size;		/* pagesize= or the default size */
+	uint64_t size_limit;		/* size= in bytes, HP_UNLIMITED if none */
+	uint64_t min_size;		/* min_size= in bytes, 0 if none */
+	uint64_t nr_inodes;		/* nr_inodes=, HP_UNLIMITED if none */
+	unsigned uid, gid, mode;
+	bool read_only;
+	/* Facts only the live host can give (recorded in snapshot metadata). */
+	bool have_usage;
+	uint64_t used_pages;		/* pages held by the files below */
+	uint64_t quota_used;		/* pages charged to size= (statfs),
+					   deleted-but-mapped files included */
+	bool have_quota_used;
+	int writable;			/* 1, 0, or -1 when unknown */
+	struct mount_file *files;
+	size_t nr_files;
+	bool files_truncated;		/* more files than hpdiag lists */
+};
+
+enum rlimit_id { RL_DATA, RL_AS, RL_MEMLOCK, RL_NOFILE, RL_COUNT };
+
+struct rlim {
+	uint64_t soft;			/* HP_UNLIMITED for unlimited */
+	uint64_t hard;
+};
+
+enum sysctl_id {
+	SC_MAX_MAP_COUNT,
+	SC_NR_HUGEPAGES,
+	SC_NR_OVERCOMMIT_HUGEPAGES,
+	SC_OVERCOMMIT_MEMORY,
+	SC_HUGETLB_SHM_GROUP,
+	SC_SHMMAX,
+	SC_SHMALL,
+	SC_MIN_FREE_KBYTES,
+	SC_COUNT
+};
+
+struct sysctl_value {
+	uint64_t value;
+	bool present;
+};
+
+/* A hugetlb or memory limit of the cgroup a process is in. */
+struct cgroup_limit {
+	uint64_t page_size;		/* 0 for the memory controller */
+	uint64_t limit;			/* bytes; HP_UNLIMITED for max */
+	uint64_t usage;			/* bytes, if known */
+	char *file;			/* the file that set the tightest limit */
+};
+
+struct cgroup {
+	int version;			/* 1, 2, or 0 when not found */
+	char *path;			/* the process's cgroup, for hugetlb */
+	struct cgroup_limit *limits;
+	size_t nr_limits;
+	char *v2_mount;			/* from mountinfo */
+	char *v1_hugetlb;
+	char *v1_memory;
+};
+
+/* One line of /proc/buddyinfo. */
+#define BUDDY_MAX_ORDERS 16
+struct buddy_zone {
+	unsigned node;
+	char zone[16];
+	unsigned nr_orders;
+	uint64_t free[BUDDY_MAX_ORDERS];
+};
+
+struct limits {
+	pid_t pid;			/* 0: hpdiag itself */
+	uint64_t vma_count;
+	uint64_t fd_count;
+	bool have_fd_count;
+	uint64_t cap_eff;		/* CapEff: of /proc/PID/status */
+	bool have_caps;
+	unsigned uid;			/* effective uid, from Uid: */
+	bool have_uid;
+	unsigned gid;			/* effective gid, from Gid: */
+	bool have_gid;
+	unsigned groups[64];		/* supplementary groups, from Groups: */
+	size_t nr_groups;
+	uint64_t vm_size;		/* VmSize: and VmData:, bytes */
+	uint64_t vm_data;
+	bool have_vm;
+	struct rlim rlimits[RL_COUNT];
+	struct sysctl_value sysctl[SC_COUNT];
+};
+
+/* Facts that only a live kernel gives, or metadata of a captured tree. */
+struct meta {
+	char kernel[128];
+	char machine[65];
+	uint64_t base_page_size;	/* 0 when unknown */
+	unsigned va_bits;		/* user address space, 0 when unknown */
+	int64_t time;			/* capture time, 0 for live */
+	unsigned euid;
+	bool have_euid;
+	bool captured;			/* read from a snapshot's metadata file */
+};
+
+struct snapshot {
+	struct meta meta;
+	struct meminfo mem;
+	struct pool *pools;		/* sorted by page size */
+	size_t nr_pools;
+	struct node *nodes;
+	size_t nr_nodes;
+	struct mount *mounts;
+	size_t nr_mounts;
+	struct limits lim;
+	struct cgroup cg;
+	struct buddy_zone *buddy;
+	size_t nr_buddy;
+	char *cmdline;
+	char thp[16];			/* transparent hugepage mode, "" if absent */
+	bool procs_scanned;		/* mount files' users are known */
+};
+
+/* What to probe: the `pools` command needs less than `check`. */
+enum probe_what {
+	PROBE_POOLS	= 1 << 0,
+	PROBE_MOUNTS	= 1 << 1,
+	PROBE_LIMITS	= 1 << 2,
+	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
+	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
+	PROBE_ALL	= 0xff,
+};
+
+int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
+		   struct snapshot *snap);
+/* Field 22 of /proc/PID/stat: when the process started, to tell a PID
+ * reused by another process from the one first read. */
+int proc_start_time(struct sysroot *sr, pid_t pid, uint64_t *start);
+int parse_stat_start(const char *stat, uint64_t *start);
+void snapshot_free(struct snapshot *snap);
+
+/* Individual probes; each returns 0 or -errno with sr->err set. */
+int meminfo_scan(struct sysroot *sr, struct meminfo *mem);
+int pool_scan(struct sysroot *sr, struct snapshot *snap);
+int node_scan(struct sysroot *sr, struct snapshot *snap);
+int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap);
+int mount_users_scan(struct sysroot *sr, struct snapshot *snap);
+void mount_files_sort(struct mount *m);
+int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim);
+int cgroup_scan(struct sysroot *sr, pid_t pid, const struct snapshot *snap,
+		struct cgroup *cg);
+int buddy_scan(struct sysroot *sr, struct snapshot *snap);
+int meta_scan(struct sysroot *sr, struct snapshot *snap);
+int meta_write(int dirfd, const struct snapshot *snap);
+
+const struct pool *snapshot_pool(const struct snapshot *snap,
+				 uint64_t page_size);
+const char *sysctl_name(enum sysctl_id id);
+const char *sysctl_path(enum sysctl_id id);
+const char *rlimit_name(enum rlimit_id id);
+
+/* numa.c: live-only NUMA work through libnuma, loaded on first use. */
+int numa_live_nodes(unsigned *ids, size_t max, size_t *n);
+int numa_prefer(int node);		/* -1: local allocation again */
+int numa_node_of(void *addr);		/* the node a page landed on */
+
+/* caps.c: whether CapEff holds a capability named like "cap_sys_admin". */
+bool caps_in(uint64_t cap_eff, const char *name);
+bool caps_self(const char *name);
+
+#endif /* HPDIAG_H */

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report-json.c - the JSON renderer, and the only file that includes json-c.
+ * One object per invocation, keys as in the man page: sizes in bytes, counts
+ * as integers, null for "unlimited" or "not known".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "probe/parse.h"
+#include "report/report.h"
+
+static json_object *jnum(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* HP_UNLIMITED becomes null. */
+static json_object *jlim(uint64_t v)
+{
+	return v == HP_UNLIMITED ? NULL : jnum(v);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *json_findings(const struct findings *fs)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; fs && i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		json_object *o = json_object_new_object();
+		json_object *ev = json_object_new_object();
+
+		add(o, "check", jstr(f->check));
+		add(o, "status", jstr(status_name(f->status)));
+		add(o, "cause", jstr(f->cause));
+		add(o, "first", json_object_new_boolean(f->first));
+		add(o, "message", jstr(f->message));
+		for (size_t j = 0; j < f->nr_ev; j++) {
+			const struct evidence *e = &f->ev[j];
+
+			add(ev, e->key, e->type == EV_NUM ? jnum(e->num) :
+			    e->type == EV_STR ? jstr(e->str) : NULL);
+		}
+		add(o, "evidence", ev);
+		add(o, "remedy", jstr(f->remedy));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_pools(const struct snapshot *snap)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < snap->nr_pools; i++) {
+		const struct pool *p = &snap->pools[i];
+		json_object *o = json_object_new_object();
+		json_object *nodes = json_object_new_array();
+
+		add(o, "page_size", jnum(p->page_size));
+		add(o, "total", jnum(p->total));
+		add(o, "free", jnum(p->free));
+		add(o, "reserved", jnum(p->resv));
+		add(o, "surplus", jnum(p->surplus));
+		add(o, "overcommit", jnum(p->overcommit));
+		for (size_t j = 0; j < p->nr_nodes; j++) {
+			json_object *n = json_object_new_object();
+
+			add(n, "node", jnum(p->nodes[j].node));
+			add(n, "total", jnum(p->nodes[j].total));
+			add(n, "free", jnum(p->nodes[j].free));
+			add(n, "surplus", jnum(p->nodes[j].surplus));
+			json_object_array_add(nodes, n);
+		}
+		add(o, "nodes", nodes);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_mounts(const struct snapshot *snap)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+		json_object *o = json_object_new_object();
+		json_object *files = json_object_new_array();
+		uint64_t stale = 0;
+
+		for (size_t j = 0; j < m->nr_files; j++) {
+			json_object *f = json_object_new_object();
+
+			if (snap->procs_scanned && !m->files[j].in_use)
+				stale++;
+			add(f, "path", jstr(m->files[j].path));
+			add(f, "size", jnum(m->files[j].size));
+			add(f, "pages", jnum(m->files[j].pages));
+			add(f, "in_use", snap->procs_scanned ?
+			    json_object_new_boolean(m->files[j].in_use) : NULL);
+			json_object_array_add(files, f);
+		}
+		add(o, "path", jstr(m->path));
+		add(o, "page_size", jnum(m->page_size));
+		add(o, "size_limit", jlim(m->size_limit));
+		add(o, "min_size", jnum(m->min_size));
+		add(o, "inodes_limit", jlim(m->nr_inodes));
+		add(o, "uid", jnum(m->uid));
+		add(o, "gid", jnum(m->gid));
+		add(o, "mode", jnum(m->mode));
+		add(o, "read_only", json_object_new_boolean(m->read_only));
+		add(o, "writable", m->writable < 0 ? NULL :
+		    json_object_new_boolean(m->writable));
+		add(o, "used_pages", m->have_quota_used ? jnum(m->quota_used) :
+		    m->have_usage ? jnum(m->used_pages) : NULL);
+		add(o, "stale_files", m->have_usage && snap->procs_scanned ?
+		    jnum(stale) : NULL);
+		add(o, "files", files);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_limits(const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+	json_object *o = json_object_new_object();
+	json_object *rl = json_object_new_object();
+	json_object *sc = json_object_new_object();
+	json_object *cg = json_object_new_object();
+	json_object *cgl = json_object_new_array();
+	json_object *bd = json_object_new_array();
+
+	add(o, "pid", l->pid ? json_object_new_int(l->pid) : NULL);
+	add(o, "max_map_count", jnum(l->sysctl[SC_MAX_MAP_COUNT].value));
+	add(o, "vma_count", jnum(l->vma_count));
+	add(o, "fd_count", l->have_fd_count ? jnum(l->fd_count) : NULL);
+	for (int i = 0; i < RL_COUNT; i++) {
+		json_object *r = json_object_new_object();
+
+		add(r, "soft", jlim(l->rlimits[i].soft));
+		add(r, "hard", jlim(l->rlimits[i].hard));
+		add(rl, rlimit_name(i), r);
+	}
+	add(o, "rlimits", rl);
+	for (int i = 0; i < SC_COUNT; i++)
+		add(sc, sysctl_name(i), l->sysctl[i].present ?
+		    jnum(l->sysctl[i].value) : NULL);
+	add(o, "sysctls", sc);
+	add(cg, "version", snap->cg.version ? json_object_new_int(snap->cg.version) : NULL);
+	add(cg, "path", jstr(snap->cg.path));
+	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
+		const struct cgroup_limit *c = &snap->cg.limits[i];
+		json_object *x = json_object_new_object();
+
+		add(x, "controller", jstr(c->page_size ? "hugetlb" : "memory"));
+		add(x, "page_size", c->page_size ? jnum(c->page_size) : NULL);
+		add(x, "limit", jlim(c->limit));
+		add(x, "usage", jnum(c->usage));
+		add(x, "file", jstr(c->file));
+		json_object_array_add(cgl, x);
+	}
+	add(cg, "limits", cgl);
+	add(o, "cgroup", cg);
+	for (size_t i = 0; i < snap->nr_buddy; i++) {
+		json_object *z = json_object_new_object();
+		json_object *fr = json_object_new_array();
+
+		add(z, "node", jnum(snap->buddy[i].node));
+		add(z, "zone", jstr(snap->buddy[i].zone));
+		for (unsigned k = 0; k < snap->buddy[i].nr_orders; k++)
+			json_object_array_add(fr, jnum(snap->buddy[i].free[k]));
+		add(z, "free_blocks", fr);
+		json_object_array_add(bd, z);
+	}
+	add(o, "buddyinfo", bd);
+	add(o, "base_page_size", snap->meta.base_page_size ?
+	    jnum(snap->meta.base_page_size) : NULL);
+	add(o, "cmdline", jstr(snap->cmdline));
+	add(o, "transparent_hugepage", snap->thp[0] ? jstr(snap->thp) : NULL);
+	add(o, "cap_eff", l->have_caps ? jnum(l->cap_eff) : NULL);
+	return o;
+}
+
+static json_object *json_need(const struct need *need)
+{
+	json_object *o = json_object_new_object();
+	json_object *pn = json_object_new_array();
+
+	char v[16];
+
+	snprintf(v, sizeof(v), "%u.%02u", need->dpdk_version / 100,
+		 need->dpdk_version % 100);
+	add(o, "mode", jstr(mode_name(need->mode)));
+	add(o, "dpdk_version", mode_is_dpdk(need->mode) ? jstr(v) : NULL);
+	add(o, "page_size", jnum(need->page_size));
+	add(o, "pages", jnum(need->pages));
+	for (size_t i = 0; i < need->nr_nodes; i++)
+		json_object_array_add(pn, jnum(need->pages_per_node[i]));
+	add(o, "pages_per_node", pn);
+	add(o, "peak_pages", jnum(need->pool_pages));
+	add(o, "memseg_lists", jnum(need->lists));
+	add(o, "baseline_vmas", jnum(need->baseline_vmas));
+	add(o, "vmas", jnum(need->vmas));
+	add(o, "baseline_fds", jnum(need->baseline_fds));
+	add(o, "fds", jnum(need->fds));
+	add(o, "va_bytes", jnum(need->va_bytes));
+	add(o, "data_bytes", jnum(need->data_bytes));
+	add(o, "locked_bytes", jnum(need->locked_bytes));
+	return o;
+}
+
+static json_object *json_explain(const struct report *r)
+{
+	const struct explain *ex = r->explain;
+	json_object *o = json_object_new_object();
+	json_object *lines = json_object_new_array();
+
+	add(o, "source", jstr(r->source));
+	add(o, "lines_read", jnum(ex->lines));
+	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
+	add(o, "command", jstr(ex->cmd));
+	add(o, "file_prefix", jstr(ex->file_prefix));
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		const struct log_event *e = &ex->events[i];
+		json_object *l = json_object_new_object();
+		json_object *c = json_object_new_array();
+
+		add(l, "line", jnum(e->lineno));
+		add(l, "text", jstr(e->text));
+		add(l, "meaning", jstr(e->what));
+		add(l, "failure", json_object_new_boolean(e->fatal));
+		for (size_t k = 0; k < e->nr_causes; k++)
+			json_object_array_add(c, jstr(e->causes[k]));
+		add(l, "causes", c);
+		json_object_array_add(lines, l);
+	}
+	add(o, "recognised", lines);
+	add(o, "host_findings", json_findings(r->host));
+	return o;
+}
+
+static json_object *json_trial(const struct report *r, const struct need *need)
+{
+	const struct trial_result *t = r->trial;
+	json_object *o = json_object_new_object();
+
+	add(o, "mode", jstr(mode_name(need->mode)));
+	add(o, "page_size", jnum(need->page_size));
+	add(o, "requested", jnum(t->requested));
+	add(o, "peak_pages", jnum(t->peak_pages));
+	add(o, "mapped", jnum(t->mapped));
+	add(o, "ok", json_object_new_boolean(t->ok));
+	add(o, "baseline_vmas", jnum(t->baseline_vmas));
+	add(o, "directory", jstr(r->trial_dir));
+	add(o, "seconds", json_object_new_double(r->trial_seconds));
+	if (t->failed) {
+		json_object *f = json_object_new_object();
+		json_object *c = json_object_new_object();
+
+		add(f, "page", jnum(t->page));
+		add(f, "call", jstr(t->call));
+		add(f, "errno", t->err ? jstr(strerrorname_np(t->err)) : NULL);
+		add(f, "signal", t->sig ? jstr(sigabbrev_np(t->sig)) : NULL);
+		add(c, "vmas", jnum(t->at.vmas));
+		add(c, "max_map_count", jnum(t->at.max_map_count));
+		add(c, "fds", jnum(t->at.fds));
+		add(c, "vm_size", jnum(t->at.vm_size));
+		add(c, "free_pages", jnum(t->at.free_pages));
+		add(c, "node", t->at.node >= 0 ? json_object_new_int(t->at.node) : NULL);
+		add(c, "node_free_pages", t->at.node >= 0 ? jnum(t->at.node_free_pages) : NULL);
+		add(c, "quota_free_pages", jlim(t->at.quota_free));
+		add(c, "rlimit_as", jlim(t->at.rlim_as));
+		add(c, "rlimit_data", jlim(t->at.rlim_data));
+		add(c, "rlimit_nofile", jlim(t->at.rlim_nofile));
+		add(c, "rlimit_memlock", jlim(t->at.rlim_memlock));
+		add(f, "counters", c);
+		add(o, "failure", f);
+	} else {
+		add(o, "failure", NULL);
+	}
+	add(o, "cause", jstr(r->trial_cause));
+	add(o, "note", t->note[0] ? jstr(t->note) : NULL);
+	return o;
+}
+
+static json_object *json_vma(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "limit", jnum(r->vma_limit));
+	if (r->top) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < r->top->nr_procs; i++) {
+			const struct vma_proc *p = &r->top->procs[i];
+			json_object *x = json_object_new_object();
+
+			add(x, "pid", json_object_new_int(p->pid));
+			add(x, "comm", jstr(p->comm));
+			add(x, "count", jnum(p->count));
+			add(x, "percent", json_object_new_double(r->vma_limit ?
+				100.0 * (double)p->count / (double)r->vma_limit : 0));
+			json_object_array_add(a, x);
+		}
+		add(o, "processes", a);
+		add(o, "scanned", jnum(r->top->scanned));
+		add(o, "unreadable", jnum(r->top->unreadable));
+		add(o, "vanished", jnum(r->top->vanished));
+	}
+	if (r->vma) {
+		json_object *g = json_object_new_array(), *sm = json_object_new_array();
+
+		add(o, "pid", json_object_new_int(r->vma->pid));
+		add(o, "count", jnum(r->nr_samples ? r->samples[r->nr_samples - 1].count :
+				     r->vma->count));
+		for (size_t i = 0; i < r->vma->nr_groups; i++) {
+			const struct vma_group *v = &r->vma->groups[i];
+			json_object *x = json_object_new_object();
+
+			add(x, "object", jstr(v->object));
+			add(x, "vmas", jnum(v->vmas));
+			add(x, "bytes", jnum(v->bytes));
+			add(x, "rss", v->have_rss ? jnum(v->rss) : NULL);
+			add(x, "shared", v->have_rss ? jnum(v->shared) : NULL);
+			add(x, "identical", jnum(v->identical));
+			add(x, "leak", json_object_new_boolean(v->leak || v->growing));
+			add(x, "growth_per_second", r->nr_samples >= 2 ?
+			    json_object_new_double(v->rate) : NULL);
+			json_object_array_add(g, x);
+		}
+		add(o, "groups", g);
+		add(o, "growth_per_second", r->nr_samples >= 2 ?
+		    json_object_new_double(r->vma_rate) : NULL);
+		add(o, "seconds_to_limit", r->vma_seconds_to_limit >= 0 ?
+		    json_object_new_double(r->vma_seconds_to_limit) : NULL);
+		for (size_t i = 0; i < r->nr_samples; i++) {
+			json_object *x = json_object_new_object();
+
+			add(x, "time", json_object_new_double(r->samples[i].time));
+			add(x, "count", jnum(r->samples[i].count));
+			json_object_array_add(sm, x);
+		}
+		add(o, "samples", sm);
+	}
+	return o;
+}
+
+/* exec: the command, how it ended, its first failing call, its peaks. */
+static json_object *json_exec(const struct report *r, const struct need *need)
+{
+	const struct exec_result *x = r->exec;
+	const struct trace_failure *f = &x->rec.first;
+	const struct trace_counters *c = &f->at;
+	json_object *o = json_object_new_object(), *cmd = json_object_new_array();
+	json_object *peak = json_object_new_object();
+	uint64_t ps = need ? need->page_size : 0;
+
+	for (size_t i = 0; r->exec_argv && r->exec_argv[i]; i++)
+		json_object_array_add(cmd, jstr(r->exec_argv[i]));
+	add(o, "command", cmd);
+	add(o, "pid", json_object_new_int(x->pid));
+	add(o, "exit_status", x->exited ? json_object_new_int(x->exit_status) : NULL);
+	add(o, "signal", x->sig ? jstr(sigabbrev_np(x->sig)) : NULL);
+	add(o, "seconds", json_object_new_double(x->seconds));
+	add(o, "cpu_seconds", json_object_new_double(x->cpu_seconds));
+	add(o, "traced", json_object_new_boolean(x->traced));
+	add(o, "calls", jnum(x->rec.calls));
+	add(o, "failed_calls", jnum(x->rec.failures));
+	if (x->rec.failed) {
+		json_object *fo = json_object_new_object(), *args = json_object_new_array();
+		json_object *co = json_object_new_object(), *nodes = json_object_new_array();
+
+		for (int i = 0; i < f->nr_args && i < 6; i++)
+			json_object_array_add(args, jnum(f->args[i]));
+		for (uint32_t i = 0; i < c->nr_nodes && i < TRACE_MAX_NODES; i++)
+			json_object_array_add(nodes, jnum(c->node_free[i]));
+		add(fo, "call", jstr(f->call));
+		add(fo, "args", args);
+		add(fo, "path", jstr(f->path[0] ? f->path : NULL));
+		add(fo, "errno", f->err ? jstr(strerrorname_np(f->err)) : NULL);
+		add(fo, "signal", f->sig ? jstr(sigabbrev_np(f->sig)) : NULL);
+		add(fo, "pid", json_object_new_int(f->pid));
+		add(co, "vmas", jnum(c->vmas));
+		add(co, "max_map_count", jnum(c->max_map_count));
+		add(co, "fds", jnum(c->fds));
+		add(co, "vm_size", jnum(c->vm_size));
+		add(co, "hugetlb_bytes", jnum(c->hugetlb_bytes));
+		add(co, "page_size", jnum(c->page_size));
+		add(co, "free_pages", jnum(c->free_pages));
+		add(co, "node_free_pages", nodes);
+		add(co, "quota_free_pages", jlim(c->quota_free));
+		add(co, "rlimit_as", jlim(c->rlim_as));
+		add(co, "rlimit_data", jlim(c->rlim_data));
+		add(co, "rlimit_nofile", jlim(c->rlim_nofile));
+		add(co, "rlimit_memlock", jlim(c->rlim_memlock));
+		add(fo, "counters", co);
+		add(fo, "object", jstr(f->top_object[0] ? f->top_object : NULL));
+		add(fo, "object_vmas", f->top_object[0] ? jnum(f->top_count) : NULL);
+		add(o, "failure", fo);
+	} else {
+		add(o, "failure", NULL);
+	}
+	add(o, "cause", jstr(r->exec_cause));
+	add(peak, "vmas", jnum(x->peak_vmas));
+	add(peak, "fds", jnum(x->peak_fds));
+	add(peak, "hugepages", jnum(ps ? x->peak_hugetlb_bytes / ps : 0));
+	add(o, "peak", peak);
+	return o;
+}
+
+static json_object *json_plan(const struct report *r)
+{
+	const struct fix_plan *p = r->plan;
+	json_object *o = json_object_new_object(), *steps = json_object_new_array();
+	json_object *manual = json_object_new_array(), *boot = json_object_new_array();
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_step *s = &p->v[i];
+		json_object *j = json_object_new_object();
+		bool value = s->kind != FIX_MOUNT && s->kind != FIX_PERSIST;
+
+		add(j, "action", jstr(fix_kind_name(s->kind)));
+		add(j, "setting", jstr(s->setting));
+		add(j, "path", jstr(s->path));
+		add(j, "from", value ? jnum(s->from) : NULL);
+		add(j, "to", jnum(s->kind == FIX_MOUNT ? s->page_size : s->to));
+		add(j, "obtained", (s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
+		    r->applied && s->status != FS_UNCHANGED ? jnum(s->obtained) : NULL);
+		add(j, "check", jstr(s->check));
+		add(j, "reason", jstr(s->reason));
+		add(j, "status", jstr(fix_status_name(s->status)));
+		add(j, "error", jstr(s->error));
+		json_object_array_add(steps, j);
+	}
+	for (size_t i = 0; i < p->nr_manual; i++) {
+		const struct fix_manual *m = &p->manual[i];
+		json_object *j = json_object_new_object(), *lines = json_object_new_array();
+
+		for (size_t k = 0; k < m->nr_lines; k++)
+			json_object_array_add(lines, jstr(m->lines[k]));
+		add(j, "check", jstr(m->check));
+		add(j, "why", jstr(m->why));
+		add(j, "lines", lines);
+		json_object_array_add(manual, j);
+	}
+	for (size_t i = 0; i < p->nr_boot; i++)
+		json_object_array_add(boot, jstr(p->boot[i]));
+	add(o, "applied", json_object_new_boolean(r->applied));
+	add(o, "refused", json_object_new_boolean(p->refused));
+	add(o, "rolled_back", json_object_new_boolean(p->rolled_back));
+	add(o, "rollback_failed", json_object_new_boolean(p->rollback_failed));
+	add(o, "steps", steps);
+	add(o, "manual", manual);
+	add(o, "reboot", boot);
+	add(o, "persist_file", jstr(p->persist_path[0] ? p->persist_path : NULL));
+	return o;
+}
+
+/* The header every JSON object starts with. */
+static json_object *json_header(const struct report *r, const struct findings *fs)
+{
+	json_object *root = json_object_new_object();
+
+	add(root, "hpdiag", jstr(PACKAGE_VERSION));
+	add(root, "command", jstr(r->command));
+	add(root, "verdict", jstr(status_name(fs ? findings_verdict(fs) : HP_PASS)));
+	add(root, "findings", json_findings(fs));
+	return root;
+}
+
+/* Prints ROOT and releases it. */
+static int json_emit(const struct report *r, json_object *root)
+{
+	const char *s;
+	int rc = 0;
+
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || fprintf(r->out, "%s\n", s) < 0)
+		rc = -EIO;
+	json_object_put(root);
+	return rc;
+}
+
+int report_json(const struct report *r, const struct snapshot *snap,
+		const struct need *need, const struct findings *fs,
+		unsigned parts)
+{
+	json_object *root = json_header(r, fs);
+
+	if (parts & PART_NEED && need)
+		add(root, "need", json_need(need));
+	if (parts & PART_POOLS)
+		add(root, "pools", json_pools(snap));
+	if (parts & PART_MOUNTS)
+		add(root, "mounts", json_mounts(snap));
+	if (parts & PART_LIMITS)
+		add(root, "limits", json_limits(snap));
+	if ((parts & PART_EXPLAIN) && r->explain)
+		add(root, "explain", json_explain(r));
+	if (parts & PART_VMA)
+		add(root, "vma", json_vma(r));
+	if ((parts & PART_TRIAL) && r->trial && need)
+		add(root, "trial", json_trial(r, need));
+	if ((parts & PART_EXEC) && r->exec)
+		add(root, "exec", json_exec(r, need));
+	if ((parts & PART_FIX) && r->plan) {
+		json_object *fix = json_plan(r);
+
+		/* DESIGN.md's "plan" is the list of steps; the rest is beside it. */
+		add(root, "plan", json_object_get(json_object_object_get(fix, "steps")));
+		json_object_object_del(fix, "steps");
+		add(root, "fix", fix);
+	}
+	return json_emit(r, root);
+}
+
+int report_json_snapshot(const struct report *r, const char *dir)
+{
+	json_object *root = json_header(r, NULL);
+	json_object *o = json_object_new_object();
+
+	add(o, "directory", jstr(dir));
+	add(root, "snapshot", o);
+	return json_emit(r, root);
+}

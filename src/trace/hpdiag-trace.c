@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hpdiag-trace.c - libhpdiag-trace.so, preloaded into the application by
+ * `hpdiag exec`.  It watches the calls a hugepage user makes to get its
+ * memory (mmap, munmap, open/openat, ftruncate, fallocate, memfd_create,
+ * shmget) and, at the first that fails as a memory setup fails - or at a
+ * SIGBUS - records in the record hpdiag shares (trace.h) the call, its
+ * arguments and the counters of that instant, read inside the process.
+ *
+ * It never changes what a call returns or errno.  A call that succeeds
+ * costs one branch and one counter increment: no allocation, no lock.  The
+ * failure path uses only system calls and buffers on the stack, so it is
+ * safe in a signal handler and in a process short of memory or fds.  With
+ * HPDIAG_TRACE unset (or the process setuid: secure_getenv) it does nothing.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "trace/trace.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static struct trace_record *rec;
+
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_munmap)(void *, size_t);
+static int (*real_open)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_ftruncate)(int, off_t);
+static int (*real_fallocate)(int, int, off_t, off_t);
+static int (*real_memfd_create)(const char *, unsigned);
+static int (*real_shmget)(key_t, size_t, int);
+
+/* ---- reading the kernel's files without malloc ------------------------------- */
+
+static size_t u64_str(uint64_t v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return i;
+}
+
+/* dst = a + b + c (any may be ""), bounded. */
+static void cat3(char *dst, size_t size, const char *a, const char *b, const char *c)
+{
+	size_t n = 0;
+
+	for (const char *parts[3] = { a, b, c }, **p = parts; p < parts + 3; p++)
+		for (const char *s = *p; s && *s && n + 1 < size; s++)
+			dst[n++] = *s;
+	dst[n] = '\0';
+}
+
+static int sys_open(const char *path, int flags)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, 0);
+}
+
+/* Reads the start of a small file; returns the length or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = sys_open(path, O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)len + 1 < size &&
+	       (n = (ssize_t)syscall(SYS_read, fd, buf + len, size - 1 - (size_t)len)) > 0)
+		len += n;
+	syscall(SYS_close, fd);
+	buf[len] = '\0';
+	return len;
+}
+
+static uint64_t parse_num(const char *s)
+{
+	uint64_t v = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+static uint64_t read_num(const char *path)
+{
+	char buf[32];
+
+	return read_small(path, buf, sizeof(buf)) > 0 ? parse_num(buf) : 0;
+}
+
+/* "Key:   123 kB" in a /proc file: the number times UNIT. */
+static uint64_t field(const char *text, const char *key, uint64_t unit)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, kl))
+			return parse_num(p + kl) * unit;
+	return 0;
+}
+
+static uint64_t count_fds(void)
+{
+	char buf[4096];
+	uint64_t n = 0;
+	long got;
+	int fd = sys_open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < got; ) {
+			const char *name = buf + off + 19;	/* d_name */
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			if (name[0] != '.')
+				n++;
+			off += reclen;
+		}
+	}
+	syscall(SYS_close, fd);
+	return n ? n - 1 : 0;		/* not the directory's own fd */
+}
+
+/*
+ * Counts the lines of /proc/self/maps and, when WANT_TOP, finds the object
+ * most often mapped: the longest run of consecutive lines naming one file
+ * (a leak maps one object again and again, side by side), then how many
+ * lines name it in all.
+ */
+static uint64_t scan_maps(struct trace_failure *f, int want_top)
+{
+	char buf[8192], cur[256], prev[256] = "", best[256] = "";
+	uint64_t lines = 0, run = 0, best_run = 0, total = 0;
+
+	for (int pass = 0; pass < (want_top ? 2 : 1); pass++) {
+		size_t cl = 0;
+		int field_no = 0, gap = 0;
+		long n;
+		int fd = sys_open("/proc/self/maps", O_RDONLY);
+
+		if (fd < 0)
+			return lines;
+		lines = 0;
+		while ((n = syscall(SYS_read, fd, buf, sizeof(buf))) > 0) {
+			for (long i = 0; i < n; i++) {
+				char ch = buf[i];
+
+				if (ch != '\n') {
+					/* The path is the sixth field. */
+					if (field_no < 5) {
+						if (ch == ' ')
+							gap = 1;
+						else if (gap) {
+							field_no++;
+							gap = 0;
+						}
+					}
+					if (field_no >= 5 && cl + 1 < sizeof(cur))
+						cur[cl++] = ch;
+					continue;
+				}
+				cur[cl] = '\0';
+				lines++;
+				if (pass == 0 && want_top) {
+					run = cl && !strcmp(cur, prev) ? run + 1 : cl ? 1 : 0;
+					memcpy(prev, cur, cl + 1);
+					if (run > best_run) {
+						best_run = run;
+						memcpy(best, cur, cl + 1);
+					}
+				} else if (pass == 1 && cl && !strcmp(cur, best)) {
+					total++;
+				}
+				cl = 0;
+				field_no = 0;
+				gap = 0;
+			}
+		}
+		syscall(SYS_close, fd);
+		if (best_run < 32)
+			break;		/* no leak signature: one pass is enough */
+	}
+	f->top_object[0] = '\0';
+	f->top_count = 0;
+	if (want_top && best_run >= 32) {
+		memcpy(f->top_object, best, sizeof(best));
+		f->top_count = total;
+	}
+	return lines;
+}
+
+static uint64_t soft_limit(int res)
+{
+	struct rlimit rl;
+
+	if (syscall(SYS_prlimit64, 0, res, NULL, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return rl.rlim_cur;
+}
+
+static uint64_t default_page_size(void)
+{
+	char buf[4096];
+
+	return read_small("/proc/meminfo", buf, sizeof(buf)) > 0 ?
+	       field(buf, "Hugepagesize:", 1024) : 0;
+}
+
+static void counters(struct trace_failure *f, int fd, uint64_t flag_size)
+{
+	struct trace_counters *c = &f->at;
+	char buf[4096], num[24], path[160];
+	struct statfs sf;
+
+	c->quota_free = UINT64_MAX;
+	if (fd >= 0 && syscall(SYS_fstatfs, fd, &sf) == 0 &&
+	    (unsigned long)sf.f_type == HUGETLBFS_MAGIC) {
+		c->page_size = (uint64_t)sf.f_bsize;
+		if (sf.f_blocks)
+			c->quota_free = (uint64_t)sf.f_bavail;
+	}
+	if (!c->page_size)
+		c->page_size = flag_size ? flag_size : default_page_size();
+	c->max_map_count = read_num("/proc/sys/vm/max_map_count");
+	/* The leaking object matters only when the VMAs ran out. */
+	c->vmas = scan_maps(f, f->err == ENOMEM);
+	if (c->vmas + 8 < c->max_map_count) {
+		f->top_object[0] = '\0';
+		f->top_count = 0;
+	}
+	c->fds = count_fds();
+	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0) {
+		c->vm_size = field(buf, "VmSize:", 1024);
+		c->hugetlb_bytes = field(buf, "HugetlbPages:", 1024);
+	}
+	c->rlim_as = soft_limit(RLIMIT_AS);
+	c->rlim_data = soft_limit(RLIMIT_DATA);
+	c->rlim_nofile = soft_limit(RLIMIT_NOFILE);
+	c->rlim_memlock = soft_limit(RLIMIT_MEMLOCK);
+	/* Out of fds, no file can be read: every fd the limit allows is open. */
+	if (f->err == EMFILE && !c->fds && c->rlim_nofile != UINT64_MAX)
+		c->fds = c->rlim_nofile;
+	if (!c->page_size)
+		return;
+	u64_str(c->page_size >> 10, num);
+	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/free_hugepages");
+	c->free_pages = read_num(path);
+	/* Reserved pages are free but promised to a mapping already. */
+	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/resv_hugepages");
+	{
+		uint64_t resv = read_num(path);
+
+		c->free_pages = c->free_pages > resv ? c->free_pages - resv : 0;
+	}
+	for (unsigned n = 0; n < TRACE_MAX_NODES; n++) {
+		char node[24], dir[96];
+
+		u64_str(n, node);
+		cat3(dir, sizeof(dir), "/sys/devices/system/node/node", node, "/hugepages/hugepages-");
+		cat3(path, sizeof(path), dir, num, "kB/free_hugepages");
+		if (read_small(path, buf, 32) < 0)
+			break;
+		c->node_free[n] = parse_num(buf);
+		c->nr_nodes = n + 1;
+	}
+}
+
+/* Claims the record for the first failure; 0 when another got there first. */
+static int claim(void)
+{
+	uint32_t zero = 0;
+
+	__atomic_fetch_add(&rec->failures, 1, __ATOMIC_RELAXED);
+	return __atomic_compare_exchange_n(&rec->failed, &zero, 2, 0,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+static void record(const char *call, const uint64_t *args, int nargs, int err,
+		   int sig, int fd, const char *path, uint64_t flag_size)
+{
+	struct trace_failure *f = &rec->first;
+
+	cat3(f->call, sizeof(f->call), call, "", "");
+	for (int i = 0; i < nargs && i < 6; i++)
+		f->args[i] = args[i];
+	f->nr_args = nargs;
+	f->err = err;
+	f->sig = sig;
+	f->pid = (int32_t)syscall(SYS_getpid);
+	if (path) {
+		cat3(f->path, sizeof(f->path), path, "", "");
+	} else if (fd >= 0) {
+		char link[40], num[24];
+		long n;
+
+		u64_str((uint64_t)fd, num);
+		cat3(link, sizeof(link), "/proc/self/fd/", num, "");
+		n = syscall(SYS_readlinkat, AT_FDCWD, link, f->path, sizeof(f->path) - 1);
+		f->path[n > 0 ? n : 0] = '\0';
+	}
+	counters(f, fd, flag_size);
+	__atomic_store_n(&rec->failed, 1, __ATOMIC_RELEASE);
+}
+
+static int on_hugetlbfs(int fd)
+{
+	struct statfs sf;
+
+	return fd >= 0 && syscall(SYS_fstatfs, fd, &sf) == 0 &&
+	       (unsigned long)sf.f_type == HUGETLBFS_MAGIC;
+}
+
+/* The failure paths: decide whether this is a memory setup failure. */
+static __attribute__((noinline)) void mmap_failed(void *addr, size_t len, int prot,
+						  int flags, int fd, off_t off)
+{
+	int err = errno;
+	uint64_t a[6] = { (uint64_t)(uintptr_t)addr, len, (uint64_t)prot,
+			  (uint64_t)flags, (uint64_t)(int64_t)fd, (uint64_t)off };
+
+	if ((err == ENOMEM || (err == EINVAL && ((flags & MAP_HUGETLB) || on_hugetlbfs(fd)))) &&
+	    claim())
+		record("mmap", a, 6, err, 0, (flags & MAP_ANONYMOUS) ? -1 : fd, NULL,
+		       (flags & MAP_HUGETLB) && ((unsigned)flags >> MAP_HUGE_SHIFT) ?
+		       (uint64_t)1 << (((unsigned)flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK) : 0);
+	errno = err;
+}
+
+static __attribute__((noinline)) void open_failed(const char *call, int dirfd,
+						  const char *path, int flags)
+{
+	int err = errno;
+	uint64_t a[3] = { (uint64_t)(int64_t)dirfd, (uint64_t)(uintptr_t)path,
+			  (uint64_t)flags };
+
+	if ((err == EMFILE || err == ENFILE || err == ENOSPC) && claim())
+		record(call, a, 3, err, 0, -1, path, 0);
+	errno = err;
+}
+
+static __attribute__((noinline)) void fd_call_failed(const char *call, int fd,
+						     uint64_t x, uint64_t y)
+{
+	int err = errno;
+	uint64_t a[3] = { (uint64_t)(int64_t)fd, x, y };
+
+	if ((err == ENOMEM || err == ENOSPC || err == EINVAL) && on_hugetlbfs(fd) && claim())
+		record(call, a, 3, err, 0, fd, NULL, 0);
+	errno = err;
+}
+
+static __attribute__((noinline)) void create_failed(const char *call, uint64_t x,
+						    uint64_t y, uint64_t z, int huge)
+{
+	int err = errno;
+	uint64_t a[3] = { x, y, z };
+
+	if (huge && claim())
+		record(call, a, 3, err, 0, -1, NULL, 0);
+	errno = err;
+}
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uint64_t a[1] = { (uint64_t)(uintptr_t)si->si_addr };
+
+	(void)uc;
+	if (rec && claim()) {
+		rec->first.addr = a[0];
+		record("fault", a, 1, 0, sig, -1, NULL, 0);
+	}
+	/* SA_RESETHAND: a fault happens again and kills, as it would have;
+	 * a SIGBUS sent by kill() is sent again, to the default action. */
+	if (si->si_code <= 0)
+		syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
+}
+
+static void count(void)
+{
+	if (rec)
+		__atomic_fetch_add(&rec->calls, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- the calls ----------------------------------------------------------------- */
+
+EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *r = real_mmap ? real_mmap(addr, len, prot, flags, fd, off) :
+		  (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+
+	if (UNLIKELY(r == MAP_FAILED) && rec)
+		mmap_failed(addr, len, prot, flags, fd, off);
+	count();
+	return r;
+}
+
+EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+EXPORT int munmap(void *addr, size_t len)
+{
+	int r = real_munmap ? real_munmap(addr, len) : (int)syscall(SYS_munmap, addr, len);
+
+	count();
+	return r;
+}
+
+static mode_t mode_arg(int flags, va_list ap)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ?
+	       (mode_t)va_arg(ap, int) : 0;
+}
+
+EXPORT int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+	int r;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	r = real_open ? real_open(path, flags, mode) :
+	    (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+	if (UNLIKELY(r < 0) && rec)
+		open_failed("open", AT_FDCWD, path, flags);
+	count();
+	return r;
+}
+
+EXPORT int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return open(path, flags, mode);
+}
+
+EXPORT int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+	int r;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	r = real_openat ? real_openat(dirfd, path, flags, mode) :
+	    (int)syscall(SYS_openat, dirfd, path, flags, mode);
+	if (UNLIKELY(r < 0) && rec)
+		open_failed("openat", dirfd, path, flags);
+	count();
+	return r;
+}
+
+EXPORT int openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return openat(dirfd, path, flags, mode);
+}
+
+EXPORT int ftruncate(int fd, off_t len)
+{
+	int r = real_ftruncate ? real_ftruncate(fd, len) :
+		(int)syscall(SYS_ftruncate, fd, len);
+
+	if (UNLIKELY(r < 0) && rec)
+		fd_call_failed("ftruncate", fd, (uint64_t)len, 0);
+	count();
+	return r;
+}
+
+EXPORT int ftruncate64(int fd, off_t len)
+{
+	return ftruncate(fd, len);
+}
+
+EXPORT int fallocate(int fd, int mode, off_t off, off_t len)
+{
+	int r = real_fallocate ? real_fallocate(fd, mode, off, len) :
+		(int)syscall(SYS_fallocate, fd, mode, off, len);
+
+	if (UNLIKELY(r < 0) && rec)
+		fd_call_failed("fallocate", fd, (uint64_t)off, (uint64_t)len);
+	count();
+	return r;
+}
+
+EXPORT int fallocate64(int fd, int mode, off_t off, off_t len)
+{
+	return fallocate(fd, mode, off, len);
+}
+
+EXPORT int memfd_create(const char *name, unsigned flags)
+{
+	int r = real_memfd_create ? real_memfd_create(name, flags) :
+		(int)syscall(SYS_memfd_create, name, flags);
+
+	if (UNLIKELY(r < 0) && rec)
+		create_failed("memfd_create", (uint64_t)(uintptr_t)name, flags, 0,
+			      (flags & MFD_HUGETLB) != 0);
+	count();
+	return r;
+}
+
+EXPORT int shmget(key_t key, size_t size, int flags)
+{
+	int r = real_shmget ? real_shmget(key, size, flags) :
+		(int)syscall(SYS_shmget, key, size, flags);
+
+	if (UNLIKELY(r < 0) && rec)
+		create_failed("shmget", (uint64_t)(int64_t)key, size, (uint64_t)flags,
+			      (flags & SHM_HUGETLB) != 0);
+	count();
+	return r;
+}
+
+/* ---- set-up ---------------------------------------------------------------------- */
+
+static void store_max(uint64_t *where, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(where, __ATOMIC_RELAXED);
+
+	while (v > cur && !__atomic_compare_exchange_n(where, &cur, v, 0,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/* At exit the counts of the end, for a program too quick to be sampled. */
+__attribute__((destructor)) static void trace_fini(void)
+{
+	struct trace_failure scratch;
+	char buf[4096];
+
+	if (!rec)
+		return;
+	store_max(&rec->exit_vmas, scan_maps(&scratch, 0));
+	store_max(&rec->exit_fds, count_fds());
+	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0)
+		store_max(&rec->exit_hugetlb_bytes, field(buf, "HugetlbPages:", 1024));
+}
+
+#define RESOLVE(var, name) ((var) = (__typeof__(var))dlsym(RTLD_NEXT, (name)))
+
+__attribute__((constructor)) static void trace_init(void)
+{
+	const char *path = secure_getenv(TRACE_ENV);
+	struct trace_record *r;
+	struct sigaction sa;
+	int fd;
+
+	RESOLVE(real_mmap, "mmap");
+	RESOLVE(real_munmap, "munmap");
+	RESOLVE(real_open, "open");
+	RESOLVE(real_openat, "openat");
+	RESOLVE(real_ftruncate, "ftruncate");
+	RESOLVE(real_fallocate, "fallocate");
+	RESOLVE(real_memfd_create, "memfd_create");
+	RESOLVE(real_shmget, "shmget");
+	if (!path || !*path)
+		return;
+	fd = sys_open(path, O_RDWR | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	r = (void *)syscall(SYS_mmap, NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+	syscall(SYS_close, fd);
+	if (r == MAP_FAILED || r->magic != TRACE_MAGIC || r->version != TRACE_VERSION)
+		return;
+	__atomic_fetch_add(&r->processes, 1, __ATOMIC_RELAXED);
+	rec = r;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+}

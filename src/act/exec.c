@@ -22,11 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "act/exec.h"
-#include "probe/parse.h"
-#include "act/trial.h"
-/* After diagnose.h (by exec.h): <elf.h> defines EV_NUM as a macro. */
 #include <elf.h>
+
+#include "act/exec.h"
+#include "lib/live.h"
+#include "lib/pathnames.h"
+#include "lib/proc.h"
 
 extern char **environ;
 
@@ -106,25 +107,22 @@ int exec_resolve(const char *name, char *buf, size_t size)
 
 static void sample(struct exec_result *r)
 {
+	struct proc_status st;
 	char path[64];
 	uint64_t v;
 
 	/* Reading maps takes the process's mmap lock, which its own mmap
 	 * calls wait for: count its VMAs on every tenth sample only. */
 	if (r->samples % EXEC_MAPS_EVERY == 0) {
-		snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
-		v = live_count_lines(path);
+		v = live_count_lines(proc_path(path, sizeof(path), r->pid, PROC_MAPS));
 		if (v > r->peak_vmas)
 			r->peak_vmas = v;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
-	v = live_count_entries(path);
+	v = live_count_entries(proc_path(path, sizeof(path), r->pid, PROC_FD));
 	if (v > r->peak_fds)
 		r->peak_fds = v;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->pid);
-	v = live_read_number(path, "HugetlbPages:");
-	if (v > r->peak_hugetlb_bytes)
-		r->peak_hugetlb_bytes = v;
+	if (live_status(r->pid, &st) == 0 && st.hugetlb_bytes > r->peak_hugetlb_bytes)
+		r->peak_hugetlb_bytes = st.hugetlb_bytes;
 	r->samples++;
 }
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fix.h - the changes that clear failing findings.  fix_plan() is pure: it
- * turns (snapshot, workload, need, findings) into steps.  fix-apply.c is the
- * only file of hpdiag that writes to the host: it checks every step is
- * permitted before the first write, writes, reads each value back, and puts
- * back every value it changed when a step fails.
+ * fix.h - the changes that clear failing findings.  fix_plan() (plan.c) is
+ * pure: it selects and orders the remedies the findings carry into steps.
+ * apply.c writes them: it checks every step is permitted before the first
+ * write, writes, reads each value back, and puts back every value it
+ * changed when a step fails.
  */
 #ifndef HPDIAG_FIX_H
 #define HPDIAG_FIX_H
@@ -13,12 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "diagnose/diagnose.h"
-#include "probe/snapshot.h"
+#include "diagnose/finding.h"
+#include "lib/rooted.h"
+#include "model/need.h"
 
 /* Where --persist writes without a FILE, below the root. */
 #define FIX_PERSIST_FILE	"/etc/sysctl.d/60-hpdiag.conf"
-#define FIX_COMPACT_PATH	"/proc/sys/vm/compact_memory"
 
 enum fix_kind {
 	FIX_SYSCTL,		/* a /proc/sys file: never lowered */
@@ -48,7 +48,7 @@ struct fix_step {
 	uint64_t obtained;	/* pools: the value read back */
 	uint64_t page_size;
 	unsigned node;
-	const char *check;	/* the finding it clears */
+	enum check check;	/* the finding it clears */
 	char reason[256];
 	enum fix_status status;
 	char *error;		/* why it was refused, failed or is partial */
@@ -58,7 +58,7 @@ struct fix_step {
 
 /* What a person has to change, because it is not a host setting. */
 struct fix_manual {
-	const char *check;
+	enum check check;
 	char *why;
 	char *lines[4];
 	size_t nr_lines;
@@ -89,26 +89,23 @@ struct fix_plan {
 	char persist_path[PATH_MAX];
 };
 
-int fix_plan(const struct snapshot *snap, const struct workload *wl,
-	     const struct need *need, const struct findings *fs,
-	     const struct fix_opts *o, struct fix_plan *plan);
+int fix_plan(const struct snapshot *snap, const struct need *need,
+	     const struct findings *fs, const struct fix_opts *o,
+	     struct fix_plan *plan);
 void fix_plan_free(struct fix_plan *plan);
-/* The sysfs file FILE of the pool of page size PS, on NODE (-1: the
- * whole pool), as below /sys. */
-void fix_pool_file(uint64_t ps, int node, const char *file, char *buf, size_t size);
 /* Sets a step's error (replacing one set before). */
 void step_error(struct fix_step *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *fix_status_name(enum fix_status st);
 const char *fix_kind_name(enum fix_kind k);
 
-/* fix-apply.c.  Errors: 0, or -errno with a one-line message in ERR. */
+/* apply.c.  Errors: 0, or -errno with a one-line message in ERR. */
 int fix_preflight(struct sysroot *sr, struct fix_plan *plan,
 		  char *err, size_t size);
 int fix_apply(struct sysroot *sr, const struct fix_opts *o,
 	      struct fix_plan *plan);
 
-/* The sysctl.d editor, for fix_apply and its tests: KEYS[i] = VALS[i] set
+/* persist.c: the sysctl.d editor, for fix_apply and its tests: KEYS[i] = VALS[i] set
  * in place in OLD (NULL: a new file), every other line kept.  A key hpdiag
  * never lowers (NEVER_LOWER[i]) keeps a larger value already there.
  * Returns a malloc'd text or NULL when out of memory. */

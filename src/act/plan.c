@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fix.c - the plan: which host settings clear which failing findings, from
- * the snapshot the findings came from.  Pure, like diagnose: nothing here
- * reads or writes the host, so every plan is unit-tested from fixtures.
+ * plan.c - the plan: which host settings clear which failing findings.  The
+ * rule that found each problem attached its remedy's actions; the plan
+ * selects them, orders them and says what it leaves to a person.  Pure,
+ * like diagnose: nothing here reads or writes the host, so every plan is
+ * unit-tested from fixtures.
  *
  * Order matters, because fix_apply() writes in plan order and puts values
  * back in reverse: sysctls, then pools, then the mount, then the removal of
@@ -17,35 +19,11 @@
 #include <string.h>
 
 #include "act/fix.h"
-#include "probe/parse.h"
+#include "diagnose/diagnose.h"
 #include "lib/pathnames.h"
 
-const char *fix_status_name(enum fix_status st)
-{
-	static const char *const names[] = {
-		[FS_PLANNED] = "planned", [FS_APPLIED] = "applied",
-		[FS_VERIFIED] = "verified", [FS_PARTIAL] = "partial",
-		[FS_FAILED] = "failed", [FS_REVERTED] = "reverted",
-		[FS_UNCHANGED] = "unchanged",
-	};
-
-	return names[st];
-}
-
-const char *fix_kind_name(enum fix_kind k)
-{
-	static const char *const names[] = {
-		[FIX_SYSCTL] = "sysctl", [FIX_OVERCOMMIT] = "overcommit",
-		[FIX_POOL] = "pool", [FIX_NODE_POOL] = "node_pool",
-		[FIX_MOUNT] = "mount", [FIX_REMOVE] = "remove",
-		[FIX_PERSIST] = "persist",
-	};
-
-	return names[k];
-}
-
 static struct fix_step *step_add(struct fix_plan *p, enum fix_kind kind,
-				 const char *check)
+				 enum check check)
 {
 	struct fix_step *v = realloc(p->v, (p->n + 1) * sizeof(*v));
 
@@ -69,7 +47,7 @@ char *vstrdupf(const char *fmt, va_list ap)
 }
 
 static __attribute__((format(printf, 3, 4)))
-struct fix_manual *manual_add(struct fix_plan *p, const char *check,
+struct fix_manual *manual_add(struct fix_plan *p, enum check check,
 			      const char *fmt, ...)
 {
 	struct fix_manual *v = realloc(p->manual, (p->nr_manual + 1) * sizeof(*v));
@@ -123,117 +101,91 @@ static bool failing(const struct finding *f)
 
 /* Some rules report one finding per node or mount under one check id. */
 static const struct finding *first_failing(const struct findings *fs,
-					   const char *check)
+					   enum check check)
 {
 	for (size_t i = 0; i < fs->n; i++)
-		if (!strcmp(fs->v[i].check, check) && failing(&fs->v[i]))
+		if (fs->v[i].check == check && failing(&fs->v[i]))
 			return &fs->v[i];
 	return NULL;
 }
 
-static void hp_dir(uint64_t ps, char *buf, size_t size)
+/* The first action of KIND in F's remedy, or NULL. */
+static const struct action *action_of(const struct finding *f, enum action_kind kind)
 {
-	snprintf(buf, size, "hugepages-%" PRIu64 "kB", ps >> 10);
+	for (size_t i = 0; f && i < f->remedy.n; i++)
+		if (f->remedy.acts[i].kind == kind)
+			return &f->remedy.acts[i];
+	return NULL;
 }
 
-void fix_pool_file(uint64_t ps, int node, const char *file, char *buf, size_t size)
-{
-	char dir[40];
-
-	hp_dir(ps, dir, sizeof(dir));
-	if (node >= 0)
-		snprintf(buf, size, PATH_NODE_HUGEPAGES "/%s/%s", (unsigned)node, dir, file);
-	else
-		snprintf(buf, size, PATH_HUGEPAGES "/%s/%s", dir, file);
-}
-
-static int plan_sysctl(struct fix_plan *p, const char *check, const char *name,
-		       const char *path, uint64_t from, uint64_t to,
-		       const char *reason)
+static int plan_sysctl(struct fix_plan *p, const struct finding *f,
+		       const struct action *a, const char *reason)
 {
 	struct fix_step *s;
 
-	if (to <= from)
+	if (a->to <= a->from)
 		return 0;
-	s = step_add(p, FIX_SYSCTL, check);
+	s = step_add(p, FIX_SYSCTL, f->check);
 	if (!s)
 		return -ENOMEM;
-	snprintf(s->setting, sizeof(s->setting), "%s", name);
-	snprintf(s->path, sizeof(s->path), "%s", path);
+	snprintf(s->setting, sizeof(s->setting), "%s", a->name);
+	snprintf(s->path, sizeof(s->path), "%s", a->path);
 	snprintf(s->reason, sizeof(s->reason), "%s", reason);
-	s->from = from;
-	s->to = to;
+	s->from = a->from;
+	s->to = a->to;
 	return 0;
 }
 
-static int plan_limits(const struct snapshot *snap, const struct need *need,
-		       const struct findings *fs, struct fix_plan *p)
+/* vm.max_map_count, then kernel.shmmax and kernel.shmall. */
+static int plan_sysctls(const struct need *need, const struct findings *fs,
+			struct fix_plan *p)
 {
-	const struct limits *l = &snap->lim;
-	uint64_t base = snap->meta.base_page_size ? snap->meta.base_page_size : 4096;
+	const struct finding *f = first_failing(fs, CHECK_MAP_COUNT);
 	char why[256];
 	int rc = 0;
 
-	if (first_failing(fs, "map_count")) {
-		snprintf(why, sizeof(why), "%" PRIu64 " VMAs needed at the peak, "
-			 "with room to spare", need->vmas);
-		rc = plan_sysctl(p, "map_count", "vm.max_map_count",
-				 PATH_MAX_MAP_COUNT, l->sysctl[SC_MAX_MAP_COUNT].value,
-				 suggest_max_map_count(need->vmas), why);
-	}
-	if (!rc && first_failing(fs, "shm")) {
-		snprintf(why, sizeof(why), "a %" PRIu64 "-byte SHM_HUGETLB segment",
-			 need->shm_bytes);
-		if (l->sysctl[SC_SHMMAX].present)
-			rc = plan_sysctl(p, "shm", "kernel.shmmax", PATH_SHMMAX,
-					 l->sysctl[SC_SHMMAX].value,
-					 need->shm_bytes, why);
-		if (!rc && l->sysctl[SC_SHMALL].present)
-			rc = plan_sysctl(p, "shm", "kernel.shmall", PATH_SHMALL,
-					 l->sysctl[SC_SHMALL].value,
-					 hp_div_up(need->shm_bytes, base), why);
-	}
+	snprintf(why, sizeof(why), "%" PRIu64 " VMAs needed at the peak, "
+		 "with room to spare", need->vmas);
+	for (size_t i = 0; f && i < f->remedy.n && !rc; i++)
+		if (f->remedy.acts[i].kind == ACT_SYSCTL)
+			rc = plan_sysctl(p, f, &f->remedy.acts[i], why);
+	f = first_failing(fs, CHECK_SHM);
+	snprintf(why, sizeof(why), "a %" PRIu64 "-byte SHM_HUGETLB segment",
+		 need->shm_bytes);
+	for (size_t i = 0; f && i < f->remedy.n && !rc; i++)
+		if (f->remedy.acts[i].kind == ACT_SYSCTL)
+			rc = plan_sysctl(p, f, &f->remedy.acts[i], why);
 	return rc;
 }
 
 /* Pages held by files nobody maps or holds open, in mounts of size PS. */
 static uint64_t stale_pages(const struct snapshot *snap, uint64_t ps)
 {
-	uint64_t pages = 0;
+	uint64_t pages = 0, files, mp;
 
 	if (!snap->procs_scanned)
 		return 0;
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
-		const struct mount *m = &snap->mounts[i];
-
-		for (size_t j = 0; m->page_size == ps && j < m->nr_files; j++)
-			if (!m->files[j].in_use)
-				pages = hp_sat_add(pages, m->files[j].pages);
+		if (snap->mounts[i].page_size != ps)
+			continue;
+		mount_stale(&snap->mounts[i], &files, &mp);
+		pages = hp_sat_add(pages, mp);
 	}
 	return pages;
 }
 
-/* Would pools of GROW more bytes leave the kernel too little memory? */
-static bool starves(const struct snapshot *snap, uint64_t grow)
-{
-	uint64_t total = snap->mem.mem_total, huge = grow;
-
-	for (size_t i = 0; i < snap->nr_pools; i++)
-		huge = hp_sat_add(huge, snap->pools[i].total * snap->pools[i].page_size);
-	return total && hp_sat_sub(total, huge) * 100 < total * STARVE_PERCENT;
-}
-
 static int plan_pool_step(const struct snapshot *snap, struct fix_plan *p,
-			  enum fix_kind kind, const char *check, uint64_t ps,
-			  unsigned node, uint64_t from, uint64_t to,
+			  enum check check, const struct action *a, uint64_t to,
 			  const char *reason)
 {
 	char dir[40], s1[32], s2[32];
+	enum fix_kind kind = a->node >= 0 ? FIX_NODE_POOL : FIX_POOL;
+	uint64_t ps = a->page_size;
 	struct fix_step *s;
 	struct fix_manual *m;
 
-	hp_dir(ps, dir, sizeof(dir));
-	if (starves(snap, (to - from) * ps)) {
+	snprintf(dir, sizeof(dir), "hugepages-%" PRIu64 "kB", ps >> 10);
+	if (pools_starve(snap, (to - a->from) * ps)) {
 		m = manual_add(p, check, "growing the %s pool to %" PRIu64 " pages "
 			       "would leave less than %d%% of %s RAM to the kernel: "
 			       "hpdiag does not do that", format_bytes(ps, s1, sizeof(s1)),
@@ -246,37 +198,35 @@ static int plan_pool_step(const struct snapshot *snap, struct fix_plan *p,
 	if (!s)
 		return -ENOMEM;
 	s->page_size = ps;
-	s->node = node;
-	s->from = from;
+	s->node = a->node >= 0 ? (unsigned)a->node : 0;
+	s->from = a->from;
 	s->to = to;
 	snprintf(s->reason, sizeof(s->reason), "%s", reason);
-	if (kind == FIX_NODE_POOL) {
-		snprintf(s->setting, sizeof(s->setting), "node%u/%s/nr_hugepages",
-			 node, dir);
-		fix_pool_file(ps, (int)node, "nr_hugepages", s->path, sizeof(s->path));
-	} else {
+	snprintf(s->path, sizeof(s->path), "%s", a->path);
+	if (kind == FIX_NODE_POOL)
+		snprintf(s->setting, sizeof(s->setting), "node%d/%s/nr_hugepages",
+			 a->node, dir);
+	else
 		snprintf(s->setting, sizeof(s->setting), "%s/nr_hugepages", dir);
-		fix_pool_file(ps, -1, "nr_hugepages", s->path, sizeof(s->path));
-	}
 	return 0;
 }
 
-static int plan_pools(const struct snapshot *snap, const struct workload *wl,
-		      const struct need *need, const struct findings *fs,
-		      const struct fix_opts *o, struct fix_plan *p)
+static int plan_pools(const struct snapshot *snap, const struct need *need,
+		      const struct findings *fs, const struct fix_opts *o,
+		      struct fix_plan *p)
 {
-	uint64_t ps = need->page_size, avail, extra, files;
+	uint64_t ps = need->page_size, avail, extra, to;
 	const struct pool *pool = snapshot_pool(snap, ps);
-	char why[256], dir[40], ss[16];
+	const struct finding *f;
+	const struct action *a;
 	bool nodes = false;
+	char why[256];
 	int rc;
 
-	if (!ps)
+	if (!ps || !pool)
 		return 0;
-	hp_dir(ps, dir, sizeof(dir));
-	format_short_size(ps, ss, sizeof(ss));
-	if (pool && o->have_overcommit && o->overcommit != pool->overcommit) {
-		struct fix_step *s = step_add(p, FIX_OVERCOMMIT, "pool");
+	if (o->have_overcommit && o->overcommit != pool->overcommit) {
+		struct fix_step *s = step_add(p, FIX_OVERCOMMIT, CHECK_POOL);
 
 		if (!s)
 			return -ENOMEM;
@@ -284,261 +234,228 @@ static int plan_pools(const struct snapshot *snap, const struct workload *wl,
 		s->from = pool->overcommit;
 		s->to = o->overcommit;
 		snprintf(s->setting, sizeof(s->setting),
-			 "%s/nr_overcommit_hugepages", dir);
-		fix_pool_file(ps, -1, "nr_overcommit_hugepages", s->path,
-			      sizeof(s->path));
+			 "hugepages-%" PRIu64 "kB/nr_overcommit_hugepages", ps >> 10);
+		pool_file(s->path, sizeof(s->path), ps, -1, "nr_overcommit_hugepages");
 		snprintf(s->reason, sizeof(s->reason), "asked for with --overcommit");
 	}
-	if (!pool) {
-		const struct finding *f = first_failing(fs, "pool");
-
-		if (!f)
-			return 0;
-		struct fix_manual *m = manual_add(p, "pool", "%s", f->message);
-
-		if (!m || manual_line(m, "add 'hugepagesz=%s hugepages=%" PRIu64
-				      "' to the kernel command line and reboot",
-				      ss, need->pages))
-			return -ENOMEM;
-		return 0;
-	}
 	/* Per node first: growing a node's pool grows the total too. */
-	if (first_failing(fs, "node_pool")) {
-		for (size_t i = 0; i < need->nr_nodes; i++) {
-			uint64_t want = need->pages_per_node[i];
-			const struct pool_node *pn = NULL;
-
-			for (size_t j = 0; j < pool->nr_nodes; j++)
-				if (pool->nodes[j].node == i)
-					pn = &pool->nodes[j];
-			if (!want || !pn || pn->free >= want)
-				continue;
-			snprintf(why, sizeof(why), "%" PRIu64 " pages needed on "
-				 "node %zu, %" PRIu64 " free there", want, i, pn->free);
-			rc = plan_pool_step(snap, p, FIX_NODE_POOL, "node_pool", ps,
-					    pn->node, pn->total,
-					    pn->total + want - pn->free, why);
-			if (rc)
-				return rc;
-			nodes = true;
-		}
+	for (size_t i = 0; i < fs->n; i++) {
+		f = &fs->v[i];
+		if (f->check != CHECK_NODE_POOL || !failing(f) ||
+		    !(a = action_of(f, ACT_POOL)))
+			continue;
+		snprintf(why, sizeof(why), "%" PRIu64 " pages needed on node %d, %"
+			 PRIu64 " free there", need->pages_per_node[a->node], a->node,
+			 pool_node(pool, (unsigned)a->node)->free);
+		rc = plan_pool_step(snap, p, CHECK_NODE_POOL, a, a->to, why);
+		if (rc)
+			return rc;
+		nodes = true;
 	}
-	if (nodes || !first_failing(fs, "pool"))
+	f = first_failing(fs, CHECK_POOL);
+	a = action_of(f, ACT_POOL);
+	if (nodes || !a)
 		return 0;
 	avail = hp_sat_sub(pool->free, pool->resv);
-	/* DPDK takes back its own stale files; --clean-stale frees them all. */
-	extra = o->clean_stale ? stale_pages(snap, ps) :
-		dpdk_reclaimable(snap, wl, ps, &files);
-	if (hp_sat_add(avail, extra) >= need->pages)
+	/* DPDK takes back its own stale files (the rule counted them);
+	 * --clean-stale frees them all. */
+	extra = o->clean_stale ? stale_pages(snap, ps) : need->reclaim_pages;
+	to = hp_sat_sub(hp_sat_add(a->to, need->reclaim_pages), extra);
+	if (to <= a->from)
 		return 0;
 	snprintf(why, sizeof(why), "%" PRIu64 " pages needed, %" PRIu64
 		 " free%s", need->pages, avail, extra ? " counting stale files" : "");
-	return plan_pool_step(snap, p, FIX_POOL, "pool", ps, 0, pool->total,
-			      pool->total + need->pages - avail - extra, why);
+	return plan_pool_step(snap, p, CHECK_POOL, a, to, why);
 }
 
-static const struct mount *mount_at(const struct snapshot *snap, const char *path)
+static int plan_mount(const struct findings *fs, struct fix_plan *p)
 {
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		if (!strcmp(snap->mounts[i].path, path))
-			return &snap->mounts[i];
-	return NULL;
-}
-
-static int plan_mount(const struct snapshot *snap, const struct workload *wl,
-		      const struct need *need, const struct findings *fs,
-		      struct fix_plan *p)
-{
-	const struct finding *f = first_failing(fs, "mount");
-	const struct mount *other;
+	const struct finding *f = first_failing(fs, CHECK_MOUNT);
+	const struct action *a = action_of(f, ACT_MOUNT);
 	struct fix_step *s;
-	char path[PATH_MAX], ss[16];
+	char ss[16];
 
-	if (!f || !f->cause || strcmp(f->cause, "no_mount"))
+	if (!a)
 		return 0;
-	if (wl->huge_dir)
-		snprintf(path, sizeof(path), "%s", wl->huge_dir);
-	else
-		default_mount_path(need->page_size, snap->mem.hugepagesize,
-				   path, sizeof(path));
-	other = mount_at(snap, path);
-	/* --huge-dir inside a mount of another size: not hpdiag's to move. */
-	for (size_t i = 0; !other && wl->huge_dir && i < snap->nr_mounts; i++) {
-		size_t ml = strlen(snap->mounts[i].path);
-
-		if (!strncmp(path, snap->mounts[i].path, ml) && path[ml] == '/')
-			other = &snap->mounts[i];
-	}
-	if (other) {
-		struct fix_manual *m = manual_add(p, "mount", "%s", f->message);
-
-		return m && (!f->remedy || !manual_line(m, "%s", f->remedy)) ? 0 : -ENOMEM;
-	}
-	s = step_add(p, FIX_MOUNT, "mount");
+	s = step_add(p, FIX_MOUNT, CHECK_MOUNT);
 	if (!s)
 		return -ENOMEM;
-	s->page_size = need->page_size;
+	s->page_size = a->page_size;
 	snprintf(s->setting, sizeof(s->setting), "mount");
-	snprintf(s->path, sizeof(s->path), "%s", path);
+	snprintf(s->path, sizeof(s->path), "%s", a->path);
 	snprintf(s->reason, sizeof(s->reason), "no hugetlbfs mount for %s pages",
-		 format_short_size(need->page_size, ss, sizeof(ss)));
+		 format_short_size(a->page_size, ss, sizeof(ss)));
 	return 0;
+}
+
+/* Removal steps in the order of the mounts, then of the paths. */
+static int cmp_remove(const void *x, const void *y)
+{
+	const struct action *a = *(const struct action *const *)x;
+	const struct action *b = *(const struct action *const *)y;
+
+	if (a->mount != b->mount)
+		return a->mount < b->mount ? -1 : 1;
+	return strcmp(a->path, b->path);
 }
 
 static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		      const struct fix_opts *o, struct fix_plan *p)
 {
-	const struct finding *f = first_failing(fs, "stale_hugepage_files");
+	const struct finding *f = first_failing(fs, CHECK_STALE_FILES);
+	const struct action **rm;
+	size_t n = 0, cap = 0;
 
 	if (!o->clean_stale) {
 		struct fix_manual *m;
 
 		if (!f)
 			return 0;
-		m = manual_add(p, "stale_hugepage_files", "%s", f->message);
+		m = manual_add(p, CHECK_STALE_FILES, "%s", f->message);
 		return m && !manual_line(m, "hpdiag fix --apply --clean-stale "
 					 "(removes each file no process maps or "
 					 "holds open)") ? 0 : -ENOMEM;
 	}
 	if (!snap->procs_scanned) {
-		struct fix_manual *m = manual_add(p, "stale_hugepage_files",
+		struct fix_manual *m = manual_add(p, CHECK_STALE_FILES,
 						  "--clean-stale: this tree does "
 						  "not record which processes use "
 						  "the page files");
 
 		return m ? 0 : -ENOMEM;
 	}
-	for (size_t i = 0; i < snap->nr_mounts; i++) {
-		const struct mount *m = &snap->mounts[i];
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].check == CHECK_STALE_FILES)
+			cap += fs->v[i].remedy.n;
+	rm = calloc(cap ? cap : 1, sizeof(*rm));
+	if (!rm)
+		return -ENOMEM;
+	for (size_t i = 0; i < fs->n; i++)
+		for (size_t j = 0; fs->v[i].check == CHECK_STALE_FILES &&
+		     j < fs->v[i].remedy.n; j++)
+			if (fs->v[i].remedy.acts[j].kind == ACT_REMOVE)
+				rm[n++] = &fs->v[i].remedy.acts[j];
+	qsort(rm, n, sizeof(*rm), cmp_remove);
+	for (size_t i = 0; i < n; i++) {
+		struct fix_step *s = step_add(p, FIX_REMOVE, CHECK_STALE_FILES);
 
-		for (size_t j = 0; j < m->nr_files; j++) {
-			const struct mount_file *mf = &m->files[j];
-			struct fix_step *s;
-
-			if (mf->in_use)
-				continue;
-			s = step_add(p, FIX_REMOVE, "stale_hugepage_files");
-			if (!s)
-				return -ENOMEM;
-			s->page_size = m->page_size;
-			s->from = mf->pages;
-			snprintf(s->setting, sizeof(s->setting), "remove");
-			snprintf(s->path, sizeof(s->path), "%s", mf->path);
-			snprintf(s->reason, sizeof(s->reason), "no process maps or "
-				 "holds it open; frees %" PRIu64 " page%s", mf->pages,
-				 mf->pages == 1 ? "" : "s");
+		if (!s) {
+			free(rm);
+			return -ENOMEM;
 		}
+		s->page_size = rm[i]->page_size;
+		s->from = rm[i]->from;
+		snprintf(s->setting, sizeof(s->setting), "remove");
+		snprintf(s->path, sizeof(s->path), "%s", rm[i]->path);
+		snprintf(s->reason, sizeof(s->reason), "no process maps or "
+			 "holds it open; frees %" PRIu64 " page%s", rm[i]->from,
+			 rm[i]->from == 1 ? "" : "s");
 	}
+	free(rm);
 	return 0;
 }
 
 /* pam_limits' domain for the application's user: a uid range, or "*". */
 static void limits_domain(const struct snapshot *snap, char *buf, size_t size)
 {
-	if (snap->lim.pid && snap->lim.have_uid)
-		snprintf(buf, size, "%u:%u", snap->lim.uid, snap->lim.uid);
+	if (snap->lim.pid && snap->lim.st.have_uid)
+		snprintf(buf, size, "%u:%u", snap->lim.st.uid, snap->lim.st.uid);
 	else
 		snprintf(buf, size, "*");
 }
 
-static int plan_rlimit(const struct snapshot *snap, const struct need *need,
-		       const struct finding *f, struct fix_plan *p)
+/* How to set an rlimit where the application starts: not a host setting,
+ * so hpdiag prints the lines and writes none of them. */
+static int plan_rlimit(const struct snapshot *snap, const struct finding *f,
+		       const struct action *a, struct fix_plan *p)
 {
 	static const struct {
-		const char *check, *ulimit, *unit, *pam;
-	} rl[] = {
-		{ "nofile", "n", "LimitNOFILE", "nofile" },
-		{ "address_space", "v", "LimitAS", "as" },
-		{ "data", "d", "LimitDATA", "data" },
-		{ "memlock", "l", "LimitMEMLOCK", "memlock" },
+		const char *ulimit, *unit, *pam;
+	} rl[RL_COUNT] = {
+		[RL_NOFILE] = { "n", "LimitNOFILE", "nofile" },
+		[RL_AS] = { "v", "LimitAS", "as" },
+		[RL_DATA] = { "d", "LimitDATA", "data" },
+		[RL_MEMLOCK] = { "l", "LimitMEMLOCK", "memlock" },
 	};
+	uint64_t hard = snap->lim.rlimits[a->rlimit].hard, want = a->to;
 	struct fix_manual *m;
 	char dom[32], val[32], unit[32];
-	size_t i;
 
-	for (i = 0; i < sizeof(rl) / sizeof(rl[0]); i++)
-		if (!strcmp(f->check, rl[i].check))
-			break;
-	if (i == sizeof(rl) / sizeof(rl[0]))
-		return 1;
 	limits_domain(snap, dom, sizeof(dom));
 	m = manual_add(p, f->check, "%s (an rlimit: set it where the "
 		       "application starts, hpdiag does not)", f->message);
 	if (!m)
 		return -ENOMEM;
-	if (i == 0) {
-		uint64_t want = need->fds + need->fds / 5;
-		uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
-
+	if (want != HP_UNLIMITED && (hard == HP_UNLIMITED || hard >= want)) {
 		/* Raise the soft limit; the hard one only when it is short. */
-		if (hard == HP_UNLIMITED || hard >= want) {
-			char h[32];
+		char h[32];
 
-			if (hard == HP_UNLIMITED)
-				snprintf(h, sizeof(h), "infinity");
-			else
-				snprintf(h, sizeof(h), "%" PRIu64, hard);
-			if (manual_line(m, "shell: ulimit -Sn %" PRIu64, want) ||
-			    manual_line(m, "systemd unit, [Service]: LimitNOFILE=%"
-					PRIu64 ":%s", want, h) ||
-			    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
-					"%s soft nofile %" PRIu64, dom, want))
-				return -ENOMEM;
-			return 0;
-		}
-		snprintf(val, sizeof(val), "%" PRIu64, want);
-		snprintf(unit, sizeof(unit), "%s", val);
-	} else {
+		if (hard == HP_UNLIMITED)
+			snprintf(h, sizeof(h), "infinity");
+		else
+			snprintf(h, sizeof(h), "%" PRIu64, hard);
+		if (manual_line(m, "shell: ulimit -S%s %" PRIu64, rl[a->rlimit].ulimit,
+				want) ||
+		    manual_line(m, "systemd unit, [Service]: %s=%" PRIu64 ":%s",
+				rl[a->rlimit].unit, want, h) ||
+		    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
+				"%s soft %s %" PRIu64, dom, rl[a->rlimit].pam, want))
+			return -ENOMEM;
+		return 0;
+	}
+	if (want == HP_UNLIMITED) {
 		snprintf(val, sizeof(val), "unlimited");
 		snprintf(unit, sizeof(unit), "infinity");
+	} else {
+		snprintf(val, sizeof(val), "%" PRIu64, want);
+		snprintf(unit, sizeof(unit), "%s", val);
 	}
 	if (manual_line(m, "shell: ulimit -H%s %s && ulimit -S%s %s",
-			rl[i].ulimit, val, rl[i].ulimit, val) ||
-	    manual_line(m, "systemd unit, [Service]: %s=%s", rl[i].unit, unit) ||
+			rl[a->rlimit].ulimit, val, rl[a->rlimit].ulimit, val) ||
+	    manual_line(m, "systemd unit, [Service]: %s=%s", rl[a->rlimit].unit, unit) ||
 	    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: %s - %s %s",
-			dom, rl[i].pam, val))
+			dom, rl[a->rlimit].pam, val))
 		return -ENOMEM;
 	return 0;
 }
 
-static bool planned_for(const struct fix_plan *p, const char *check)
+static bool planned_for(const struct fix_plan *p, enum check check)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->v[i].check, check))
+		if (p->v[i].check == check)
 			return true;
 	for (size_t i = 0; i < p->nr_manual; i++)
-		if (!strcmp(p->manual[i].check, check))
+		if (p->manual[i].check == check)
 			return true;
 	return false;
 }
 
 /* Every other finding that is not a pass: what hpdiag says to do instead. */
-static int plan_manual(const struct snapshot *snap, const struct need *need,
-		       const struct findings *fs, struct fix_plan *p)
+static int plan_manual(const struct snapshot *snap, const struct findings *fs,
+		       struct fix_plan *p)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
+		const struct action *a = action_of(f, ACT_RLIMIT);
 		struct fix_manual *m;
-		int rc;
 
 		if (!failing(f) || planned_for(p, f->check))
 			continue;
 		/* Growing the nodes' pools grows the whole pool. */
-		if (!strcmp(f->check, "pool") && planned_for(p, "node_pool"))
+		if (f->check == CHECK_POOL && planned_for(p, CHECK_NODE_POOL))
 			continue;
-		rc = plan_rlimit(snap, need, f, p);
-		if (rc <= 0) {
-			if (rc < 0)
-				return rc;
+		if (a) {
+			if (plan_rlimit(snap, f, a, p) < 0)
+				return -ENOMEM;
 			continue;
 		}
 		/* A pool that needs no growth has nothing left to do. */
-		if (!f->remedy)
+		if (!f->remedy.text)
 			continue;
 		m = manual_add(p, f->check, "%s", f->message);
-		if (!m || manual_line(m, "%s", f->remedy))
+		if (!m || manual_line(m, "%s", f->remedy.text))
 			return -ENOMEM;
-		if (!strcmp(f->check, "pool_fragmentation") &&
+		if (f->check == CHECK_FRAGMENTATION &&
 		    manual_line(m, "hpdiag fix --apply --compact compacts memory "
 				"once if the pool grows short"))
 			return -ENOMEM;
@@ -617,7 +534,7 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 		     settings == 1 ? "" : "s", FIX_PERSIST_FILE))
 		return -ENOMEM;
 	if (o->persist && settings) {
-		struct fix_step *s = step_add(p, FIX_PERSIST, "persist");
+		struct fix_step *s = step_add(p, FIX_PERSIST, CHECK_COUNT);
 
 		if (!s)
 			return -ENOMEM;
@@ -631,155 +548,24 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 	return 0;
 }
 
-int fix_plan(const struct snapshot *snap, const struct workload *wl,
-	     const struct need *need, const struct findings *fs,
-	     const struct fix_opts *o, struct fix_plan *p)
+int fix_plan(const struct snapshot *snap, const struct need *need,
+	     const struct findings *fs, const struct fix_opts *o,
+	     struct fix_plan *p)
 {
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->default_size = snap->mem.hugepagesize;
-	rc = plan_limits(snap, need, fs, p);
+	rc = plan_sysctls(need, fs, p);
 	if (!rc)
-		rc = plan_pools(snap, wl, need, fs, o, p);
+		rc = plan_pools(snap, need, fs, o, p);
 	if (!rc)
-		rc = plan_mount(snap, wl, need, fs, p);
+		rc = plan_mount(fs, p);
 	if (!rc)
 		rc = plan_stale(snap, fs, o, p);
 	if (!rc)
-		rc = plan_manual(snap, need, fs, p);
+		rc = plan_manual(snap, fs, p);
 	if (!rc)
 		rc = plan_persist(snap, o, p);
 	return rc;
-}
-
-void step_error(struct fix_step *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(s->error);
-	va_start(ap, fmt);
-	s->error = vstrdupf(fmt, ap);
-	va_end(ap);
-}
-
-void fix_plan_free(struct fix_plan *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i].error);
-	for (size_t i = 0; i < p->nr_manual; i++) {
-		free(p->manual[i].why);
-		for (size_t j = 0; j < p->manual[i].nr_lines; j++)
-			free(p->manual[i].lines[j]);
-	}
-	for (size_t i = 0; i < p->nr_boot; i++)
-		free(p->boot[i]);
-	free(p->manual);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
-}
-
-/* ---- the sysctl.d file ------------------------------------------------------ */
-
-/* "vm.max_map_count" for "-vm/max_map_count " and the like. */
-static void norm_key(const char *s, size_t len, char *out, size_t size)
-{
-	size_t o = 0;
-
-	while (len && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	if (len && *s == '-') {
-		s++;
-		len--;
-	}
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	for (size_t i = 0; i < len && o + 1 < size; i++)
-		out[o++] = s[i] == '/' ? '.' : s[i];
-	out[o] = '\0';
-}
-
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (!*buf || *len + n + 1 > *cap) {
-		size_t ncap = (*len + n + 1) * 2;
-		char *nb = realloc(*buf, ncap);
-
-		if (!nb)
-			return -ENOMEM;
-		*buf = nb;
-		*cap = ncap;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
-}
-
-char *fix_persist_text(const char *old, size_t len, const char *const *keys,
-		       const uint64_t *vals, const bool *never_lower, size_t n)
-{
-	static const char header[] =
-		"# Written by hpdiag fix --persist: the settings hugepage users need.\n"
-		"# hpdiag updates its own keys in place and keeps every other line.\n";
-	bool seen[16] = { false };
-	size_t olen = 0, cap = 0;
-	char *out = NULL, line[128];
-	int rc = 0;
-
-	if (n > 16)
-		return NULL;
-	if (!old)
-		rc = append(&out, &olen, &cap, header, sizeof(header) - 1);
-	for (size_t i = 0; !rc && old && i < len; ) {
-		const char *p = old + i, *nl = memchr(p, '\n', len - i);
-		size_t ll = nl ? (size_t)(nl - p) + 1 : len - i;
-		const char *eq = memchr(p, '=', ll);
-		size_t k = n;
-		char key[128], *end;
-
-		if (eq && p[strspn(p, " \t")] != '#' && p[strspn(p, " \t")] != ';') {
-			norm_key(p, (size_t)(eq - p), key, sizeof(key));
-			for (k = 0; k < n && strcmp(key, keys[k]); k++)
-				;
-		}
-		if (k < n) {
-			char num[32];
-			size_t vl = ll - (size_t)(eq + 1 - p);
-			uint64_t have = 0;
-			bool keep;
-
-			seen[k] = true;
-			snprintf(num, sizeof(num), "%.*s", (int)(vl < 31 ? vl : 31), eq + 1);
-			have = strtoull(num + strspn(num, " \t"), &end, 10);
-			end += strspn(end, " \t\n");
-			keep = never_lower[k] && !*end && have >= vals[k];
-			if (!keep) {
-				snprintf(line, sizeof(line), "%s = %" PRIu64 "\n",
-					 keys[k], vals[k]);
-				rc = append(&out, &olen, &cap, line, strlen(line));
-				i += ll;
-				continue;
-			}
-		}
-		rc = append(&out, &olen, &cap, p, ll);
-		if (!rc && !nl)
-			rc = append(&out, &olen, &cap, "\n", 1);
-		i += ll;
-	}
-	for (size_t k = 0; !rc && k < n; k++) {
-		if (seen[k])
-			continue;
-		snprintf(line, sizeof(line), "%s = %" PRIu64 "\n", keys[k], vals[k]);
-		rc = append(&out, &olen, &cap, line, strlen(line));
-	}
-	if (!rc && !out)
-		rc = append(&out, &olen, &cap, "", 0);
-	if (rc) {
-		free(out);
-		return NULL;
-	}
-	return out;
 }

@@ -1,55 +1,136 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cmd.h - what the command files share with main.c: the context a command
- * runs in, and the one way each reports errors and renders its result.
- * main.c keeps the command table and picks the exit status.
+ * cmd.h - the commands.  Each command is a row (struct command) that owns
+ * its options: groups of option rows, each with its argument, its help
+ * line and the function that takes its value.  main.c parses the command
+ * line from these tables, prints --help from them, and runs the command;
+ * a command returns its exit status.  assess() is the pipeline every
+ * diagnosing command runs: probe, need, findings.
  */
 #ifndef HPDIAG_CMD_H
 #define HPDIAG_CMD_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
-#include "diagnose/diagnose.h"
 #include "act/fix.h"
-#include "probe/snapshot.h"
+#include "diagnose/diagnose.h"
+#include "lib/err.h"
+#include "model/need.h"
+#include "probe/probe.h"
 #include "report/report.h"
 
-#define EXIT_ERROR 3
-/* The largest log explain reads. */
-#define EXPLAIN_MAX_INPUT (16u << 20)
-
+/* What a command runs with: the global options, the host to read, and
+ * the values its options took. */
 struct ctx {
 	struct sysroot sr;
-	struct report rep;
-	struct workload wl;
+	struct report_opts rep;
 	const char *sysroot_dir;
-	const char *output_dir;		/* snapshot -o DIR */
-	const char *output_file;	/* every other command's -o FILE */
+	const char *output;		/* -o: snapshot's DIR, every report's FILE */
 	const char *file;		/* explain's FILE */
+	char **command;			/* what follows "--" */
+	pid_t pid;			/* --pid */
+	struct workload wl;
+	struct fix_opts fix;		/* fix, check --fix */
+	const char *fix_given;		/* the first fix option given */
+	bool check_fix;			/* check --fix */
 	unsigned timeout;		/* trial */
 	uint64_t top;			/* vma */
 	double watch, interval;
-	bool user_mode;			/* --mode given */
-	struct fix_opts fix;		/* fix, check --fix */
-	char **command;			/* exec: what follows "--" */
-	bool check_fix;
-	pid_t pid;
+	const char *color;		/* --color */
+	bool help;			/* --help */
 };
 
-void errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int exit_for(enum hp_status v);
-int probe_error(struct ctx *c, int rc);
-int render(struct ctx *c, const struct snapshot *snap, const struct need *need,
-	   const struct findings *fs, unsigned parts);
-unsigned probe_for(const struct ctx *c, const struct workload *wl);
+/* One option: its names, its argument, its help, and what takes it. */
+struct option_def {
+	const char *name;		/* long name */
+	int key;			/* its short letter, or 0 */
+	const char *arg;		/* the argument's name, NULL for none;
+					   "[=FILE]" for an optional one */
+	const char *help;		/* its line of --help ("\n" continues it) */
+	int (*set)(struct ctx *c, const char *arg);	/* 0, or EXIT_ERROR */
+};
 
-int cmd_explain(struct ctx *c);
-int cmd_exec(struct ctx *c);
-int cmd_fix(struct ctx *c);
-int cmd_trial(struct ctx *c);
-int cmd_vma(struct ctx *c);
+/* A named group of options ("Workload"), several commands share. */
+struct option_group {
+	const char *title;		/* "Workload": a --help heading; NULL: none */
+	const char *synopsis;		/* "workload options", or NULL: list them */
+	const struct option_def *opts;	/* ended by a row without a name */
+};
+
+enum {
+	CMD_LIVE_ONLY	= 1 << 0,	/* reads the running host, not --sysroot */
+	CMD_FILE_ARG	= 1 << 1,	/* takes one optional FILE argument */
+	CMD_COMMAND	= 1 << 2,	/* runs the command given after "--" */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *c);
+	unsigned flags;
+	const char *operands;		/* the synopsis after the options, or NULL */
+	const char *summary;
+	const struct option_group *const *groups;	/* ended by NULL */
+	/* Checks the options together, after they are all taken; NULL: none. */
+	int (*check)(struct ctx *c);
+};
+
+/* The command line: the commands, the global options (main.c). */
+struct cmdline {
+	const struct command *const *commands;
+	size_t nr_commands;
+	const struct option_def *globals;
+	const struct command *default_command;
+};
+
+/* Reads ARGV (up to "--") into C and the command; 0, or the exit status
+ * of a usage error (said on standard error). */
+int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
+		  const struct command **cmd);
+/* --help: of CMD, or of hpdiag (CMD NULL). */
+void cmdline_help(const struct cmdline *l, FILE *o, const struct command *cmd);
+
+/* The groups the commands share (options.c). */
+extern const struct option_group group_workload, group_pid, group_report_file,
+	group_fix;
+
+/* The commands (one file each). */
+extern const struct command cmd_check, cmd_pools, cmd_mounts, cmd_limits,
+	cmd_vma, cmd_trial, cmd_explain, cmd_exec, cmd_fix, cmd_snapshot;
+
+/* ---- for the commands ----------------------------------------------------- */
+
+/* Probed, modelled and diagnosed: what check, fix, trial, explain and exec
+ * start from. */
+struct assessment {
+	struct snapshot snap;
+	struct need need;
+	struct findings fs;
+	bool have_snap;
+};
+
+/* Probes the host (WHAT, from the view of PID), computes WL's need and
+ * diagnoses it; prints the error and returns EXIT_ERROR when it cannot. */
+int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
+	   struct assessment *a);
+void assessment_free(struct assessment *a);
+/* What to probe for WL: the process's own VMAs, fds and status matter
+ * only for --pid's baseline and for shm's privileges. */
+unsigned probe_for(const struct ctx *c, const struct workload *wl);
+/* Prints a probe's error; returns EXIT_ERROR. */
+int probe_error(const struct probe *p, int rc);
+
+/* fix, with --apply as check --fix runs it. */
+int run_fix(struct ctx *c);
+
+/* The report of R, to stdout or -o FILE; 0 or EXIT_ERROR. */
+int render(struct ctx *c, const struct result *r);
+
+/* Option parsing helpers shared by the tables. */
+int opt_count(const char *opt, const char *arg, uint64_t min, uint64_t *val);
+/* -m, -n and --socket-mem, --node and --socket-mem exclude each other. */
+int workload_options_check(struct ctx *c);
 
 #endif /* HPDIAG_CMD_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-exec.c - `hpdiag exec [options] -- COMMAND [ARGS]`: refuses a static
+ * exec.c - `hpdiag exec [options] -- COMMAND [ARGS]`: refuses a static
  * program (a preload library cannot enter it), runs the command with the
- * trace library (exec-run.c), reads the workload from its command line and
- * the failure from its output (explain.c), and reports the "exec" finding
+ * trace library (act/exec.c), reads the workload from its command line and
+ * the failure from its output (explain), and reports the "exec" finding
  * with the host it ran on.
  */
 #include <errno.h>
@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmd.h"
 #include "act/exec.h"
+#include "cmd/cmd.h"
+#include "diagnose/explain.h"
+#include "diagnose/failure.h"
 
 #define TRACE_LIB	"libhpdiag-trace.so"
 
@@ -78,17 +80,16 @@ static char *log_text(char *const *argv, const struct exec_result *r)
 	return text;
 }
 
-int cmd_exec(struct ctx *c)
+static int run_exec(struct ctx *c)
 {
-	struct findings host = { 0 }, out = { 0 };
+	struct findings out = { 0 };
 	struct exec_opts o = { 0 };
-	struct exec_result res;
-	struct explain ex;
-	struct snapshot snap;
-	struct need need;
 	struct workload wl = c->wl;
+	struct exec_result res;
+	struct assessment a = { 0 };
+	struct explain ex;
 	char path[PATH_MAX], lib[PATH_MAX], err[PATH_MAX + 128], *text;
-	bool have_snap = false, have_ex = false;
+	bool have_ex = false;
 	int rc, status = EXIT_ERROR;
 
 	if (!c->command || !c->command[0])
@@ -116,7 +117,7 @@ int cmd_exec(struct ctx *c)
 	o.lib = lib;
 	/* With JSON or metrics on stdout, the application's stdout goes to
 	 * stderr, unless the report goes to a file. */
-	o.out_fd = c->rep.format != FMT_TEXT && !c->output_file ? STDERR_FILENO :
+	o.out_fd = c->rep.format != FMT_TEXT && !c->output ? STDERR_FILENO :
 		   STDOUT_FILENO;
 	o.err_fd = STDERR_FILENO;
 	fflush(NULL);
@@ -131,36 +132,44 @@ int cmd_exec(struct ctx *c)
 		goto out;
 	}
 	have_ex = true;
-	explain_workload(&ex, &wl, c->user_mode,
-			 wl.have_mem || wl.have_pages || wl.nr_socket_mem);
-	rc = probe_snapshot(&c->sr, probe_for(c, &wl), 0, &snap);
-	have_snap = true;
-	if (rc < 0) {
-		status = probe_error(c, rc);
+	workload_merge(&wl, &ex.hint);
+	status = assess(c, probe_for(c, &wl), 0, &wl, &a);
+	if (status)
 		goto out;
-	}
-	if (workload_need(&snap, &wl, &need) < 0 ||
-	    diagnose_check(&snap, &wl, &need, &host) < 0 ||
-	    exec_findings(&res, &snap, &need, &ex, &host, &out) < 0) {
+	if (exec_findings(&res, &a.snap, &a.need, &ex, &a.fs, &out) < 0) {
 		errorx("out of memory");
+		status = EXIT_ERROR;
 		goto out;
 	}
-	c->rep.exec = &res;
-	c->rep.exec_argv = c->command;
-	c->rep.exec_cause = exec_cause(&res, &snap, &need);
-	c->rep.host = &host;
-	if (render(c, &snap, &need, &out, PART_NEED | PART_EXEC) == 0)
-		status = exit_for(findings_verdict(&out));
+	{
+		struct result r = {
+			.snap = &a.snap, .need = &a.need, .findings = &out,
+			.host = &a.fs, .exec = &res, .exec_argv = c->command,
+			.exec_cause = exec_cause(&res, &a.snap, &a.need),
+		};
+
+		status = render(c, &r);
+		if (!status)
+			status = findings_exit(&out);
+	}
 out:
-	c->rep.exec = NULL;
-	c->rep.host = NULL;
 	free(text);
 	if (have_ex)
 		explain_free(&ex);
-	if (have_snap)
-		snapshot_free(&snap);
-	findings_free(&host);
+	assessment_free(&a);
 	findings_free(&out);
 	exec_result_free(&res);
 	return status;
 }
+
+const struct command cmd_exec = {
+	.name = "exec",
+	.run = run_exec,
+	.flags = CMD_LIVE_ONLY | CMD_COMMAND,
+	.operands = "-- COMMAND [ARGS...]",
+	.summary = "run the application itself and catch its first failing memory call",
+	.groups = (const struct option_group *const[]) {
+		&group_workload, &group_report_file, NULL,
+	},
+	.check = workload_options_check,
+};

@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-explain.c - `hpdiag explain [FILE]`: reads what an application printed,
+ * explain.c - `hpdiag explain [FILE]`: reads what an application printed,
  * takes its workload from the text, and names the cause by this host's
  * evidence.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "diagnose/explain.h"
+
+/* The largest log explain reads. */
+#define EXPLAIN_MAX_INPUT (16u << 20)
 
 /* Reads FILE, or standard input for "-" or none; bounded. */
 static char *read_input(const char *file, const char **name)
@@ -79,17 +80,17 @@ static char *read_input(const char *file, const char **name)
 	return buf;
 }
 
-int cmd_explain(struct ctx *c)
+static int run_explain(struct ctx *c)
 {
-	struct findings host = { 0 }, out = { 0 };
+	struct findings out = { 0 };
 	struct workload wl = c->wl;
+	struct assessment a;
 	struct explain ex;
-	struct snapshot snap;
-	struct need need;
+	const char *source;
 	char *text;
 	int rc, status;
 
-	text = read_input(c->file, &c->rep.source);
+	text = read_input(c->file, &source);
 	if (!text)
 		return EXIT_ERROR;
 	rc = explain_parse(text, &ex);
@@ -98,29 +99,36 @@ int cmd_explain(struct ctx *c)
 		errorx("out of memory");
 		return EXIT_ERROR;
 	}
-	explain_workload(&ex, &wl, c->user_mode,
-			 wl.have_mem || wl.have_pages || wl.nr_socket_mem);
-	rc = probe_snapshot(&c->sr, probe_for(c, &wl), c->pid, &snap);
-	if (rc < 0) {
-		snapshot_free(&snap);
-		explain_free(&ex);
-		return probe_error(c, rc);
-	}
-	status = EXIT_ERROR;
-	if (workload_need(&snap, &wl, &need) == 0 &&
-	    diagnose_check(&snap, &wl, &need, &host) == 0 &&
-	    explain_diagnose(&ex, &host, &out) == 0) {
-		c->rep.explain = &ex;
-		c->rep.host = &host;
-		if (render(c, &snap, &need, &out, PART_EXPLAIN | PART_NEED) == 0)
-			status = exit_for(findings_verdict(&out));
-	} else {
+	workload_merge(&wl, &ex.hint);
+	status = assess(c, probe_for(c, &wl), c->pid, &wl, &a);
+	if (!status && explain_diagnose(&ex, &a.fs, &out) < 0) {
 		errorx("out of memory");
+		status = EXIT_ERROR;
+	}
+	if (!status) {
+		struct result r = {
+			.snap = &a.snap, .need = &a.need, .findings = &out,
+			.host = &a.fs, .explain = &ex, .source = source,
+		};
+
+		status = render(c, &r);
+		if (!status)
+			status = findings_exit(&out);
 	}
 	findings_free(&out);
-	findings_free(&host);
-	snapshot_free(&snap);
+	assessment_free(&a);
 	explain_free(&ex);
 	return status;
 }
 
+const struct command cmd_explain = {
+	.name = "explain",
+	.run = run_explain,
+	.flags = CMD_FILE_ARG,
+	.operands = "[FILE]",
+	.summary = "name the cause of a failure from the application's log, on this host",
+	.groups = (const struct option_group *const[]) {
+		&group_workload, &group_pid, &group_report_file, NULL,
+	},
+	.check = workload_options_check,
+};

@@ -1,49 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-fix.c - `hpdiag fix` and `hpdiag check --fix`: diagnose, plan, and
- * with --apply check every step is permitted, apply, then probe the host
- * again so the findings printed are those of the host as it now is.
+ * fix.c - `hpdiag fix` and `hpdiag check --fix`: diagnose, plan, and with
+ * --apply check every step is permitted, apply, then probe the host again
+ * so the findings printed are those of the host as it now is.
  */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/cmd.h"
 #include "act/fix.h"
-
-struct state {
-	struct snapshot snap;
-	struct need need;
-	struct findings fs;
-	bool have_snap;
-};
-
-static void state_free(struct state *st)
-{
-	findings_free(&st->fs);
-	if (st->have_snap)
-		snapshot_free(&st->snap);
-	st->have_snap = false;
-}
-
-static int diagnose(struct ctx *c, struct state *st)
-{
-	int rc;
-
-	memset(st, 0, sizeof(*st));
-	rc = probe_snapshot(&c->sr, probe_for(c, &c->wl) | PROBE_USERS, c->pid,
-			    &st->snap);
-	st->have_snap = true;
-	if (rc < 0)
-		return probe_error(c, rc);
-	workload_need(&st->snap, &c->wl, &st->need);
-	if (diagnose_check(&st->snap, &c->wl, &st->need, &st->fs) < 0) {
-		errorx("out of memory");
-		return EXIT_ERROR;
-	}
-	return 0;
-}
+#include "cmd/cmd.h"
 
 /* A page file someone started to use since the plan was made is kept. */
 static void recheck_stale(const struct snapshot *now, struct fix_plan *plan)
@@ -68,37 +34,46 @@ static void recheck_stale(const struct snapshot *now, struct fix_plan *plan)
 	}
 }
 
-int cmd_fix(struct ctx *c)
+static int show_plan(struct ctx *c, struct assessment *a, struct fix_plan *plan,
+		     bool applied)
 {
-	struct state st;
-	struct fix_plan plan;
+	struct result r = {
+		.snap = &a->snap, .need = &a->need, .findings = &a->fs,
+		.plan = plan, .applied = applied,
+	};
+
+	return render(c, &r);
+}
+
+int run_fix(struct ctx *c)
+{
+	unsigned what = probe_for(c, &c->wl) | PROBE_USERS;
+	struct fix_plan plan = { 0 };
+	struct assessment a;
 	sigset_t block, old;
 	char err[256];
 	int rc, status;
 
-	rc = diagnose(c, &st);
-	if (rc) {
-		state_free(&st);
-		return rc;
-	}
-	if (fix_plan(&st.snap, &c->wl, &st.need, &st.fs, &c->fix, &plan) < 0) {
-		fix_plan_free(&plan);
-		state_free(&st);
+	status = assess(c, what, c->pid, &c->wl, &a);
+	if (status)
+		goto out;
+	if (fix_plan(&a.snap, &a.need, &a.fs, &c->fix, &plan) < 0) {
 		errorx("out of memory");
-		return EXIT_ERROR;
+		status = EXIT_ERROR;
+		goto out;
 	}
-	c->rep.plan = &plan;
 	if (!c->fix.apply || !plan.n) {
-		status = render(c, &st.snap, &st.need, &st.fs, PART_NEED | PART_FIX) < 0 ?
-			 EXIT_ERROR : exit_for(findings_verdict(&st.fs));
+		status = show_plan(c, &a, &plan, false);
+		if (!status)
+			status = findings_exit(&a.fs);
 		goto out;
 	}
 	if (c->sr.live) {
+		struct probe p = { .sr = &c->sr };
 		struct snapshot now;
 
-		if (probe_snapshot(&c->sr, PROBE_MOUNTS | PROBE_USERS, 0, &now) == 0)
+		if (probe_snapshot(&p, PROBE_MOUNTS | PROBE_USERS, 0, &now) == 0)
 			recheck_stale(&now, &plan);
-		c->sr.err[0] = '\0';
 		snapshot_free(&now);
 	}
 	if (fix_preflight(&c->sr, &plan, err, sizeof(err)) > 0) {
@@ -106,7 +81,7 @@ int cmd_fix(struct ctx *c)
 			if (plan.v[i].error && plan.v[i].status == FS_PLANNED)
 				errorx("cannot apply: %s", plan.v[i].error);
 		errorx("nothing was changed");
-		render(c, &st.snap, &st.need, &st.fs, PART_NEED | PART_FIX);
+		show_plan(c, &a, &plan, false);
 		status = EXIT_ERROR;
 		goto out;
 	}
@@ -119,7 +94,6 @@ int cmd_fix(struct ctx *c)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rc = fix_apply(&c->sr, &c->fix, &plan);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	c->rep.applied = true;
 	for (size_t i = 0; rc && i < plan.n; i++)
 		if (plan.v[i].status == FS_FAILED)
 			errorx("%s", plan.v[i].error);
@@ -128,17 +102,26 @@ int cmd_fix(struct ctx *c)
 	else if (rc)
 		errorx("every change made before the failure was put back");
 	/* Verify: the findings printed are those of the host now. */
-	state_free(&st);
-	status = diagnose(c, &st);
+	assessment_free(&a);
+	status = assess(c, what, c->pid, &c->wl, &a);
 	if (status)
 		goto out;
-	if (render(c, &st.snap, &st.need, &st.fs, PART_NEED | PART_FIX) < 0)
-		status = EXIT_ERROR;
-	else
-		status = rc ? EXIT_ERROR : exit_for(findings_verdict(&st.fs));
+	status = show_plan(c, &a, &plan, true);
+	if (!status)
+		status = rc ? EXIT_ERROR : findings_exit(&a.fs);
 out:
-	c->rep.plan = NULL;
 	fix_plan_free(&plan);
-	state_free(&st);
+	assessment_free(&a);
 	return status;
 }
+
+const struct command cmd_fix = {
+	.name = "fix",
+	.run = run_fix,
+	.summary = "plan the host changes that clear the failures; with --apply "
+		   "make them",
+	.groups = (const struct option_group *const[]) {
+		&group_workload, &group_pid, &group_fix, &group_report_file, NULL,
+	},
+	.check = workload_options_check,
+};

@@ -1,89 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-trial.c - `hpdiag trial`: runs the workload's sequence for real in a
- * child (trial.c) and reports where and why it stopped.
+ * trial.c - `hpdiag trial`: runs the workload's sequence for real in a
+ * child (act/trial.c) and reports where and why it stopped.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/cmd.h"
 #include "act/trial.h"
+#include "cmd/cmd.h"
+#include "diagnose/failure.h"
 
-static bool mode_uses_files(enum mode m)
+/* No mount for the page files: that is the answer, with nothing to try. */
+static int no_mount(struct ctx *c, struct assessment *a)
 {
-	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
+	const struct finding *m = findings_get(&a->fs, CHECK_MOUNT);
+	struct findings out = { 0 };
+	struct result r = { .snap = &a->snap, .need = &a->need, .findings = &out };
+	struct finding *f;
+	int status;
+
+	f = finding_add(&out, CHECK_TRIAL, HP_FAIL, CAUSE_NO_MOUNT,
+			"%s: there is nowhere to create page files",
+			m ? m->message : "no hugetlbfs mount");
+	if (f) {
+		f->first = true;
+		if (m && m->remedy.text)
+			finding_copy_remedy(f, &m->remedy);
+		else
+			finding_remedy(f, "mount hugetlbfs for this page size");
+	}
+	status = render(c, &r);
+	findings_free(&out);
+	return status ? status : EXIT_FAIL;
 }
 
-/* The directory page files go to: --huge-dir, else the size's mount. */
-static const char *trial_dir(const struct snapshot *snap, const struct workload *wl,
-			     uint64_t ps)
+static int run_trial(struct ctx *c)
 {
-	if (wl->huge_dir)
-		return wl->huge_dir;
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		if (snap->mounts[i].page_size == ps)
-			return snap->mounts[i].path;
-	return NULL;
-}
-
-int cmd_trial(struct ctx *c)
-{
-	struct findings host = { 0 }, out = { 0 };
+	struct findings out = { 0 };
 	struct trial_opts o = { 0 };
 	struct trial_result res;
 	struct timespec t0, t1;
-	struct snapshot snap;
-	struct need need;
-	uint64_t rfiles = 0, reclaim;
-	int rc, status = EXIT_ERROR;
+	struct assessment a;
+	int rc, status;
 
-	rc = probe_snapshot(&c->sr, PROBE_ALL, 0, &snap);
-	if (rc < 0) {
-		snapshot_free(&snap);
-		return probe_error(c, rc);
-	}
-	if (workload_need(&snap, &c->wl, &need) < 0 ||
-	    diagnose_check(&snap, &c->wl, &need, &host) < 0) {
-		errorx("out of memory");
+	status = assess(c, PROBE_ALL, 0, &c->wl, &a);
+	if (status)
 		goto out;
-	}
-	o.need = &need;
+	status = EXIT_ERROR;
+	o.need = &a.need;
 	o.timeout = c->timeout;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
-	if (!need.page_size || !snapshot_pool(&snap, need.page_size)) {
-		const struct finding *f = findings_get(&host, "pool");
+	if (!a.need.page_size || !snapshot_pool(&a.snap, a.need.page_size)) {
+		const struct finding *f = findings_get(&a.fs, CHECK_POOL);
 
 		errorx("trial: no pool of that page size%s%s", f ? ": " : "",
 		       f ? f->message : "");
 		goto out;
 	}
-	if (mode_uses_files(need.mode)) {
-		const struct finding *m = findings_get(&host, "mount");
+	if (mode_uses_files(a.need.mode)) {
+		const struct finding *m = findings_get(&a.fs, CHECK_MOUNT);
 
-		o.dir = trial_dir(&snap, &c->wl, need.page_size);
-		if (!o.dir || (m && m->cause && !strcmp(m->cause, "no_mount"))) {
-			/* Nothing to try: no mount is the answer. */
-			memset(&res, 0, sizeof(res));
-			struct finding *f = finding_add(&out, "trial", HP_FAIL,
-				"no_mount", "%s: there is nowhere to create page "
-				"files", m ? m->message : "no hugetlbfs mount");
-
-			if (f) {
-				f->first = true;
-				finding_remedy(f, "%s", m && m->remedy ? m->remedy :
-					       "mount hugetlbfs for this page size");
-			}
-			if (render(c, &snap, &need, &out, PART_NEED) == 0)
-				status = 2;
+		o.dir = a.need.app_dir;
+		if (!o.dir || (m && m->cause == CAUSE_NO_MOUNT)) {
+			status = no_mount(c, &a);
 			goto out;
 		}
-	} else if (need.mode == MODE_IN_MEMORY) {
-		o.dir = trial_dir(&snap, &c->wl, need.page_size);
+	} else if (a.need.mode == MODE_IN_MEMORY) {
+		o.dir = a.need.app_dir;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = trial_run(&o, &res);
@@ -97,23 +83,57 @@ int cmd_trial(struct ctx *c)
 		errorx("trial: cannot start: %s", strerror(-rc));
 		goto out;
 	}
-	reclaim = dpdk_reclaimable(&snap, &c->wl, need.page_size, &rfiles);
-	if (trial_findings(&res, &snap, &need, reclaim, &host, &out) < 0) {
+	if (trial_findings(&res, &a.snap, &a.need, &a.fs, &out) < 0) {
 		errorx("out of memory");
 		goto out;
 	}
-	c->rep.trial = &res;
-	/* A warning (stale files DPDK would reclaim) names no cause. */
-	c->rep.trial_cause = out.n && out.v[0].status == HP_FAIL ? out.v[0].cause : NULL;
-	c->rep.trial_dir = o.dir;
-	c->rep.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (render(c, &snap, &need, &out, PART_NEED | PART_TRIAL) == 0)
-		status = exit_for(findings_verdict(&out));
+	{
+		struct result r = {
+			.snap = &a.snap, .need = &a.need, .findings = &out,
+			.trial = &res, .trial_dir = o.dir,
+			/* A warning (stale files DPDK would reclaim) names no cause. */
+			.trial_cause = out.n && out.v[0].status == HP_FAIL ?
+				       out.v[0].cause : CAUSE_NONE,
+			.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+					 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		};
+
+		status = render(c, &r);
+		if (!status)
+			status = findings_exit(&out);
+	}
 out:
 	findings_free(&out);
-	findings_free(&host);
-	snapshot_free(&snap);
+	assessment_free(&a);
 	return status;
 }
 
+static int set_timeout(struct ctx *c, const char *arg)
+{
+	uint64_t v;
+
+	if (opt_count("--timeout", arg, 1, &v))
+		return EXIT_ERROR;
+	c->timeout = v > 86400 ? 86400 : (unsigned)v;
+	return 0;
+}
+
+static const struct option_def trial_opts[] = {
+	{ "timeout", 0, "SECONDS", "stop a trial after this long (default 300)",
+	  set_timeout },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct option_group trial_group = { NULL, NULL, trial_opts };
+
+const struct command cmd_trial = {
+	.name = "trial",
+	.run = run_trial,
+	.flags = CMD_LIVE_ONLY,
+	.summary = "map the workload's hugepages for real in a child process, "
+		   "name what stops it",
+	.groups = (const struct option_group *const[]) {
+		&group_workload, &trial_group, &group_report_file, NULL,
+	},
+	.check = workload_options_check,
+};

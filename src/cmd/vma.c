@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-vma.c - `hpdiag vma`: who holds a process's VMAs and whether they
- * leak (vma.c), or which processes are closest to vm.max_map_count.
+ * vma.c - `hpdiag vma`: who holds a process's VMAs and whether they leak
+ * (probe/vma.c, diagnose/vma.c), or which processes are closest to
+ * vm.max_map_count.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,7 +13,9 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "probe/vma.h"
+#include "diagnose/vma.h"
+#include "lib/pathnames.h"
+#include "lib/proc.h"
 
 static double now_seconds(void)
 {
@@ -22,8 +25,10 @@ static double now_seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int cmd_vma(struct ctx *c)
+static int run_vma(struct ctx *c)
 {
+	struct probe p = { .sr = &c->sr };
+	struct result r = { 0 };
 	struct findings fs = { 0 };
 	struct vma_sample *samples = NULL;
 	struct vma_scan vs = { 0 }, first = { 0 };
@@ -33,10 +38,11 @@ int cmd_vma(struct ctx *c)
 	size_t n = 0;
 	int rc, status = EXIT_ERROR;
 
-	rc = sysroot_read_u64(&c->sr, sysctl_path(SC_MAX_MAP_COUNT), &limit);
+	p.err.msg[0] = '\0';
+	rc = probe_u64(&p, sysctl_path(SC_MAX_MAP_COUNT), true, &limit);
 	if (rc < 0)
-		return probe_error(c, rc);
-	c->rep.vma_limit = limit;
+		return probe_error(&p, rc);
+	r.vma_limit = limit;
 	if (c->interval > 0 && !(c->watch > 0))
 		return usage_error("vma: --interval goes with --watch");
 	if (c->pid && c->top)
@@ -44,31 +50,19 @@ int cmd_vma(struct ctx *c)
 	if (!c->pid) {
 		if (c->watch > 0)
 			return usage_error("vma: --watch needs --pid");
-		rc = vma_top_scan(&c->sr, c->top ? c->top : 10, &top);
+		rc = vma_top_scan(&p, c->top ? c->top : 10, &top);
 		if (rc < 0)
-			return probe_error(c, rc);
-		c->rep.top = &top;
-		for (size_t i = 0; i < top.nr_procs; i++) {
-			const struct vma_proc *p = &top.procs[i];
-			double pct = limit ? 100.0 * (double)p->count / (double)limit : 0;
-			struct finding *f = NULL;
-
-			if (vma_at_limit(p->count, limit))
-				f = finding_add(&fs, "map_count", HP_FAIL, "map_count_limit",
-						"process %d (%s) is at vm.max_map_count: "
-						"%" PRIu64 " VMAs", (int)p->pid, p->comm, p->count);
-			else if (vma_near_limit(p->count, limit))
-				f = finding_add(&fs, "map_count", HP_WARN, NULL,
-						"process %d (%s) holds %.1f%% of vm.max_map_count",
-						(int)p->pid, p->comm, pct);
-			if (f) {
-				finding_num(f, "pid", (uint64_t)p->pid);
-				finding_num(f, "count", p->count);
-				finding_remedy(f, "hpdiag vma --pid %d --watch 10", (int)p->pid);
-			}
+			return probe_error(&p, rc);
+		r.top = &top;
+		if (vma_top_findings(&top, limit, &fs) < 0) {
+			errorx("out of memory");
+			vma_top_free(&top);
+			return EXIT_ERROR;
 		}
-		if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
-			status = exit_for(findings_verdict(&fs));
+		r.findings = &fs;
+		status = render(c, &r);
+		if (!status)
+			status = findings_exit(&fs);
 		findings_free(&fs);
 		vma_top_free(&top);
 		return status;
@@ -84,10 +78,15 @@ int cmd_vma(struct ctx *c)
 		if (!samples)
 			goto out;
 		for (;;) {
-			rc = n == 0 ? vma_scan_pid(&c->sr, c->pid, false, &first) :
-			     vma_count(&c->sr, c->pid, &samples[n].count);
+			rc = n == 0 ? vma_scan_pid(&p, c->pid, false, &first) :
+			     proc_count_maps(&c->sr, c->pid, &samples[n].count);
 			if (rc < 0) {
-				probe_error(c, rc);
+				char path[64];
+
+				if (n)
+					probe_fail_io(&p, rc, proc_path(path, sizeof(path),
+									 c->pid, PROC_MAPS));
+				probe_error(&p, rc);
 				goto out;
 			}
 			if (n == 0)
@@ -101,9 +100,9 @@ int cmd_vma(struct ctx *c)
 				usleep(10000);
 		}
 	}
-	rc = vma_scan_pid(&c->sr, c->pid, c->rep.verbose > 0, &vs);
+	rc = vma_scan_pid(&p, c->pid, c->rep.verbose > 0, &vs);
 	if (rc < 0) {
-		probe_error(c, rc);
+		probe_error(&p, rc);
 		goto out;
 	}
 	if (n) {
@@ -126,16 +125,18 @@ int cmd_vma(struct ctx *c)
 		}
 	}
 	vma_scan_sort(&vs);
-	c->rep.vma = &vs;
-	c->rep.samples = samples;
-	c->rep.nr_samples = n;
-	if (vma_findings(&vs, limit, samples, n, &c->rep.vma_rate,
-			 &c->rep.vma_seconds_to_limit, &fs) < 0) {
+	r.vma = &vs;
+	r.samples = samples;
+	r.nr_samples = n;
+	if (vma_findings(&vs, limit, samples, n, &r.vma_rate,
+			 &r.vma_seconds_to_limit, &fs) < 0) {
 		errorx("out of memory");
 		goto out;
 	}
-	if (render(c, NULL, NULL, &fs, PART_VMA) == 0)
-		status = exit_for(findings_verdict(&fs));
+	r.findings = &fs;
+	status = render(c, &r);
+	if (!status)
+		status = findings_exit(&fs);
 out:
 	findings_free(&fs);
 	vma_scan_free(&vs);
@@ -144,3 +145,50 @@ out:
 	return status;
 }
 
+
+static int set_top(struct ctx *c, const char *arg)
+{
+	return opt_count("--top", arg, 1, &c->top) ? EXIT_ERROR : 0;
+}
+
+static int set_seconds(const char *opt, const char *arg, double *val)
+{
+	char *end;
+	double d = strtod(arg, &end);
+
+	if (*end || !(d > 0) || d > 86400)
+		return usage_error("%s: '%s' is not a number of seconds", opt, arg);
+	*val = d;
+	return 0;
+}
+
+static int set_watch(struct ctx *c, const char *arg)
+{
+	return set_seconds("--watch", arg, &c->watch);
+}
+
+static int set_interval(struct ctx *c, const char *arg)
+{
+	return set_seconds("--interval", arg, &c->interval);
+}
+
+static const struct option_def vma_opts[] = {
+	{ "top", 0, "N", "without --pid: the N processes with most VMAs (10)", set_top },
+	{ "watch", 0, "SECONDS", "sample for this long: growth and time to the limit",
+	  set_watch },
+	{ "interval", 0, "SECONDS", "between samples (default 1, fractions allowed)",
+	  set_interval },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct option_group vma_group = { NULL, NULL, vma_opts };
+
+const struct command cmd_vma = {
+	.name = "vma",
+	.run = run_vma,
+	.summary = "who holds a process's VMAs, is it a leak, when does it hit "
+		   "vm.max_map_count",
+	.groups = (const struct option_group *const[]) {
+		&group_pid, &vma_group, &group_report_file, NULL,
+	},
+};

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * exec-diagnose.c - the "exec" finding: what the application did and why,
- * from the call that failed inside it (counters of that instant, judged as
- * a trial's are), or, when no call failed, from its own output.  Pure.
+ * exec-finding.c - the "exec" finding: what the application did and why,
+ * from the call that failed inside it (counters of that instant, judged by
+ * the failure classifier), or, when no call failed, from its own output.
+ * Pure.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,44 +12,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "act/exec.h"
-#include "probe/parse.h"
-#include "act/trial.h"
-#include "probe/vma.h"
-
-const char *exec_cause(const struct exec_result *r, const struct snapshot *snap,
-		       const struct need *need)
-{
-	const struct trace_failure *f = &r->rec.first;
-	const struct trace_counters *c = &f->at;
-	struct trial_result tr;
-
-	if (!r->rec.failed)
-		return NULL;
-	/* The application's own call: its length says what RLIMIT_AS refused
-	 * (DPDK's address-space reservations are not hugepages). */
-	if (!strcmp(f->call, "mmap") && f->err == ENOMEM &&
-	    !vma_at_limit(c->vmas, c->max_map_count) && c->rlim_as != UINT64_MAX &&
-	    hp_sat_add(c->vm_size, f->args[1]) > c->rlim_as)
-		return "rlimit_as";
-	memset(&tr, 0, sizeof(tr));
-	tr.failed = true;
-	snprintf(tr.call, sizeof(tr.call), "%s", f->call);
-	tr.err = f->err;
-	tr.sig = f->sig;
-	tr.at.vmas = c->vmas;
-	tr.at.max_map_count = c->max_map_count;
-	tr.at.fds = c->fds;
-	tr.at.vm_size = c->vm_size;
-	tr.at.free_pages = c->free_pages;
-	tr.at.node = -1;
-	tr.at.quota_free = c->quota_free;
-	tr.at.rlim_as = c->rlim_as;
-	tr.at.rlim_data = c->rlim_data;
-	tr.at.rlim_nofile = c->rlim_nofile;
-	tr.at.rlim_memlock = c->rlim_memlock;
-	return trial_cause(&tr, snap, need);
-}
+#include "diagnose/failure.h"
+#include "diagnose/remedy.h"
 
 static void describe_call(const struct trace_failure *f, char *buf, size_t size)
 {
@@ -110,7 +75,7 @@ static int succeeded(const struct exec_result *r, const struct snapshot *snap,
 			 r->rec.failures == 1 ? "" : "s", r->rec.failures == 1 ? "was" :
 			 "were", call);
 	}
-	f = finding_add(out, "exec", HP_PASS, NULL,
+	f = finding_add(out, CHECK_EXEC, HP_PASS, CAUSE_NONE,
 			"the application exited with status 0 in %.2f s; at the peak "
 			"%" PRIu64 " VMAs of vm.max_map_count %" PRIu64 " (%" PRIu64
 			" left), %" PRIu64 " fds of RLIMIT_NOFILE %s, %" PRIu64 " %s "
@@ -120,7 +85,7 @@ static int succeeded(const struct exec_result *r, const struct snapshot *snap,
 	peaks(f, r, ps);
 	finding_num(f, "vmas_left", hp_sat_sub(mmc, r->peak_vmas));
 	finding_num(f, "hugepages_free", free_now);
-	return f ? 0 : -ENOMEM;
+	return findings_complete(out) ? 0 : -ENOMEM;
 }
 
 int exec_findings(const struct exec_result *r, const struct snapshot *snap,
@@ -129,17 +94,18 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 {
 	const struct trace_failure *tf = &r->rec.first;
 	const struct trace_counters *c = &tf->at;
-	const char *cause, *rem;
+	const struct finding *h;
 	char how[64], call[320];
 	struct finding *f;
+	enum cause cause;
 
 	if (r->exited && r->exit_status == 0)
 		return succeeded(r, snap, need, out);
 	exit_text(r, how, sizeof(how));
 	cause = exec_cause(r, snap, need);
-	if (cause) {
+	if (cause != CAUSE_NONE) {
 		char at[200];
-		bool leak = tf->top_object[0] && !strcmp(cause, "map_count_limit");
+		bool leak = tf->top_object[0] && cause == CAUSE_MAP_COUNT_LIMIT;
 
 		describe_call(tf, call, sizeof(call));
 		if (c->max_map_count)
@@ -149,7 +115,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		else	/* no fd left to read the kernel's files with */
 			snprintf(at, sizeof(at), "all %" PRIu64 " fds RLIMIT_NOFILE "
 				 "allows were open", c->fds);
-		f = finding_add(out, "exec", HP_FAIL, cause,
+		f = finding_add(out, CHECK_EXEC, HP_FAIL, cause,
 				"the application %s: %s in process %d; at that "
 				"instant %s%s%s%s", how, call, (int)tf->pid, at,
 				leak ?
@@ -170,18 +136,18 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 				       "%s when it is done with it; raising "
 				       "vm.max_map_count only postpones the failure",
 				       tf->top_object);
-		} else if ((rem = host_remedy(host, cause))) {
-			finding_remedy(f, "%s", rem);
-		} else if (!strcmp(cause, "rlimit_as")) {
-			finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
-		} else if (!strcmp(cause, "rlimit_nofile")) {
+		} else if ((h = findings_failure(host, cause)) && h->remedy.text) {
+			finding_copy_remedy(f, &h->remedy);
+		} else if (cause == CAUSE_RLIMIT_AS) {
+			remedy_rlimit_as(f);
+		} else if (cause == CAUSE_RLIMIT_NOFILE) {
 			remedy_nofile(f, snap, hp_sat_add(c->fds, c->fds / 5));
-		} else if (!strcmp(cause, "map_count_limit")) {
-			finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-				       suggest_max_map_count(hp_sat_add(c->vmas, c->vmas / 5)));
+		} else if (cause == CAUSE_MAP_COUNT_LIMIT) {
+			remedy_map_count(f, c->max_map_count,
+					 hp_sat_add(c->vmas, c->vmas / 5), NULL, NULL);
 		}
 		peaks(f, r, need->page_size);
-		return f ? 0 : -ENOMEM;
+		return findings_complete(out) ? 0 : -ENOMEM;
 	}
 	/* No call failed: the application stopped on what it read (DPDK
 	 * counts the pool in sysfs, looks for a mount) - its output says. */
@@ -190,24 +156,23 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		const struct finding *e;
 		int rc = explain_diagnose(ex, host, &tmp);
 
-		e = rc == 0 ? findings_get(&tmp, "explain") : NULL;
+		e = rc == 0 ? findings_get(&tmp, CHECK_EXPLAIN) : NULL;
 		if (e && e->status != HP_PASS) {
-			f = finding_add(out, "exec", e->status, e->cause,
+			f = finding_add(out, CHECK_EXEC, e->status, e->cause,
 					"the application %s with no memory call failing; "
 					"its output: %s", how, e->message);
 			if (f && e->status == HP_FAIL)
 				f->first = true;
-			if (e->remedy)
-				finding_remedy(f, "%s", e->remedy);
+			finding_copy_remedy(f, &e->remedy);
 			peaks(f, r, need->page_size);
 			findings_free(&tmp);
-			return f ? 0 : -ENOMEM;
+			return findings_complete(out) ? 0 : -ENOMEM;
 		}
 		findings_free(&tmp);
 	}
-	f = finding_add(out, "exec", HP_WARN, NULL,
+	f = finding_add(out, CHECK_EXEC, HP_WARN, CAUSE_NONE,
 			"the application %s; no memory call failed and its output "
 			"tells of no memory failure: the cause is elsewhere", how);
 	peaks(f, r, need->page_size);
-	return f ? 0 : -ENOMEM;
+	return findings_complete(out) ? 0 : -ENOMEM;
 }

@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diagnose/diagnose.h"
+#include "diagnose/finding.h"
+#include "model/workload.h"
 
 #define EXPLAIN_MAX_CAUSES	12
 #define EXPLAIN_MAX_EVENTS	32
@@ -22,7 +23,7 @@ struct log_event {
 	unsigned lineno;
 	char *text;			/* the line as printed */
 	const char *what;		/* what it means */
-	const char *causes[EXPLAIN_MAX_CAUSES];	/* possible causes, likeliest first */
+	enum cause causes[EXPLAIN_MAX_CAUSES];	/* possible causes, likeliest first */
 	size_t nr_causes;
 	bool fatal;			/* the line tells of a failure */
 };
@@ -31,27 +32,30 @@ struct explain {
 	struct log_event events[EXPLAIN_MAX_EVENTS];
 	size_t nr_events;
 	unsigned lines;
-	/* The workload, as far as the text tells it. */
 	unsigned cmd_lineno;		/* 0: no command line found */
 	char *cmd;
-	bool have_mode;
-	enum mode mode;
-	unsigned dpdk_version;		/* 0: not told */
-	unsigned version_line;		/* the line that told it */
-	bool have_mem;
-	uint64_t mem_mb;
-	uint64_t socket_mem[MAX_SOCKETS];
-	size_t nr_socket_mem;
-	char *huge_dir;
-	char *file_prefix;
-	uint64_t page_size;		/* from "2 MB hugepages" and the like */
+	unsigned version_line;		/* the line that told the DPDK release */
+	struct workload_hint hint;	/* the workload, as far as the text tells it */
 };
+
+/* A kind of line, and what it means (explain-patterns.c). */
+struct explain_pattern {
+	const char *needle;
+	const char *needle2;		/* must also appear, or NULL */
+	const char *what;
+	enum cause causes[EXPLAIN_MAX_CAUSES];	/* ended by CAUSE_NONE */
+	bool fatal;
+	int mode;			/* the mode the line implies, or -1 */
+	unsigned before;		/* implies a DPDK release before this */
+};
+
+extern const struct explain_pattern explain_patterns[];
+extern const size_t explain_nr_patterns;
+/* An strace line of a failed call: fills EV's meaning and causes. */
+bool explain_match_strace(const char *line, struct log_event *ev);
 
 int explain_parse(const char *text, struct explain *ex);
 void explain_free(struct explain *ex);
-/* Fills in what the text told and the user did not. */
-void explain_workload(const struct explain *ex, struct workload *wl,
-		      bool user_mode, bool user_amount);
 /* Appends the "explain" finding: the cause, the line, the evidence. */
 int explain_diagnose(const struct explain *ex, const struct findings *host,
 		     struct findings *out);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * diagnose-limits.c - the rules for the limits of the process itself:
+ * rule-limits.c - the rules for the limits of the process itself:
  * vm.max_map_count against its peak VMAs, RLIMIT_NOFILE, RLIMIT_AS and the
  * address space, RLIMIT_DATA, shm and RLIMIT_MEMLOCK, cgroup hugetlb limits.
  */
@@ -9,19 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose/remedy.h"
 #include "diagnose/rules.h"
-#include "probe/parse.h"
 #include "lib/pathnames.h"
-
-/* ---- per-process limits ------------------------------------------------------ */
-
-uint64_t suggest_max_map_count(uint64_t need)
-{
-	uint64_t v = hp_sat_add(need, need / 5);
-
-	v = (v + 1023) & ~(uint64_t)1023;
-	return v < 65530 ? 65530 : v;
-}
 
 /* "1060 held before [default] + 10 for DPDK's lists + 32 pages" */
 static void vma_breakdown(const struct need *need, char *buf, size_t size)
@@ -51,7 +41,7 @@ static void vma_breakdown(const struct need *need, char *buf, size_t size)
 }
 
 void rule_map_count(const struct snapshot *snap, const struct need *need,
-			   struct findings *fs)
+		    struct findings *fs)
 {
 	uint64_t limit = snap->lim.sysctl[SC_MAX_MAP_COUNT].value;
 	struct finding *f;
@@ -59,12 +49,11 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 
 	vma_breakdown(need, why, sizeof(why));
 	if (need->vmas > limit) {
-		f = finding_add(fs, "map_count", HP_FAIL, "map_count_limit",
+		f = finding_add(fs, CHECK_MAP_COUNT, HP_FAIL, CAUSE_MAP_COUNT_LIMIT,
 				"vm.max_map_count is %" PRIu64 ": %" PRIu64
 				" VMAs needed (%s); mmap fails with ENOMEM at the "
 				"limit", limit, need->vmas, why);
-		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-		       suggest_max_map_count(need->vmas));
+		remedy_map_count(f, limit, need->vmas, NULL, NULL);
 		if (need->vmas_before_pages >= limit)
 			dg_set_order(f, STAGE_RESERVE, 0);
 		else if (need->mode == MODE_LEGACY)
@@ -72,14 +61,13 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 		else
 			dg_set_order(f, STAGE_PAGES, limit - need->vmas_before_pages);
 	} else if (dg_tight(need->vmas, limit)) {
-		f = finding_add(fs, "map_count", HP_WARN, NULL,
+		f = finding_add(fs, CHECK_MAP_COUNT, HP_WARN, CAUSE_NONE,
 				"vm.max_map_count is %" PRIu64 ", within 10%% of "
 				"the %" PRIu64 " VMAs needed (%s)", limit,
 				need->vmas, why);
-		finding_remedy(f, "sysctl -w vm.max_map_count=%" PRIu64,
-		       suggest_max_map_count(need->vmas));
+		remedy_map_count(f, limit, need->vmas, NULL, NULL);
 	} else {
-		f = finding_add(fs, "map_count", HP_PASS, NULL,
+		f = finding_add(fs, CHECK_MAP_COUNT, HP_PASS, CAUSE_NONE,
 				"vm.max_map_count %" PRIu64 " leaves room for the "
 				"%" PRIu64 " VMAs needed", limit, need->vmas);
 	}
@@ -90,25 +78,8 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 	finding_num(f, "need", need->vmas);
 }
 
-/* ulimit and systemd lines for WANT fds: the soft limit raised, the hard
- * one too only when it is short - never lowered. */
-void remedy_nofile(struct finding *f, const struct snapshot *snap, uint64_t want)
-{
-	uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
-
-	if (hard == HP_UNLIMITED)
-		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
-			       PRIu64 ":infinity)", want, want);
-	else if (hard >= want)
-		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
-			       PRIu64 ":%" PRIu64 ")", want, want, hard);
-	else
-		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
-			       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
-}
-
 void rule_nofile(const struct snapshot *snap, const struct need *need,
-			struct findings *fs)
+		 struct findings *fs)
 {
 	const struct rlim *rl = &snap->lim.rlimits[RL_NOFILE];
 	/* DPDK raises the soft limit to the hard one; others live with soft. */
@@ -117,7 +88,7 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 	struct finding *f;
 
 	if (need->fds > limit) {
-		f = finding_add(fs, "nofile", HP_FAIL, "rlimit_nofile",
+		f = finding_add(fs, CHECK_NOFILE, HP_FAIL, CAUSE_RLIMIT_NOFILE,
 				"RLIMIT_NOFILE %s limit is %" PRIu64 ": %" PRIu64
 				" fds needed (%" PRIu64 " before the first page, "
 				"then %s); open fails with EMFILE",
@@ -129,14 +100,15 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 		remedy_nofile(f, snap, want);
 		dg_set_order(f, STAGE_PAGES, hp_sat_sub(limit, need->fds_before_pages));
 	} else if (need->fds > rl->soft) {
-		f = finding_add(fs, "nofile", HP_WARN, NULL,
+		f = finding_add(fs, CHECK_NOFILE, HP_WARN, CAUSE_NONE,
 				"RLIMIT_NOFILE soft limit is %" PRIu64 ", %" PRIu64
 				" fds needed: DPDK raises the soft limit to the hard "
 				"limit (%" PRIu64 "), other programs may not",
 				rl->soft, need->fds, rl->hard);
 		finding_remedy(f, "ulimit -n %" PRIu64, rl->hard);
+		remedy_rlimit_action(f, RL_NOFILE, want);
 	} else if (dg_tight(need->fds, limit)) {
-		f = finding_add(fs, "nofile", HP_WARN, NULL,
+		f = finding_add(fs, CHECK_NOFILE, HP_WARN, CAUSE_NONE,
 				"RLIMIT_NOFILE limit %" PRIu64 " is within 10%% "
 				"of the %" PRIu64 " fds needed", limit, need->fds);
 		if (rl->hard == HP_UNLIMITED || rl->hard >= want)
@@ -144,23 +116,24 @@ void rule_nofile(const struct snapshot *snap, const struct need *need,
 		else
 			finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64,
 				       want, want);
+		remedy_rlimit_action(f, RL_NOFILE, want);
 	} else if (limit == HP_UNLIMITED) {
-		f = finding_add(fs, "nofile", HP_PASS, NULL, "RLIMIT_NOFILE is unlimited");
+		f = finding_add(fs, CHECK_NOFILE, HP_PASS, CAUSE_NONE, "RLIMIT_NOFILE is unlimited");
 	} else {
-		f = finding_add(fs, "nofile", HP_PASS, NULL,
+		f = finding_add(fs, CHECK_NOFILE, HP_PASS, CAUSE_NONE,
 				"RLIMIT_NOFILE (soft %" PRIu64 ", hard %" PRIu64
 				") allows the %" PRIu64 " fds needed",
 				rl->soft, rl->hard, need->fds);
 	}
-	dg_ev_lim(f, "soft", rl->soft);
-	dg_ev_lim(f, "hard", rl->hard);
+	finding_lim(f, "soft", rl->soft);
+	finding_lim(f, "hard", rl->hard);
 	finding_num(f, "baseline_fds", need->baseline_fds);
 	finding_num(f, "need", need->fds);
 }
 
 /* RLIMIT_AS against the address space the model reserves, and the CPU's. */
 void rule_va(const struct snapshot *snap, const struct need *need,
-		    struct findings *fs)
+	     struct findings *fs)
 {
 	const struct rlim *rl = &snap->lim.rlimits[RL_AS];
 	uint64_t space = snap->meta.va_bits ? 1ULL << snap->meta.va_bits : 0;
@@ -168,10 +141,10 @@ void rule_va(const struct snapshot *snap, const struct need *need,
 	struct finding *f;
 
 	if (space && need->va_bytes > space) {
-		f = finding_add(fs, "va_space", HP_FAIL, "va_space",
+		f = finding_add(fs, CHECK_VA_SPACE, HP_FAIL, CAUSE_VA_SPACE,
 				"the workload reserves %s of address space, more "
-				"than the %s a process has here", dg_sz(need->va_bytes,
-				s1, sizeof(s1)), dg_sz(space, s2, sizeof(s2)));
+				"than the %s a process has here", format_bytes(need->va_bytes,
+				s1, sizeof(s1)), format_bytes(space, s2, sizeof(s2)));
 		finding_num(f, "need", need->va_bytes);
 		finding_num(f, "address_space", space);
 		finding_remedy(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
@@ -179,31 +152,32 @@ void rule_va(const struct snapshot *snap, const struct need *need,
 		dg_set_order(f, STAGE_RESERVE, 0);
 	}
 	if (need->va_bytes > rl->soft) {
-		f = finding_add(fs, "address_space", HP_FAIL, "rlimit_as",
+		f = finding_add(fs, CHECK_ADDRESS_SPACE, HP_FAIL, CAUSE_RLIMIT_AS,
 				"RLIMIT_AS (ulimit -v) is %s: the workload needs %s "
 				"of address space (%s%s); mmap fails with ENOMEM",
-				dg_sz(rl->soft, s1, sizeof(s1)),
-				dg_sz(need->va_bytes, s2, sizeof(s2)),
+				format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->va_bytes, s2, sizeof(s2)),
 				mode_is_dpdk(need->mode) && need->lists ?
 				"DPDK reserves its memseg lists up front: " : "",
 				mode_is_dpdk(need->mode) && need->lists ?
-				dg_sz(need->va_bytes - need->baseline_va, s3, sizeof(s3)) :
+				format_bytes(need->va_bytes - need->baseline_va, s3, sizeof(s3)) :
 				"its mappings");
-		finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
+		remedy_rlimit_as(f);
 		dg_set_order(f, STAGE_RESERVE, 0);
 	} else if (dg_tight(need->va_bytes, rl->soft)) {
-		f = finding_add(fs, "address_space", HP_WARN, NULL,
+		f = finding_add(fs, CHECK_ADDRESS_SPACE, HP_WARN, CAUSE_NONE,
 				"RLIMIT_AS %s is within 10%% of the %s of address "
-				"space needed", dg_sz(rl->soft, s1, sizeof(s1)),
-				dg_sz(need->va_bytes, s2, sizeof(s2)));
+				"space needed", format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->va_bytes, s2, sizeof(s2)));
 		finding_remedy(f, "ulimit -v unlimited");
+		remedy_rlimit_action(f, RL_AS, HP_UNLIMITED);
 	} else {
-		f = finding_add(fs, "address_space", HP_PASS, NULL,
+		f = finding_add(fs, CHECK_ADDRESS_SPACE, HP_PASS, CAUSE_NONE,
 				"RLIMIT_AS (%s) allows the %s of address space needed",
-				dg_szlim(rl->soft, s1, sizeof(s1)),
-				dg_sz(need->va_bytes, s2, sizeof(s2)));
+				format_limit(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->va_bytes, s2, sizeof(s2)));
 	}
-	dg_ev_lim(f, "soft", rl->soft);
+	finding_lim(f, "soft", rl->soft);
 	finding_num(f, "need", need->va_bytes);
 }
 
@@ -217,24 +191,53 @@ void rule_data(const struct snapshot *snap, const struct need *need,
 	if (rl->soft == HP_UNLIMITED)
 		return;
 	if (need->data_bytes > rl->soft) {
-		f = finding_add(fs, "data", HP_FAIL, "rlimit_data",
+		f = finding_add(fs, CHECK_DATA, HP_FAIL, CAUSE_RLIMIT_DATA,
 				"RLIMIT_DATA (ulimit -d) is %s: %s of private "
 				"writable memory needed; mmap and brk fail with ENOMEM",
-				dg_sz(rl->soft, s1, sizeof(s1)),
-				dg_sz(need->data_bytes, s2, sizeof(s2)));
+				format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->data_bytes, s2, sizeof(s2)));
 		finding_remedy(f, "ulimit -d unlimited (systemd: LimitDATA=infinity)");
+		remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
 		dg_set_order(f, STAGE_RESERVE, 0);
 	} else {
-		f = finding_add(fs, "data", dg_tight(need->data_bytes, rl->soft) ?
-				HP_WARN : HP_PASS, NULL,
+		f = finding_add(fs, CHECK_DATA, dg_tight(need->data_bytes, rl->soft) ?
+				HP_WARN : HP_PASS, CAUSE_NONE,
 				"RLIMIT_DATA %s, %s of private writable memory needed",
-				dg_sz(rl->soft, s1, sizeof(s1)),
-				dg_sz(need->data_bytes, s2, sizeof(s2)));
-		if (f && f->status == HP_WARN)
+				format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->data_bytes, s2, sizeof(s2)));
+		if (f && f->status == HP_WARN) {
 			finding_remedy(f, "ulimit -d unlimited");
+			remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
+		}
 	}
 	finding_num(f, "soft", rl->soft);
 	finding_num(f, "need", need->data_bytes);
+}
+
+/* The sysctls a SHM_HUGETLB segment of the need's size wants: kernel.shmmax
+ * in bytes and kernel.shmall in base pages, each raised only. */
+static void shm_actions(struct finding *f, const struct snapshot *snap,
+			const struct need *need)
+{
+	const struct limits *l = &snap->lim;
+	uint64_t base = snap->meta.base_page_size ? snap->meta.base_page_size : 4096;
+	static const enum sysctl_id ids[] = { SC_SHMMAX, SC_SHMALL };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		enum sysctl_id id = ids[i];
+		uint64_t to = id == SC_SHMMAX ? need->shm_bytes :
+			      hp_div_up(need->shm_bytes, base);
+		struct action *a;
+
+		if (!l->sysctl[id].present || to <= l->sysctl[id].value)
+			continue;
+		a = finding_action(f, ACT_SYSCTL, sysctl_path(id));
+		if (a) {
+			a->name = sysctl_name(id);
+			a->from = l->sysctl[id].value;
+			a->to = to;
+		}
+	}
 }
 
 /* shmget(SHM_HUGETLB): kernel.shmmax/shmall, and RLIMIT_MEMLOCK unless the
@@ -253,63 +256,66 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 	if (need->mode != MODE_SHM)
 		return;
 	if (l->sysctl[SC_SHMMAX].present && need->shm_bytes > shmmax) {
-		f = finding_add(fs, "shm", HP_FAIL, "shm_limit",
+		f = finding_add(fs, CHECK_SHM, HP_FAIL, CAUSE_SHM_LIMIT,
 				"kernel.shmmax is %s: a %s segment is refused "
-				"(shmget fails with EINVAL)", dg_sz(shmmax, s1, sizeof(s1)),
-				dg_sz(need->shm_bytes, s2, sizeof(s2)));
+				"(shmget fails with EINVAL)", format_bytes(shmmax, s1, sizeof(s1)),
+				format_bytes(need->shm_bytes, s2, sizeof(s2)));
 		finding_remedy(f, "sysctl -w kernel.shmmax=%" PRIu64, need->shm_bytes);
+		shm_actions(f, snap, need);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		finding_num(f, "shmmax", shmmax);
 		finding_num(f, "need", need->shm_bytes);
 	} else if (l->sysctl[SC_SHMALL].present && shmall < UINT64_MAX / base &&
 		   need->shm_bytes > shmall * base) {
-		f = finding_add(fs, "shm", HP_FAIL, "shm_limit",
+		f = finding_add(fs, CHECK_SHM, HP_FAIL, CAUSE_SHM_LIMIT,
 				"kernel.shmall is %" PRIu64 " pages (%s): a %s "
 				"segment is refused (shmget fails with ENOSPC)",
-				shmall, dg_sz(shmall * base, s1, sizeof(s1)),
-				dg_sz(need->shm_bytes, s2, sizeof(s2)));
+				shmall, format_bytes(shmall * base, s1, sizeof(s1)),
+				format_bytes(need->shm_bytes, s2, sizeof(s2)));
 		finding_remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
 		       hp_div_up(need->shm_bytes, base));
+		shm_actions(f, snap, need);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		finding_num(f, "shmall", shmall);
 		finding_num(f, "need", need->shm_bytes);
 	} else {
-		finding_add(fs, "shm", HP_PASS, NULL, "kernel.shmmax and "
+		finding_add(fs, CHECK_SHM, HP_PASS, CAUSE_NONE, "kernel.shmmax and "
 				"kernel.shmall allow a %s segment",
-				dg_sz(need->shm_bytes, s1, sizeof(s1)));
+				format_bytes(need->shm_bytes, s1, sizeof(s1)));
 	}
 	if (!need->locked_bytes)
 		return;
 	if (need->locked_bytes > ml->soft) {
-		f = finding_add(fs, "memlock", HP_FAIL, "rlimit_memlock",
+		f = finding_add(fs, CHECK_MEMLOCK, HP_FAIL, CAUSE_RLIMIT_MEMLOCK,
 				"RLIMIT_MEMLOCK is %s and the process has neither "
 				"CAP_IPC_LOCK nor the group vm.hugetlb_shm_group (%"
 				PRIu64 "): the kernel charges the %s SHM_HUGETLB "
 				"segment to it and shmget fails with EPERM",
-				dg_sz(ml->soft, s1, sizeof(s1)),
+				format_bytes(ml->soft, s1, sizeof(s1)),
 				l->sysctl[SC_HUGETLB_SHM_GROUP].value,
-				dg_sz(need->locked_bytes, s2, sizeof(s2)));
-		if (l->have_gid)
+				format_bytes(need->locked_bytes, s2, sizeof(s2)));
+		if (l->st.have_gid)
 			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=%u (the "
 			       "application's group), or ulimit -l unlimited "
-			       "(systemd: LimitMEMLOCK=infinity)", l->gid);
+			       "(systemd: LimitMEMLOCK=infinity)", l->st.gid);
 		else
 			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=GID (the "
 			       "application's group), or ulimit -l unlimited "
 			       "(systemd: LimitMEMLOCK=infinity)");
+		remedy_rlimit_action(f, RL_MEMLOCK, HP_UNLIMITED);
 		dg_set_order(f, STAGE_DISCOVER, 1);
 	} else {
-		f = finding_add(fs, "memlock", HP_PASS, NULL,
+		f = finding_add(fs, CHECK_MEMLOCK, HP_PASS, CAUSE_NONE,
 				"RLIMIT_MEMLOCK (%s) covers the %s segment",
-				dg_szlim(ml->soft, s1, sizeof(s1)),
-				dg_sz(need->locked_bytes, s2, sizeof(s2)));
+				format_limit(ml->soft, s1, sizeof(s1)),
+				format_bytes(need->locked_bytes, s2, sizeof(s2)));
 	}
-	dg_ev_lim(f, "soft", ml->soft);
+	finding_lim(f, "soft", ml->soft);
 	finding_num(f, "need", need->locked_bytes);
 }
 
 void rule_cgroup(const struct snapshot *snap, const struct need *need,
-			struct findings *fs)
+		 struct findings *fs)
 {
 	char s1[32], s2[32], s3[32], s4[32];
 
@@ -323,26 +329,26 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 		want = need->pages * need->page_size;
 		left = hp_sat_sub(cl->limit, cl->usage);
 		if (left < want) {
-			f = finding_add(fs, "cgroup_hugetlb", HP_FAIL,
-					"cgroup_hugetlb_limit",
+			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_FAIL,
+					CAUSE_CGROUP_HUGETLB_LIMIT,
 					"the cgroup allows %s more of %s hugepages "
 					"(limit %s), %s needed: the kernel charges "
 					"at fault time, so the process gets SIGBUS "
 					"when it touches a page, not ENOMEM from mmap",
-					dg_sz(left, s1, sizeof(s1)),
-					dg_sz(need->page_size, s3, sizeof(s3)),
-					dg_sz(cl->limit, s2, sizeof(s2)),
-					dg_sz(want, s4, sizeof(s4)));
+					format_bytes(left, s1, sizeof(s1)),
+					format_bytes(need->page_size, s3, sizeof(s3)),
+					format_bytes(cl->limit, s2, sizeof(s2)),
+					format_bytes(want, s4, sizeof(s4)));
 			finding_remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
 			       cl->file ? cl->file : "hugetlb limit file");
 			dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :
 				  mode_is_dpdk(need->mode) ? STAGE_PAGES :
 				  STAGE_DISCOVER, left / need->page_size);
 		} else {
-			f = finding_add(fs, "cgroup_hugetlb", HP_PASS, NULL,
+			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_PASS, CAUSE_NONE,
 					"the cgroup's hugetlb limit (%s) leaves "
-					"room for %s", dg_sz(cl->limit, s1, sizeof(s1)),
-					dg_sz(want, s2, sizeof(s2)));
+					"room for %s", format_bytes(cl->limit, s1, sizeof(s1)),
+					format_bytes(want, s2, sizeof(s2)));
 		}
 		finding_num(f, "limit", cl->limit);
 		finding_num(f, "usage", cl->usage);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
-#include "probe/snapshot.h"
+#include "lib/caps.h"
 
 bool caps_in(uint64_t cap_eff, const char *name)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * pathnames.h - every kernel path hpdiag reads, in one list.  The man page's
- * FILES section mirrors it.  "%s" stands for "self" or a process id, "%u" for
- * a NUMA node, "%s" in hugepage paths for a "hugepages-<n>kB" directory.
+ * pathnames.h - every kernel path hpdiag reads or writes, in one list.  The
+ * man page's FILES section mirrors it.  The files of a process are named
+ * below /proc/PID (proc_path() in proc.h puts them there, "self" for
+ * hpdiag itself); "%u" stands for a NUMA node.
  */
 #ifndef HPDIAG_PATHNAMES_H
 #define HPDIAG_PATHNAMES_H
@@ -11,14 +12,17 @@
 #define PATH_BUDDYINFO		"/proc/buddyinfo"
 #define PATH_CMDLINE		"/proc/cmdline"
 #define PATH_PROC		"/proc"
-#define PATH_PROC_LIMITS	"/proc/%s/limits"
-#define PATH_PROC_MAPS		"/proc/%s/maps"
-#define PATH_PROC_FD		"/proc/%s/fd"
-#define PATH_PROC_MOUNTINFO	"/proc/%s/mountinfo"
-#define PATH_PROC_CGROUP	"/proc/%s/cgroup"
-#define PATH_PROC_STATUS	"/proc/%s/status"
-#define PATH_PROC_SMAPS		"/proc/%s/smaps"
-#define PATH_PROC_COMM		"/proc/%s/comm"
+
+/* Below /proc/PID. */
+#define PROC_LIMITS		"limits"
+#define PROC_MAPS		"maps"
+#define PROC_SMAPS		"smaps"
+#define PROC_FD			"fd"
+#define PROC_MOUNTINFO		"mountinfo"
+#define PROC_CGROUP		"cgroup"
+#define PROC_STATUS		"status"
+#define PROC_STAT		"stat"
+#define PROC_COMM		"comm"
 
 #define PATH_HUGEPAGES		"/sys/kernel/mm/hugepages"
 #define PATH_NODES		"/sys/devices/system/node"
@@ -35,6 +39,7 @@
 #define PATH_SHMMAX		"/proc/sys/kernel/shmmax"
 #define PATH_SHMALL		"/proc/sys/kernel/shmall"
 #define PATH_MIN_FREE_KBYTES	"/proc/sys/vm/min_free_kbytes"
+#define PATH_COMPACT_MEMORY	"/proc/sys/vm/compact_memory"
 
 /* Written by `hpdiag snapshot` at the top of a captured tree. */
 #define PATH_SNAPSHOT_META	"/hpdiag.snapshot"

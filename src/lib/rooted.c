@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sysroot.c - the one rooted reader (see sysroot.h).  Under --sysroot the
- * tree is untrusted input: paths resolve with RESOLVE_IN_ROOT so a symlink
- * cannot lead out of it, files are opened non-blocking and must be regular
- * files, and reads are bounded.
+ * rooted.c - the one rooted reader and writer (see rooted.h).  Under
+ * --sysroot the tree is untrusted input: paths resolve with RESOLVE_IN_ROOT
+ * so a symlink cannot lead out of it, files are opened non-blocking and
+ * must be regular files, and reads are bounded.  Writes follow no symbolic
+ * link at all, live or not.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +18,9 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
+#include "lib/err.h"
+#include "lib/num.h"
 #include "lib/rooted.h"
-#include "probe/parse.h"
-
-int sysroot_fail(struct sysroot *sr, int err, const char *path,
-		 const char *fmt, ...)
-{
-	va_list ap;
-	int off;
-
-	off = snprintf(sr->err, sizeof(sr->err), "%s%s: ", sr->root, path);
-	if (off < 0 || (size_t)off >= sizeof(sr->err))
-		off = 0;
-	va_start(ap, fmt);
-	vsnprintf(sr->err + off, sizeof(sr->err) - off, fmt, ap);
-	va_end(ap);
-	return err > 0 ? -err : -EIO;	/* never 0: the caller reads an error */
-}
 
 int sysroot_init(struct sysroot *sr, const char *dir)
 {
@@ -46,13 +32,8 @@ int sysroot_init(struct sysroot *sr, const char *dir)
 	if (!dir)
 		dir = "/";
 	sr->rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (sr->rootfd < 0) {
-		int err = errno;
-
-		sr->root = strdup("");
-		return sysroot_fail(sr, err, dir, "cannot open sysroot: %s",
-				    strerror(err));
-	}
+	if (sr->rootfd < 0)
+		return -errno;
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
@@ -60,11 +41,11 @@ int sysroot_init(struct sysroot *sr, const char *dir)
 		   strdup("") : strndup(dir, len);
 	if (!sr->root) {
 		close(sr->rootfd);
+		sr->rootfd = -1;
 		return -ENOMEM;
 	}
 	return 0;
 }
-
 void sysroot_release(struct sysroot *sr)
 {
 	if (sr->rootfd >= 0)
@@ -76,17 +57,21 @@ void sysroot_release(struct sysroot *sr)
 	sr->rootfd = sr->recordfd = -1;
 }
 
-/* Opens PATH (absolute, as on the host) below the root. */
+/* PATH (absolute, as on the host) relative to the root: "." for "/". */
+static const char *rel_of(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+/* Opens PATH below the root. */
 int sysroot_openat(struct sysroot *sr, const char *path, int flags)
 {
-	const char *rel = path;
+	const char *rel = rel_of(path);
 	struct open_how how;
 	int fd;
 
-	while (*rel == '/')
-		rel++;
-	if (!*rel)
-		rel = ".";
 	if (sr->live)
 		return openat(sr->rootfd, rel, flags);
 	memset(&how, 0, sizeof(how));
@@ -116,35 +101,33 @@ static void record_mkdirs(int dirfd, const char *rel)
 	}
 }
 
-static const char *relpath(const char *path)
-{
-	while (*path == '/')
-		path++;
-	return path;
-}
-
 /* Opens the copy of PATH in the snapshot being written, or returns -1. */
 static int record_open(struct sysroot *sr, const char *path)
 {
-	const char *rel = relpath(path);
+	const char *rel = rel_of(path);
 
-	if (sr->recordfd < 0 || !*rel)
+	if (sr->recordfd < 0 || !strcmp(rel, "."))
 		return -1;
 	record_mkdirs(sr->recordfd, rel);
 	return openat(sr->recordfd, rel,
 		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 }
 
-static void write_all(int fd, const char *buf, size_t len)
+int write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
 
-		if (n <= 0)
-			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
 		buf += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 /* Opens a file for reading and checks it is one; returns fd or -errno. */
@@ -156,13 +139,8 @@ static int open_regular(struct sysroot *sr, const char *path)
 	fd = sysroot_openat(sr, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = errno;
-		if (err == ENOENT || err == ENOTDIR)
-			return -ENOENT;
-		if (err == EXDEV || err == ELOOP)
-			return sysroot_fail(sr, err, path,
-					    "symbolic link loops or leads outside the sysroot");
-		return sysroot_fail(sr, err, path, "cannot open: %s",
-				    strerror(err));
+		return err == ENOENT || err == ENOTDIR ? -ENOENT :
+		       err == EXDEV ? -ELOOP : -err;
 	}
 	/* The live kernel's files are what they say; a captured tree is
 	 * untrusted input and may hold a FIFO, a device or a directory. */
@@ -171,17 +149,11 @@ static int open_regular(struct sysroot *sr, const char *path)
 	if (fstat(fd, &st) < 0) {
 		err = errno;
 		close(fd);
-		return sysroot_fail(sr, err, path, "cannot stat: %s",
-				    strerror(err));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return sysroot_fail(sr, EISDIR, path,
-				    "is a directory, expected a file");
+		return -err;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return sysroot_fail(sr, EINVAL, path, "not a regular file");
+		return S_ISDIR(st.st_mode) ? -EISDIR : -HP_ENOTREG;
 	}
 	return fd;
 }
@@ -212,9 +184,7 @@ int sysroot_read(struct sysroot *sr, const char *path, char **bufp, size_t *lenp
 			if (cap > SYSROOT_MAX_FILE) {
 				free(buf);
 				close(fd);
-				return sysroot_fail(sr, EFBIG, path,
-						    "file is larger than %u MiB",
-						    SYSROOT_MAX_FILE >> 20);
+				return -HP_ETOOBIG;
 			}
 			nbuf = realloc(buf, cap * 2);
 			if (!nbuf) {
@@ -232,8 +202,7 @@ int sysroot_read(struct sysroot *sr, const char *path, char **bufp, size_t *lenp
 			err = errno;
 			free(buf);
 			close(fd);
-			return sysroot_fail(sr, err, path, "read error: %s",
-					    strerror(err));
+			return -err;
 		}
 		if (n == 0)
 			break;
@@ -243,12 +212,11 @@ int sysroot_read(struct sysroot *sr, const char *path, char **bufp, size_t *lenp
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len)) {
 		free(buf);
-		return sysroot_fail(sr, EINVAL, path,
-				    "binary data (a NUL byte) in a text file");
+		return -HP_EBINARY;
 	}
 	rec = record_open(sr, path);
 	if (rec >= 0) {
-		write_all(rec, buf, len);
+		(void)write_all(rec, buf, len);
 		close(rec);
 	}
 	*bufp = buf;
@@ -259,7 +227,7 @@ int sysroot_read(struct sysroot *sr, const char *path, char **bufp, size_t *lenp
 
 int sysroot_read_word(struct sysroot *sr, const char *path, char *out, size_t size)
 {
-	char *buf, *s;
+	char *buf;
 	size_t len;
 	int rc;
 
@@ -268,40 +236,33 @@ int sysroot_read_word(struct sysroot *sr, const char *path, char *out, size_t si
 	rc = sysroot_read(sr, path, &buf, NULL);
 	if (rc < 0)
 		return rc;
-	if (!buf)
-		return -EIO;
-	s = buf;
-	len = strcspn(s, "\n");
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+	len = strcspn(buf, "\n");
+	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;
 	if (len >= size) {
 		free(buf);
-		return sysroot_fail(sr, E2BIG, path, "value too long");
+		return -E2BIG;
 	}
-	memcpy(out, s, len);
+	memcpy(out, buf, len);
 	out[len] = '\0';
 	free(buf);
 	return 0;
 }
 
-int sysroot_read_u64(struct sysroot *sr, const char *path, uint64_t *val)
+int sysroot_read_u64(struct sysroot *sr, const char *path, uint64_t *val,
+		     char *word, size_t wsize)
 {
-	char word[64];
+	char w[64];
 	int rc;
 
-	rc = sysroot_read_word(sr, path, word, sizeof(word));
+	rc = sysroot_read_word(sr, path, w, sizeof(w));
+	if (word && wsize)
+		snprintf(word, wsize, "%s", rc == -E2BIG ? "(too long)" : w);
 	if (rc == -E2BIG)
-		return sysroot_fail(sr, EINVAL, path, "not a number (too long)");
+		return -EINVAL;
 	if (rc < 0)
 		return rc;
-	rc = parse_u64(word, val);
-	if (rc == -ERANGE)
-		return sysroot_fail(sr, ERANGE, path,
-				    "number out of range: '%s'", word);
-	if (rc < 0)
-		return sysroot_fail(sr, EINVAL, path, "not a number: '%s'",
-				    word[0] ? word : "(empty)");
-	return 0;
+	return parse_u64(w, val);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -325,22 +286,13 @@ int sysroot_list(struct sysroot *sr, const char *dir, char ***namesp, size_t *np
 	int fd, err;
 
 	fd = sysroot_openat(sr, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		if (err == ENOENT)
-			return -ENOENT;
-		if (err == ENOTDIR)
-			return sysroot_fail(sr, ENOTDIR, dir,
-					    "not a directory");
-		return sysroot_fail(sr, err, dir, "cannot open directory: %s",
-				    strerror(err));
-	}
+	if (fd < 0)
+		return errno == EXDEV ? -ELOOP : -errno;
 	d = fdopendir(fd);
 	if (!d) {
 		err = errno;
 		close(fd);
-		return sysroot_fail(sr, err, dir, "cannot read directory: %s",
-				    strerror(err));
+		return -err;
 	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -362,9 +314,9 @@ int sysroot_list(struct sysroot *sr, const char *dir, char ***namesp, size_t *np
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_names);
-	if (sr->recordfd >= 0 && *relpath(dir)) {
-		record_mkdirs(sr->recordfd, relpath(dir));
-		mkdirat(sr->recordfd, relpath(dir), 0755);
+	if (sr->recordfd >= 0 && strcmp(rel_of(dir), ".")) {
+		record_mkdirs(sr->recordfd, rel_of(dir));
+		mkdirat(sr->recordfd, rel_of(dir), 0755);
 	}
 	*namesp = names;
 	*np = n;
@@ -422,7 +374,7 @@ int sysroot_readlink(struct sysroot *sr, const char *path, char *buf, size_t siz
 	buf[n] = '\0';
 	rec = record_open(sr, path);
 	if (rec >= 0) {
-		write_all(rec, buf, (size_t)n);
+		(void)write_all(rec, buf, (size_t)n);
 		close(rec);
 	}
 	return 0;
@@ -453,9 +405,7 @@ int sysroot_lines(struct sysroot *sr, const char *path,
 			char *nbuf;
 
 			if (cap >= SYSROOT_MAX_FILE) {
-				rc = sysroot_fail(sr, EFBIG, path,
-						  "line longer than %u MiB",
-						  SYSROOT_MAX_FILE >> 20);
+				rc = -HP_ETOOBIG;
 				break;
 			}
 			nbuf = realloc(buf, cap * 2);
@@ -473,13 +423,11 @@ int sysroot_lines(struct sysroot *sr, const char *path,
 			int err = errno;
 
 			/* A process that exits while we read is simply gone. */
-			rc = err == ESRCH ? -ENOENT :
-			     sysroot_fail(sr, err, path, "read error: %s",
-					  strerror(err));
+			rc = err == ESRCH ? -ENOENT : -err;
 			break;
 		}
 		if (rec >= 0 && n > 0)
-			write_all(rec, buf + len, (size_t)n);
+			(void)write_all(rec, buf + len, (size_t)n);
 		if (n == 0) {
 			if (len > 0)
 				rc = fn(buf, len, ctx);

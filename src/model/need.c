@@ -1,70 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * model.c - turns a workload description into needs: hugepages per node,
+ * need.c - turns a workload description into needs: hugepages per node,
  * peak VMAs, fds, virtual address space, private writable and locked bytes,
  * following how each consumer really maps memory (DPDK 22.11's memseg lists
- * and its legacy sequence, DPDK before 18.05, PostgreSQL, a JVM).  The
- * numbers were checked against DPDK 22.11 on Debian 12 (the man page lists
- * the measurements).  Pure: no I/O.
+ * and its legacy sequence, DPDK before 18.05, PostgreSQL, a JVM); and
+ * where the application keeps its page files.  The numbers were checked
+ * against DPDK 22.11 on Debian 12 (the man page lists the measurements).
+ * Pure: no I/O.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose/diagnose.h"
-#include "model/model.h"
-#include "probe/parse.h"
-
-static const char *const mode_names[MODE_COUNT] = {
-	[MODE_DYNAMIC] = "dynamic",
-	[MODE_LEGACY] = "legacy",
-	[MODE_SINGLE_FILE] = "single-file",
-	[MODE_IN_MEMORY] = "in-memory",
-	[MODE_ANON] = "anon",
-	[MODE_SHM] = "shm",
-};
-
-const char *mode_name(enum mode m)
-{
-	return m < MODE_COUNT ? mode_names[m] : "?";
-}
-
-int mode_parse(const char *s, enum mode *m)
-{
-	for (int i = 0; i < MODE_COUNT; i++)
-		if (!strcmp(s, mode_names[i])) {
-			*m = (enum mode)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-bool mode_is_dpdk(enum mode m)
-{
-	return m <= MODE_IN_MEMORY;
-}
-
-int dpdk_version_parse(const char *s, unsigned *v)
-{
-	unsigned long major, minor;
-	char *end;
-
-	major = strtoul(s, &end, 10);
-	if (end == s || *end != '.' || major < 1 || major > 99)
-		return -EINVAL;
-	s = end + 1;
-	minor = strtoul(s, &end, 10);
-	if (end == s || minor > 99 || (*end && *end != '.'))
-		return -EINVAL;
-	*v = (unsigned)(major * 100 + minor);
-	return 0;
-}
-
-bool snap_has_pool(const struct snapshot *snap, uint64_t page_size)
-{
-	return snapshot_pool(snap, page_size) != NULL;
-}
+#include "lib/caps.h"
+#include "model/need.h"
 
 /* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
 bool shm_privileged(const struct snapshot *snap)
@@ -72,15 +22,15 @@ bool shm_privileged(const struct snapshot *snap)
 	const struct limits *l = &snap->lim;
 	uint64_t group = l->sysctl[SC_HUGETLB_SHM_GROUP].value;
 
-	if (l->have_caps && caps_in(l->cap_eff, "cap_ipc_lock"))
+	if (l->st.have_caps && caps_in(l->st.cap_eff, "cap_ipc_lock"))
 		return true;
-	if (!l->have_caps && snap->meta.have_euid && snap->meta.euid == 0)
+	if (!l->st.have_caps && snap->meta.have_euid && snap->meta.euid == 0)
 		return true;
 	if (l->sysctl[SC_HUGETLB_SHM_GROUP].present) {
-		if (l->have_gid && l->gid == group)
+		if (l->st.have_gid && l->st.gid == group)
 			return true;
-		for (size_t i = 0; i < l->nr_groups; i++)
-			if (l->groups[i] == group)
+		for (size_t i = 0; i < l->st.nr_groups; i++)
+			if (l->st.groups[i] == group)
 				return true;
 	}
 	return false;
@@ -168,7 +118,7 @@ static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
 
 			for (size_t j = 0; j < n; j++)
 				seen |= sizes[j] == snap->mounts[i].page_size;
-			if (!seen && snap_has_pool(snap, snap->mounts[i].page_size) &&
+			if (!seen && snapshot_pool(snap, snap->mounts[i].page_size) &&
 			    n < (size_t)DPDK_MAX_HUGEPAGE_SIZES * 4)
 				sizes[n++] = snap->mounts[i].page_size;
 		}
@@ -206,8 +156,101 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 	return total;
 }
 
-int workload_need(const struct snapshot *snap, const struct workload *wl,
-		  struct need *need)
+/* The mount the application will use: --huge-dir's, else the first one. */
+static const struct mount *find_mount(const struct snapshot *snap,
+				      const struct workload *wl, uint64_t ps,
+				      bool *wrong_size)
+{
+	const struct mount *best = NULL;
+	size_t best_len = 0;
+
+	*wrong_size = false;
+	if (!wl->huge_dir) {
+		for (size_t i = 0; i < snap->nr_mounts; i++)
+			if (snap->mounts[i].page_size == ps)
+				return &snap->mounts[i];
+		return NULL;
+	}
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+		size_t ml = strlen(m->path);
+
+		while (ml > 1 && m->path[ml - 1] == '/')
+			ml--;
+		if (strncmp(wl->huge_dir, m->path, ml) ||
+		    (wl->huge_dir[ml] != '/' && wl->huge_dir[ml] != '\0' && ml > 1))
+			continue;
+		if (ml >= best_len) {
+			best = m;
+			best_len = ml;
+		}
+	}
+	*wrong_size = best && best->page_size != ps;
+	return best;
+}
+
+void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size)
+{
+	char s[16];
+
+	if (ps == def)
+		snprintf(buf, size, "/dev/hugepages");
+	else
+		snprintf(buf, size, "/dev/hugepages-%s",
+			 format_short_size(ps, s, sizeof(s)));
+}
+
+/*
+ * A DPDK primary deletes, at start, every "*map_*" file in its hugepage
+ * directory that no process holds locked, whatever its prefix: those pages
+ * are the application's to take.
+ */
+bool need_reclaims(const struct need *need, const struct mount *m,
+		   const struct mount_file *mf)
+{
+	const char *dir = need->app_dir, *base = strrchr(mf->path, '/');
+	size_t dl;
+
+	if (!dir || !mode_is_dpdk(need->mode) || m->page_size != need->page_size ||
+	    mf->in_use || !base || !strstr(base, "map_"))
+		return false;
+	dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	return (size_t)(base - mf->path) == dl && !strncmp(mf->path, dir, dl);
+}
+
+/* The pages of the stale files a DPDK primary takes, and their number. */
+static uint64_t dpdk_reclaimable(const struct snapshot *snap,
+				 const struct need *need, uint64_t *files)
+{
+	uint64_t pages = 0;
+
+	*files = 0;
+	if (!snap->procs_scanned)
+		return 0;
+	for (size_t i = 0; i < snap->nr_mounts; i++)
+		for (size_t j = 0; j < snap->mounts[i].nr_files; j++)
+			if (need_reclaims(need, &snap->mounts[i], &snap->mounts[i].files[j])) {
+				(*files)++;
+				pages += snap->mounts[i].files[j].pages;
+			}
+	return pages;
+}
+
+/* Where the application keeps its page files, and what of them it takes. */
+static void app_files(const struct snapshot *snap, const struct workload *wl,
+		      struct need *need)
+{
+	need->huge_dir = wl->huge_dir;
+	need->mount = find_mount(snap, wl, need->page_size, &need->mount_wrong_size);
+	need->app_dir = wl->huge_dir ? wl->huge_dir :
+			need->mount && !need->mount_wrong_size ? need->mount->path : NULL;
+	need->reclaim_pages = dpdk_reclaimable(snap, need, &need->reclaim_files);
+}
+
+int need_compute(const struct snapshot *snap, const struct workload *wl,
+		 struct need *need)
 {
 	uint64_t sizes[(size_t)DPDK_MAX_HUGEPAGE_SIZES * 4];
 	unsigned nodes[64];
@@ -226,6 +269,7 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 		need->mode = MODE_LEGACY;
 	ps = wl->page_size ? wl->page_size : snap->mem.hugepagesize;
 	need->page_size = ps;
+	app_files(snap, wl, need);
 
 	/* Pages, per node with --socket-mem; DPDK rounds up to whole pages. */
 	if (wl->nr_socket_mem) {
@@ -272,9 +316,9 @@ int workload_need(const struct snapshot *snap, const struct workload *wl,
 	else
 		need->baseline_fds = old_dpdk ? DEFAULT_BASELINE_FDS_STATIC :
 				     DEFAULT_BASELINE_FDS;
-	need->baseline_va = wl->pid && snap->lim.have_vm ? snap->lim.vm_size :
+	need->baseline_va = wl->pid && snap->lim.st.have_vm ? snap->lim.st.vm_size :
 			    DEFAULT_BASELINE_VA;
-	need->baseline_data = wl->pid && snap->lim.have_vm ? snap->lim.vm_data :
+	need->baseline_data = wl->pid && snap->lim.st.have_vm ? snap->lim.st.vm_data :
 			      DEFAULT_BASELINE_DATA;
 
 	if (!dpdk) {

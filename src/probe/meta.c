@@ -16,18 +16,15 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
-#include "probe/snapshot.h"
-#include "probe/parse.h"
 #include "lib/pathnames.h"
+#include "probe/probe.h"
 
 #define META_FORMAT 1
 
+/* The probe fills its own snapshot: the mount is its to change. */
 static struct mount *find_mount(struct snapshot *snap, const char *path)
 {
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		if (!strcmp(snap->mounts[i].path, path))
-			return &snap->mounts[i];
-	return NULL;
+	return (struct mount *)snapshot_mount_at(snap, path);
 }
 
 /* Parses "key=value" words after the first two fields of a line. */
@@ -163,13 +160,13 @@ static unsigned live_va_bits(void)
 	return bits;
 }
 
-int meta_scan(struct sysroot *sr, struct snapshot *snap)
+int meta_scan(struct probe *p, struct snapshot *snap)
 {
 	char *buf, *line, *save = NULL;
 	size_t lineno = 0;
 	int rc;
 
-	if (sr->live) {
+	if (p->sr->live) {
 		struct utsname u;
 		long ps = sysconf(_SC_PAGESIZE);
 
@@ -185,7 +182,7 @@ int meta_scan(struct sysroot *sr, struct snapshot *snap)
 		snap->meta.have_euid = true;
 		return 0;
 	}
-	rc = sysroot_read(sr, PATH_SNAPSHOT_META, &buf, NULL);
+	rc = probe_read(p, PATH_SNAPSHOT_META, false, &buf, NULL);
 	if (rc == -ENOENT)
 		return 0;	/* a hand-made tree: live-only facts unknown */
 	if (rc < 0)
@@ -200,9 +197,9 @@ int meta_scan(struct sysroot *sr, struct snapshot *snap)
 			if (strncmp(line, "format ", 7) ||
 			    parse_u64(line + 7, &fmt) < 0 || fmt != META_FORMAT) {
 				free(buf);
-				return sysroot_fail(sr, EINVAL, PATH_SNAPSHOT_META,
-						    "line 1: expected 'format %d'",
-						    META_FORMAT);
+				return probe_fail(p, EINVAL, PATH_SNAPSHOT_META,
+						  "line 1: expected 'format %d'",
+						  META_FORMAT);
 			}
 			continue;
 		}
@@ -211,8 +208,8 @@ int meta_scan(struct sysroot *sr, struct snapshot *snap)
 		rc = meta_line(snap, line);
 		if (rc < 0) {
 			free(buf);
-			return sysroot_fail(sr, EINVAL, PATH_SNAPSHOT_META,
-					    "line %zu is malformed", lineno);
+			return probe_fail(p, EINVAL, PATH_SNAPSHOT_META,
+					  "line %zu is malformed", lineno);
 		}
 	}
 	free(buf);

@@ -3,8 +3,8 @@
  * mounts.c - hugetlbfs mounts: the entries of /proc/PID/mountinfo (parsed by
  * libmount, which knows its escapes), their page size and quotas, and on the
  * live host their usage, owner and the files in them.  mount_users_scan()
- * then finds which of those files a process maps or holds open; the rest are
- * stale pages nobody uses.
+ * (users.c) then finds which of those files a process maps or holds open;
+ * the rest are stale pages nobody uses.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <libmount/libmount.h>
 
-#include "probe/snapshot.h"
-#include "probe/parse.h"
 #include "lib/pathnames.h"
+#include "lib/proc.h"
+#include "probe/probe.h"
 
 #define MAX_LISTED_FILES	65536
 #define MAX_DEPTH		8
@@ -72,7 +72,7 @@ static int opt_uint(const char *optstr, const char *name, int base, unsigned *va
 	return 0;
 }
 
-static int mount_add(struct sysroot *sr, const char *path, struct snapshot *snap,
+static int mount_add(struct probe *p, const char *path, struct snapshot *snap,
 		     struct libmnt_fs *fs)
 {
 	const char *fsopts = mnt_fs_get_fs_options(fs);
@@ -98,29 +98,29 @@ static int mount_add(struct sysroot *sr, const char *path, struct snapshot *snap
 	if (rc == -ENOENT)
 		m->page_size = snap->mem.hugepagesize;
 	else if (rc < 0)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad pagesize= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad pagesize= option", m->path);
 	rc = opt_size(fsopts, "size", &m->size_limit);
 	if (rc < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad size= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad size= option", m->path);
 	rc = opt_size(fsopts, "min_size", &m->min_size);
 	if (rc < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad min_size= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad min_size= option", m->path);
 	rc = opt_size(fsopts, "nr_inodes", &m->nr_inodes);
 	if (rc < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad nr_inodes= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad nr_inodes= option", m->path);
 	if ((rc = opt_uint(fsopts, "uid", 10, &m->uid)) < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad uid= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad uid= option", m->path);
 	if ((rc = opt_uint(fsopts, "gid", 10, &m->gid)) < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad gid= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad gid= option", m->path);
 	if ((rc = opt_uint(fsopts, "mode", 8, &m->mode)) < 0 && rc != -ENOENT)
-		return sysroot_fail(sr, EINVAL, path, "hugetlbfs mount %s: "
-				    "bad mode= option", m->path);
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
+				  "bad mode= option", m->path);
 	m->read_only = vfsopts && mnt_optstr_get_option(vfsopts, "ro", NULL, NULL) == 0;
 	return 0;
 }
@@ -136,6 +136,14 @@ void mount_files_sort(struct mount *m)
 {
 	if (m->nr_files > 1)
 		qsort(m->files, m->nr_files, sizeof(*m->files), file_cmp);
+}
+
+struct mount_file *mount_file_find(struct mount *m, const char *path)
+{
+	struct mount_file key = { .path = (char *)path };
+
+	return m->nr_files ? bsearch(&key, m->files, m->nr_files, sizeof(key),
+				     file_cmp) : NULL;
 }
 
 /* Lists the files of a live hugetlbfs directory, recursively. */
@@ -257,31 +265,25 @@ static int cgroup_mount_seen(struct cgroup *cg, const char *type,
 	return *slot ? 0 : -ENOMEM;
 }
 
-int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap)
+int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap)
 {
 	struct parse_err pe = { 0 };
 	struct libmnt_table *tb;
 	struct libmnt_iter *itr;
 	struct libmnt_fs *fs;
-	char path[64], who[24];
+	char path[64];
 	char *buf;
 	size_t len;
 	FILE *f;
 	int rc;
 
-	if (pid)
-		snprintf(who, sizeof(who), "%d", (int)pid);
-	else
-		strcpy(who, "self");
-	snprintf(path, sizeof(path), PATH_PROC_MOUNTINFO, who);
-	rc = sysroot_read(sr, path, &buf, &len);
-	if (rc == -ENOENT)
-		return sysroot_fail(sr, ENOENT, path, "missing");
+	proc_path(path, sizeof(path), pid, PROC_MOUNTINFO);
+	rc = probe_read(p, path, true, &buf, &len);
 	if (rc < 0)
 		return rc;
 	if (len == 0) {
 		free(buf);
-		return sysroot_fail(sr, EINVAL, path, "empty file");
+		return probe_fail(p, EINVAL, path, "empty file");
 	}
 	f = fmemopen(buf, len, "r");
 	tb = mnt_new_table();
@@ -294,8 +296,8 @@ int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap)
 	mnt_table_set_parser_errcb(tb, mountinfo_errcb);
 	rc = mnt_table_parse_stream(tb, f, path);
 	if (rc < 0 || pe.line) {
-		rc = sysroot_fail(sr, EINVAL, path,
-				  "line %d is not a mountinfo entry", pe.line);
+		rc = probe_fail(p, EINVAL, path, "line %d is not a mountinfo entry",
+				pe.line);
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
@@ -309,11 +311,11 @@ int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap)
 		}
 		if (!type || strcmp(type, "hugetlbfs"))
 			continue;
-		rc = mount_add(sr, path, snap, fs);
+		rc = mount_add(p, path, snap, fs);
 		if (rc < 0)
 			goto out;
-		if (sr->live)
-			mount_usage_live(sr, &snap->mounts[snap->nr_mounts - 1]);
+		if (p->sr->live)
+			mount_usage_live(p->sr, &snap->mounts[snap->nr_mounts - 1]);
 	}
 	rc = 0;
 out:
@@ -323,96 +325,4 @@ out:
 		fclose(f);
 	free(buf);
 	return rc;
-}
-
-/* --- who uses the files: /proc/PID/maps and /proc/PID/fd ------------------ */
-
-struct user_ctx {
-	struct snapshot *snap;
-	pid_t pid;
-};
-
-static void mark_used(struct snapshot *snap, const char *path, pid_t pid)
-{
-	for (size_t i = 0; i < snap->nr_mounts; i++) {
-		struct mount *m = &snap->mounts[i];
-		struct mount_file key = { .path = (char *)path }, *f;
-		size_t ml = strlen(m->path);
-
-		if (!m->nr_files || strncmp(path, m->path, ml) ||
-		    (path[ml] != '/' && ml > 1))
-			continue;
-		f = bsearch(&key, m->files, m->nr_files, sizeof(*f), file_cmp);
-		if (f && !f->in_use) {
-			f->in_use = true;
-			f->user = pid;
-		}
-	}
-}
-
-static int maps_line(const char *line, size_t len, void *ctx)
-{
-	struct user_ctx *uc = ctx;
-	char path[4096];
-	const char *p = line, *end = line + len;
-
-	/* Skip address, perms, offset, device, inode. */
-	for (int field = 0; field < 5; field++) {
-		while (p < end && *p != ' ')
-			p++;
-		while (p < end && *p == ' ')
-			p++;
-	}
-	if (p >= end || *p != '/' || (size_t)(end - p) >= sizeof(path))
-		return 0;
-	memcpy(path, p, (size_t)(end - p));
-	path[end - p] = '\0';
-	unescape_octal(path);
-	mark_used(uc->snap, path, uc->pid);
-	return 0;
-}
-
-int mount_users_scan(struct sysroot *sr, struct snapshot *snap)
-{
-	size_t nfiles = 0, n;
-	char **pids;
-	int rc;
-
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		nfiles += snap->mounts[i].nr_files;
-	if (!nfiles) {
-		snap->procs_scanned = true;
-		return 0;
-	}
-	rc = sysroot_list(sr, PATH_PROC, &pids, &n);
-	if (rc < 0)
-		return rc == -ENOENT ? 0 : rc;
-	for (size_t i = 0; i < n; i++) {
-		struct user_ctx uc = { .snap = snap };
-		char path[64], **fds;
-		uint64_t pid;
-		size_t nfd;
-
-		if (parse_u64(pids[i], &pid) < 0 || pid == 0 || pid > 0x7fffffff)
-			continue;
-		uc.pid = (pid_t)pid;
-		snprintf(path, sizeof(path), PATH_PROC_MAPS, pids[i]);
-		/* A process we cannot read, or that exited, is skipped. */
-		(void)sysroot_lines(sr, path, maps_line, &uc);
-		snprintf(path, sizeof(path), PATH_PROC_FD, pids[i]);
-		if (sysroot_list(sr, path, &fds, &nfd) < 0)
-			continue;
-		for (size_t j = 0; j < nfd; j++) {
-			char link[4200], target[4096];
-
-			snprintf(link, sizeof(link), "%s/%s", path, fds[j]);
-			if (sysroot_readlink(sr, link, target, sizeof(target)) == 0)
-				mark_used(snap, target, uc.pid);
-		}
-		sysroot_names_free(fds, nfd);
-	}
-	sysroot_names_free(pids, n);
-	sr->err[0] = '\0';
-	snap->procs_scanned = true;
-	return 0;
 }

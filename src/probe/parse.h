@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * parse.h - pure parsers for the kernel's text formats and for the sizes a
- * user types.  No I/O: each takes a buffer and fills a struct, returning 0 or
- * -EINVAL/-ERANGE, so every one of them is unit-tested from strings.
+ * parse.h - pure parsers for the kernel's text formats.  No I/O: each takes
+ * a buffer and fills a struct, returning 0 or -EINVAL/-ERANGE, so every one
+ * of them is unit-tested from strings.  (Numbers and sizes: lib/num.h.)
  */
 #ifndef HPDIAG_PARSE_H
 #define HPDIAG_PARSE_H
@@ -11,15 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/num.h"
+
 struct meminfo;
 struct rlim;
 struct buddy_zone;
 
-int parse_u64(const char *s, uint64_t *val);
-int parse_size(const char *s, uint64_t *bytes);
 int parse_hugepages_dir(const char *name, uint64_t *page_size);
 int parse_node_dir(const char *name, unsigned *node);
-int parse_list(const char *s, unsigned *ids, size_t max, size_t *n);
 
 /* "/proc/meminfo" or "nodeN/meminfo" ("Node 0 MemTotal: ... kB"). */
 int parse_meminfo(const char *buf, struct meminfo *mem, char *bad, size_t badsz);
@@ -30,15 +29,6 @@ int parse_limits(const char *buf, struct rlim *rl, char *bad, size_t badsz);
 /* One line of /proc/buddyinfo. */
 int parse_buddy_line(const char *line, struct buddy_zone *z);
 
-/* Kernel-style octal escapes (\040) in mountinfo and maps paths. */
-void unescape_octal(char *s);
-char *escape_path(const char *s);
-
-/* "2 MiB", "1 GiB", "64 KiB", "467 GiB", "1.5 GiB". */
-char *format_bytes(uint64_t bytes, char *buf, size_t size);
 /* The kernel's short names: "2MB", "1GB", "64KB" (hugetlb cgroup files). */
 char *format_cgroup_size(uint64_t bytes, char *buf, size_t size);
-/* "2M", "1G", "64K": mount -o pagesize= */
-char *format_short_size(uint64_t bytes, char *buf, size_t size);
-
 #endif /* HPDIAG_PARSE_H */

@@ -9,41 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/snapshot.h"
-#include "probe/parse.h"
 #include "lib/pathnames.h"
+#include "probe/parse.h"
+#include "probe/probe.h"
 
 #define MAX_NODES 1024
 
-int meminfo_scan(struct sysroot *sr, struct meminfo *mem)
+int meminfo_scan(struct probe *p, struct meminfo *mem)
 {
 	char bad[128];
 	char *buf;
 	int rc;
 
-	rc = sysroot_read(sr, PATH_MEMINFO, &buf, NULL);
-	if (rc == -ENOENT)
-		return sysroot_fail(sr, ENOENT, PATH_MEMINFO, "missing");
+	rc = probe_read(p, PATH_MEMINFO, true, &buf, NULL);
 	if (rc < 0)
 		return rc;
 	rc = parse_meminfo(buf, mem, bad, sizeof(bad));
 	free(buf);
 	if (rc < 0)
-		return sysroot_fail(sr, EINVAL, PATH_MEMINFO, "%s", bad);
+		return probe_fail(p, EINVAL, PATH_MEMINFO, "%s", bad);
 	return 0;
 }
 
-static int read_count(struct sysroot *sr, const char *dir, const char *file,
+/* DIR/FILE, a count; an optional one that is absent is 0. */
+static int read_count(struct probe *p, const char *dir, const char *file,
 		      uint64_t *val, bool required)
 {
 	char path[1024];
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	rc = sysroot_read_u64(sr, path, val);
-	if (rc == -ENOENT) {
+	rc = probe_u64(p, path, required, val);
+	if (rc == -ENOENT && !required) {
 		*val = 0;
-		return required ? sysroot_fail(sr, ENOENT, path, "missing") : 0;
+		return 0;
 	}
 	return rc;
 }
@@ -55,7 +54,7 @@ static int cmp_u(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int node_scan(struct sysroot *sr, struct snapshot *snap)
+int node_scan(struct probe *p, struct snapshot *snap)
 {
 	unsigned ids[MAX_NODES];
 	size_t n = 0;
@@ -72,7 +71,7 @@ int node_scan(struct sysroot *sr, struct snapshot *snap)
 		char **names;
 		size_t nn;
 
-		rc = sysroot_list(sr, PATH_NODES, &names, &nn);
+		rc = probe_list(p, PATH_NODES, &names, &nn);
 		if (rc < 0 && rc != -ENOENT)
 			return rc;
 		if (rc == 0) {
@@ -105,27 +104,26 @@ int node_scan(struct sysroot *sr, struct snapshot *snap)
 
 		nd->id = ids[i];
 		snprintf(path, sizeof(path), PATH_NODE_MEMINFO, nd->id);
-		rc = sysroot_read(sr, path, &buf, NULL);
+		rc = probe_read(p, path, false, &buf, NULL);
 		if (rc == 0) {
 			rc = parse_node_meminfo(buf, &nd->mem_total,
 						&nd->mem_free, bad, sizeof(bad));
 			free(buf);
 			if (rc < 0)
-				return sysroot_fail(sr, EINVAL, path, "%s", bad);
+				return probe_fail(p, EINVAL, path, "%s", bad);
 			nd->have_meminfo = true;
 		} else if (rc != -ENOENT) {
 			return rc;
 		}
 		snprintf(path, sizeof(path), PATH_NODE_CPULIST, nd->id);
-		rc = sysroot_read(sr, path, &buf, NULL);
+		rc = probe_read(p, path, false, &buf, NULL);
 		if (rc == 0) {
 			unsigned cpus[4096];
 			size_t ncpu;
 
 			if (parse_list(buf, cpus, 4096, &ncpu) < 0) {
 				free(buf);
-				return sysroot_fail(sr, EINVAL, path,
-						    "not a CPU list");
+				return probe_fail(p, EINVAL, path, "not a CPU list");
 			}
 			free(buf);
 			nd->has_cpus = ncpu > 0;
@@ -146,7 +144,7 @@ static int pool_cmp(const void *a, const void *b)
 	return x->page_size < y->page_size ? -1 : x->page_size > y->page_size;
 }
 
-static int pool_scan_nodes(struct sysroot *sr, struct snapshot *snap,
+static int pool_scan_nodes(struct probe *pr, struct snapshot *snap,
 			   struct pool *p, const char *dirname)
 {
 	p->nodes = calloc(snap->nr_nodes, sizeof(*p->nodes));
@@ -163,7 +161,7 @@ static int pool_scan_nodes(struct sysroot *sr, struct snapshot *snap,
 		snprintf(dir, sizeof(dir), "%s/%s", nodedir, dirname);
 		/* A kernel without per-node pools (no NUMA) has no such file. */
 		snprintf(path, sizeof(path), "%s/nr_hugepages", dir);
-		rc = sysroot_read_u64(sr, path, &total);
+		rc = probe_u64(pr, path, false, &total);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)
@@ -171,20 +169,20 @@ static int pool_scan_nodes(struct sysroot *sr, struct snapshot *snap,
 		pn = &p->nodes[p->nr_nodes++];
 		pn->node = snap->nodes[i].id;
 		pn->total = total;
-		if ((rc = read_count(sr, dir, "free_hugepages", &pn->free, true)) < 0 ||
-		    (rc = read_count(sr, dir, "surplus_hugepages", &pn->surplus, false)) < 0)
+		if ((rc = read_count(pr, dir, "free_hugepages", &pn->free, true)) < 0 ||
+		    (rc = read_count(pr, dir, "surplus_hugepages", &pn->surplus, false)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
-int pool_scan(struct sysroot *sr, struct snapshot *snap)
+int pool_scan(struct probe *pr, struct snapshot *snap)
 {
 	char **names;
 	size_t n;
 	int rc;
 
-	rc = sysroot_list(sr, PATH_HUGEPAGES, &names, &n);
+	rc = probe_list(pr, PATH_HUGEPAGES, &names, &n);
 	if (rc == -ENOENT)
 		return 0;	/* a kernel without hugetlbfs: no pools */
 	if (rc < 0)
@@ -202,21 +200,21 @@ int pool_scan(struct sysroot *sr, struct snapshot *snap)
 			continue;
 		snap->nr_pools++;
 		snprintf(dir, sizeof(dir), "%s/%s", PATH_HUGEPAGES, names[i]);
-		if ((rc = read_count(sr, dir, "nr_hugepages", &p->total, true)) < 0 ||
-		    (rc = read_count(sr, dir, "free_hugepages", &p->free, true)) < 0 ||
-		    (rc = read_count(sr, dir, "resv_hugepages", &p->resv, true)) < 0 ||
-		    (rc = read_count(sr, dir, "surplus_hugepages", &p->surplus, true)) < 0 ||
-		    (rc = read_count(sr, dir, "nr_overcommit_hugepages", &p->overcommit, false)) < 0 ||
-		    (rc = pool_scan_nodes(sr, snap, p, names[i])) < 0)
+		if ((rc = read_count(pr, dir, "nr_hugepages", &p->total, true)) < 0 ||
+		    (rc = read_count(pr, dir, "free_hugepages", &p->free, true)) < 0 ||
+		    (rc = read_count(pr, dir, "resv_hugepages", &p->resv, true)) < 0 ||
+		    (rc = read_count(pr, dir, "surplus_hugepages", &p->surplus, true)) < 0 ||
+		    (rc = read_count(pr, dir, "nr_overcommit_hugepages", &p->overcommit, false)) < 0 ||
+		    (rc = pool_scan_nodes(pr, snap, p, names[i])) < 0)
 			goto out;
 		if (p->free > p->total + p->surplus) {
 			char path[600];
 
 			snprintf(path, sizeof(path), "%s/free_hugepages", dir);
-			rc = sysroot_fail(sr, EINVAL, path, "%llu free pages "
-					  "exceed nr_hugepages (%llu)",
-					  (unsigned long long)p->free,
-					  (unsigned long long)p->total);
+			rc = probe_fail(pr, EINVAL, path, "%llu free pages "
+					"exceed nr_hugepages (%llu)",
+					(unsigned long long)p->free,
+					(unsigned long long)p->total);
 			goto out;
 		}
 	}
@@ -225,12 +223,4 @@ int pool_scan(struct sysroot *sr, struct snapshot *snap)
 out:
 	sysroot_names_free(names, n);
 	return rc;
-}
-
-const struct pool *snapshot_pool(const struct snapshot *snap, uint64_t page_size)
-{
-	for (size_t i = 0; i < snap->nr_pools; i++)
-		if (snap->pools[i].page_size == page_size)
-			return &snap->pools[i];
-	return NULL;
 }

@@ -1,43 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * hpdiag.h - the snapshot: plain structs that the probes fill from the
- * kernel's files and that every later stage (diagnose, report, snapshot
- * writer) reads.  Nothing here judges anything; a value the kernel did not
- * offer is marked absent rather than guessed.
+ * snapshot.h - the snapshot: plain structs that the probes fill from the
+ * kernel's files and that every later stage (model, diagnose, act, report)
+ * reads.  Nothing here judges anything; a value the kernel did not offer is
+ * marked absent rather than guessed.  The accessors at the end answer the
+ * questions several stages ask of it, so each is answered once.
  */
-#ifndef HPDIAG_H
-#define HPDIAG_H
+#ifndef HPDIAG_PROBE_SNAPSHOT_H
+#define HPDIAG_PROBE_SNAPSHOT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "lib/rooted.h"
-
-/* An rlimit or quota of "unlimited", and a number the kernel did not give. */
-#define HP_UNLIMITED	UINT64_MAX
-
-/* Counts of pages, VMAs and bytes never wrap: they saturate. */
-static inline uint64_t hp_sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-static inline uint64_t hp_sat_sub(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
-static inline uint64_t hp_div_up(uint64_t a, uint64_t b)
-{
-	return b ? a / b + (a % b != 0) : 0;
-}
-
-static inline uint64_t hp_min(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
+#include "lib/num.h"
+#include "lib/proc.h"
 
 /* One hugepage pool as seen under /sys/kernel/mm/hugepages and per node. */
 struct pool_node {
@@ -170,17 +148,7 @@ struct limits {
 	uint64_t vma_count;
 	uint64_t fd_count;
 	bool have_fd_count;
-	uint64_t cap_eff;		/* CapEff: of /proc/PID/status */
-	bool have_caps;
-	unsigned uid;			/* effective uid, from Uid: */
-	bool have_uid;
-	unsigned gid;			/* effective gid, from Gid: */
-	bool have_gid;
-	unsigned groups[64];		/* supplementary groups, from Groups: */
-	size_t nr_groups;
-	uint64_t vm_size;		/* VmSize: and VmData:, bytes */
-	uint64_t vm_data;
-	bool have_vm;
+	struct proc_status st;		/* capabilities, ids, VmSize, VmData */
 	struct rlim rlimits[RL_COUNT];
 	struct sysctl_value sysctl[SC_COUNT];
 };
@@ -215,51 +183,23 @@ struct snapshot {
 	bool procs_scanned;		/* mount files' users are known */
 };
 
-/* What to probe: the `pools` command needs less than `check`. */
-enum probe_what {
-	PROBE_POOLS	= 1 << 0,
-	PROBE_MOUNTS	= 1 << 1,
-	PROBE_LIMITS	= 1 << 2,
-	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
-	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
-	PROBE_ALL	= 0xff,
-};
-
-int probe_snapshot(struct sysroot *sr, unsigned what, pid_t pid,
-		   struct snapshot *snap);
-/* Field 22 of /proc/PID/stat: when the process started, to tell a PID
- * reused by another process from the one first read. */
-int proc_start_time(struct sysroot *sr, pid_t pid, uint64_t *start);
-int parse_stat_start(const char *stat, uint64_t *start);
 void snapshot_free(struct snapshot *snap);
 
-/* Individual probes; each returns 0 or -errno with sr->err set. */
-int meminfo_scan(struct sysroot *sr, struct meminfo *mem);
-int pool_scan(struct sysroot *sr, struct snapshot *snap);
-int node_scan(struct sysroot *sr, struct snapshot *snap);
-int mount_scan(struct sysroot *sr, pid_t pid, struct snapshot *snap);
-int mount_users_scan(struct sysroot *sr, struct snapshot *snap);
-void mount_files_sort(struct mount *m);
-int limits_scan(struct sysroot *sr, pid_t pid, bool process, struct limits *lim);
-int cgroup_scan(struct sysroot *sr, pid_t pid, const struct snapshot *snap,
-		struct cgroup *cg);
-int buddy_scan(struct sysroot *sr, struct snapshot *snap);
-int meta_scan(struct sysroot *sr, struct snapshot *snap);
-int meta_write(int dirfd, const struct snapshot *snap);
+/* The pool of PAGE_SIZE, or NULL. */
+const struct pool *snapshot_pool(const struct snapshot *snap, uint64_t page_size);
+/* The sysfs file FILE ("nr_hugepages") of the pool of page size PS on
+ * NODE, or of the whole pool for -1. */
+char *pool_file(char *buf, size_t size, uint64_t ps, int node, const char *file);
+/* A pool's share on NODE, or NULL. */
+const struct pool_node *pool_node(const struct pool *p, unsigned node);
+/* The hugetlbfs mount whose mount point is exactly PATH, or NULL. */
+const struct mount *snapshot_mount_at(const struct snapshot *snap, const char *path);
+/* Files of M that no process maps or holds open, and their pages (only
+ * known when snap->procs_scanned). */
+void mount_stale(const struct mount *m, uint64_t *files, uint64_t *pages);
 
-const struct pool *snapshot_pool(const struct snapshot *snap,
-				 uint64_t page_size);
 const char *sysctl_name(enum sysctl_id id);
 const char *sysctl_path(enum sysctl_id id);
 const char *rlimit_name(enum rlimit_id id);
 
-/* numa.c: live-only NUMA work through libnuma, loaded on first use. */
-int numa_live_nodes(unsigned *ids, size_t max, size_t *n);
-int numa_prefer(int node);		/* -1: local allocation again */
-int numa_node_of(void *addr);		/* the node a page landed on */
-
-/* caps.c: whether CapEff holds a capability named like "cap_sys_admin". */
-bool caps_in(uint64_t cap_eff, const char *name);
-bool caps_self(const char *name);
-
-#endif /* HPDIAG_H */
+#endif /* HPDIAG_PROBE_SNAPSHOT_H */

@@ -13,61 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/parse.h"
 #include "lib/pathnames.h"
+#include "lib/proc.h"
+#include "probe/probe.h"
 #include "probe/vma.h"
-
-static const char *hex(const char *p, const char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	const char *start = p;
-
-	for (; p < end; p++) {
-		unsigned c = (unsigned char)*p, d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			break;
-		x = x << 4 | d;
-	}
-	*v = x;
-	return p == start || p - start > 16 ? NULL : p;
-}
-
-static const char *skip_field(const char *p, const char *end)
-{
-	while (p < end && *p != ' ')
-		p++;
-	while (p < end && *p == ' ')
-		p++;
-	return p;
-}
-
-int vma_parse_line(const char *line, size_t len, uint64_t *start, uint64_t *end,
-		   uint64_t *offset, const char **path, size_t *path_len)
-{
-	const char *p = line, *e = line + len;
-
-	p = hex(p, e, start);
-	if (!p || p >= e || *p != '-')
-		return -EINVAL;
-	p = hex(p + 1, e, end);
-	if (!p || p >= e || *p != ' ' || *end < *start)
-		return -EINVAL;
-	p = skip_field(p + 1, e);	/* perms */
-	p = hex(p, e, offset);
-	if (!p)
-		return -EINVAL;
-	p = skip_field(p, e);		/* the rest of the offset field */
-	p = skip_field(p, e);		/* dev */
-	p = skip_field(p, e);		/* inode */
-	*path = p;
-	*path_len = (size_t)(e - p);
-	return 0;
-}
 
 void vma_object(const char *path, size_t len, char *out, size_t size)
 {
@@ -191,7 +140,7 @@ static int maps_line(const char *line, size_t len, void *arg)
 		}
 		return 0;
 	}
-	if (vma_parse_line(line, len, &start, &end, &offset, &path, &plen) < 0) {
+	if (maps_parse_line(line, len, &start, &end, &offset, &path, &plen) < 0) {
 		/* A line of smaps that starts with a hex digit but is not a
 		 * header ("VmFlags" does not) cannot occur; in maps it is
 		 * an error. */
@@ -217,58 +166,51 @@ static int maps_line(const char *line, size_t len, void *arg)
 	return 0;
 }
 
-static int scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs);
-
-/* A PID that names another process by the end of the read is refused. */
-int vma_scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs)
-{
-	uint64_t t0 = 0, t1 = 0;
-	bool have_t0 = pid && proc_start_time(sr, pid, &t0) == 0;
-	int rc;
-
-	sr->err[0] = '\0';
-	rc = scan_pid(sr, pid, smaps, vs);
-	if (rc == 0 && have_t0 && (proc_start_time(sr, pid, &t1) < 0 || t1 != t0)) {
-		char dir[32];
-
-		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
-		return sysroot_fail(sr, ESRCH, dir, "the process exited while hpdiag "
-				    "read it (the PID may now name another process)");
-	}
-	return rc;
-}
-
-static int scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs)
+static int scan_pid(struct probe *p, pid_t pid, bool smaps, struct vma_scan *vs)
 {
 	struct scan_ctx c = { .vs = vs, .smaps = smaps };
-	char who[24], path[64];
+	char path[64];
 	int rc;
 
 	memset(vs, 0, sizeof(*vs));
 	vs->pid = pid;
-	if (pid)
-		snprintf(who, sizeof(who), "%d", (int)pid);
-	else
-		snprintf(who, sizeof(who), "self");
-	snprintf(path, sizeof(path), smaps ? PATH_PROC_SMAPS : PATH_PROC_MAPS, who);
-	rc = sysroot_lines(sr, path, maps_line, &c);
+	proc_path(path, sizeof(path), pid, smaps ? PROC_SMAPS : PROC_MAPS);
+	rc = sysroot_lines(p->sr, path, maps_line, &c);
 	if (rc == -ENOENT && smaps) {
 		/* A snapshot holds maps, not smaps: no RSS then. */
 		vma_scan_free(vs);
-		return scan_pid(sr, pid, false, vs);
+		return scan_pid(p, pid, false, vs);
 	}
 	if (rc == -ENOENT)
-		return sysroot_fail(sr, ESRCH, path, "no such process");
+		return probe_fail(p, ESRCH, path, "no such process");
 	if (c.err == -EINVAL)
-		return sysroot_fail(sr, EINVAL, path, "line %" PRIu64 " is not a "
-				    "maps entry", vs->count + 1);
+		return probe_fail(p, EINVAL, path, "line %" PRIu64 " is not a "
+				  "maps entry", vs->count + 1);
 	if (rc < 0)
-		return rc;
+		return c.err ? rc : probe_fail_io(p, rc, path);
 	for (size_t i = 0; i < vs->cap; i++)
 		if (vs->groups[i].object)
 			vs->groups[i].leak = vs->groups[i].identical >= VMA_LEAK_IDENTICAL &&
 					     vs->groups[i].object[0] == '/';
 	return 0;
+}
+
+/* A PID that names another process by the end of the read is refused. */
+int vma_scan_pid(struct probe *p, pid_t pid, bool smaps, struct vma_scan *vs)
+{
+	struct proc_guard g;
+	int rc;
+
+	proc_guard_take(p->sr, pid, &g);
+	rc = scan_pid(p, pid, smaps, vs);
+	if (rc == 0 && !proc_guard_holds(p->sr, &g)) {
+		char dir[32];
+
+		return probe_fail(p, ESRCH, proc_path(dir, sizeof(dir), pid, ""),
+				  "the process exited while hpdiag read it (the "
+				  "PID may now name another process)");
+	}
+	return rc;
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -300,28 +242,6 @@ void vma_scan_free(struct vma_scan *vs)
 	memset(vs, 0, sizeof(*vs));
 }
 
-static int count_line(const char *line, size_t len, void *ctx)
-{
-	(void)line;
-	(void)len;
-	(*(uint64_t *)ctx)++;
-	return 0;
-}
-
-int vma_count(struct sysroot *sr, pid_t pid, uint64_t *n)
-{
-	char path[64], who[24];
-
-	*n = 0;
-
-	if (pid)
-		snprintf(who, sizeof(who), "%d", (int)pid);
-	else
-		snprintf(who, sizeof(who), "self");
-	snprintf(path, sizeof(path), PATH_PROC_MAPS, who);
-	return sysroot_lines(sr, path, count_line, n);
-}
-
 static int cmp_proc(const void *a, const void *b)
 {
 	const struct vma_proc *x = a, *y = b;
@@ -331,32 +251,27 @@ static int cmp_proc(const void *a, const void *b)
 	return x->pid - y->pid;
 }
 
-int vma_top_scan(struct sysroot *sr, size_t keep, struct vma_top *top)
+int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top)
 {
-	char **names;
 	size_t n, cap = 0;
+	pid_t *pids;
 	int rc;
 
 	memset(top, 0, sizeof(*top));
-	rc = sysroot_list(sr, PATH_PROC, &names, &n);
+	rc = proc_list(p->sr, &pids, &n);
 	if (rc < 0)
-		return rc;
+		return probe_fail_io(p, rc, "/proc");
 	for (size_t i = 0; i < n; i++) {
-		struct vma_proc p = { 0 };
+		struct vma_proc vp = { .pid = pids[i] };
+		struct proc_guard g;
 		char path[64], *comm;
-		uint64_t pid, t0 = 0, t1 = 0;
-		bool have_t0;
 
-		if (parse_u64(names[i], &pid) < 0 || !pid || pid > 0x7fffffff)
-			continue;
 		top->scanned++;
-		p.pid = (pid_t)pid;
-		have_t0 = proc_start_time(sr, p.pid, &t0) == 0;
-		rc = vma_count(sr, p.pid, &p.count);
+		proc_guard_take(p->sr, vp.pid, &g);
+		rc = proc_count_maps(p->sr, vp.pid, &vp.count);
 		/* Gone, or its PID taken by a new process while read. */
 		if (rc == -ENOENT || rc == -ESRCH ||
-		    (rc == 0 && have_t0 && (proc_start_time(sr, p.pid, &t1) < 0 ||
-					    t1 != t0))) {
+		    (rc == 0 && !proc_guard_holds(p->sr, &g))) {
 			top->vanished++;
 			continue;
 		}
@@ -364,12 +279,12 @@ int vma_top_scan(struct sysroot *sr, size_t keep, struct vma_top *top)
 			top->unreadable++;
 			continue;
 		}
-		if (!p.count)
+		if (!vp.count)
 			continue;	/* a kernel thread */
-		snprintf(path, sizeof(path), PATH_PROC_COMM, names[i]);
-		if (sysroot_read(sr, path, &comm, NULL) == 0) {
+		if (sysroot_read(p->sr, proc_path(path, sizeof(path), vp.pid, PROC_COMM),
+				 &comm, NULL) == 0) {
 			comm[strcspn(comm, "\n")] = '\0';
-			snprintf(p.comm, sizeof(p.comm), "%s", comm);
+			snprintf(vp.comm, sizeof(vp.comm), "%s", comm);
 			free(comm);
 		}
 		if (top->nr_procs == cap) {
@@ -378,15 +293,14 @@ int vma_top_scan(struct sysroot *sr, size_t keep, struct vma_top *top)
 			cap = cap ? cap * 2 : 64;
 			np = realloc(top->procs, cap * sizeof(*np));
 			if (!np) {
-				sysroot_names_free(names, n);
+				free(pids);
 				return -ENOMEM;
 			}
 			top->procs = np;
 		}
-		top->procs[top->nr_procs++] = p;
+		top->procs[top->nr_procs++] = vp;
 	}
-	sysroot_names_free(names, n);
-	sr->err[0] = '\0';
+	free(pids);
 	if (top->nr_procs)
 		qsort(top->procs, top->nr_procs, sizeof(*top->procs), cmp_proc);
 	if (keep && top->nr_procs > keep)
@@ -398,94 +312,4 @@ void vma_top_free(struct vma_top *top)
 {
 	free(top->procs);
 	memset(top, 0, sizeof(*top));
-}
-
-bool vma_at_limit(uint64_t lines, uint64_t limit)
-{
-	return limit && lines + 2 >= limit;
-}
-
-bool vma_near_limit(uint64_t lines, uint64_t limit)
-{
-	return limit && lines * 100 >= limit * VMA_WARN_PERCENT;
-}
-
-int vma_findings(const struct vma_scan *vs, uint64_t limit,
-		 const struct vma_sample *samples, size_t nr_samples,
-		 double *rate, double *seconds_to_limit, struct findings *fs)
-{
-	uint64_t count = nr_samples ? samples[nr_samples - 1].count : vs->count;
-	double pct = limit ? 100.0 * (double)count / (double)limit : 0;
-	char growth[160] = "";
-	struct finding *f;
-
-	*rate = 0;
-	*seconds_to_limit = -1;
-	if (nr_samples >= 2) {
-		double dt = samples[nr_samples - 1].time - samples[0].time;
-
-		if (dt > 0)
-			*rate = ((double)samples[nr_samples - 1].count -
-				 (double)samples[0].count) / dt;
-		if (*rate > 0 && limit > count)
-			*seconds_to_limit = (double)(limit - count) / *rate;
-		if (*rate > 0)
-			snprintf(growth, sizeof(growth), "; growing by %.1f VMAs/s, "
-				 "it reaches the limit in %.0f s", *rate,
-				 *seconds_to_limit > 0 ? *seconds_to_limit : 0);
-	}
-	if (vma_at_limit(count, limit)) {
-		f = finding_add(fs, "map_count", HP_FAIL, "map_count_limit",
-				"process %d holds %" PRIu64 " VMAs, at vm.max_map_count "
-				"%" PRIu64 ": its next mmap fails with ENOMEM%s",
-				(int)vs->pid, count, limit, growth);
-		finding_remedy(f, "find what it maps again and again (below); "
-			       "sysctl -w vm.max_map_count=%" PRIu64 " only buys time",
-			       suggest_max_map_count(count));
-	} else if (vma_near_limit(count, limit) || *rate > 0) {
-		f = finding_add(fs, "map_count", HP_WARN, NULL,
-				"process %d holds %" PRIu64 " of %" PRIu64 " VMAs "
-				"(%.1f%%)%s", (int)vs->pid, count, limit, pct, growth);
-	} else {
-		f = finding_add(fs, "map_count", HP_PASS, NULL,
-				"process %d holds %" PRIu64 " of %" PRIu64 " VMAs (%.1f%%)",
-				(int)vs->pid, count, limit, pct);
-	}
-	finding_num(f, "pid", (uint64_t)vs->pid);
-	finding_num(f, "count", count);
-	finding_num(f, "limit", limit);
-	for (size_t i = 0; i < vs->nr_groups && i < vs->cap; i++) {
-		const struct vma_group *g = &vs->groups[i];
-
-		if (!g->leak && !g->growing)
-			continue;
-		char grows[48] = "";
-
-		if (g->rate > 0)
-			snprintf(grows, sizeof(grows), ", growing by %.1f VMAs/s", g->rate);
-		if (g->leak)
-			f = finding_add(fs, "vma_leak", HP_WARN, NULL,
-					"%s is mapped %" PRIu64 " times at the same "
-					"offset and length (%" PRIu64 " VMAs of it in "
-					"all%s): a mapping made again and again and "
-					"never unmapped; raising vm.max_map_count only "
-					"postpones the failure", g->object, g->identical,
-					g->vmas, grows);
-		else
-			f = finding_add(fs, "vma_leak", HP_WARN, NULL,
-					"%s grew from %" PRIu64 " to %" PRIu64 " VMAs "
-					"while watched (%.1f VMAs/s)", g->object,
-					g->first_vmas, g->vmas, g->rate);
-		finding_str(f, "object", g->object);
-		finding_num(f, "vmas", g->vmas);
-		finding_num(f, "identical", g->identical);
-		finding_num(f, "bytes", g->bytes);
-		finding_remedy(f, "in the application, munmap each mapping of %s "
-			       "when it is done with it (pmap -x %d lists them)",
-			       g->object, (int)vs->pid);
-	}
-	for (size_t i = 0; i < fs->n; i++)
-		if (!fs->v[i].message)
-			return -ENOMEM;
-	return 0;
 }

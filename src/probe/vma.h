@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "diagnose/diagnose.h"
+#include "probe/probe.h"
 
 /* Identical (offset, length) mappings remembered per object, at most. */
 #define VMA_SHAPES 16
@@ -48,29 +48,12 @@ struct vma_scan {
 	size_t nr_groups, cap;
 };
 
-/* One line of /proc/PID/maps: 0, or -EINVAL if it is not one. */
-int vma_parse_line(const char *line, size_t len, uint64_t *start, uint64_t *end,
-		   uint64_t *offset, const char **path, size_t *path_len);
 /* The group name of a maps path ("" is "[anon]"; "(deleted)" kept). */
 void vma_object(const char *path, size_t len, char *out, size_t size);
 
-int vma_scan_pid(struct sysroot *sr, pid_t pid, bool smaps, struct vma_scan *vs);
+int vma_scan_pid(struct probe *p, pid_t pid, bool smaps, struct vma_scan *vs);
 void vma_scan_sort(struct vma_scan *vs);
 void vma_scan_free(struct vma_scan *vs);
-/* Holding this share of vm.max_map_count or more is a warning. */
-#define VMA_WARN_PERCENT 80
-
-/*
- * Whether a process whose maps file has LINES lines is at the limit: the
- * file has a line the kernel does not count ([vsyscall]) and the kernel
- * lets the count reach the limit plus one.
- */
-bool vma_at_limit(uint64_t lines, uint64_t limit);
-bool vma_near_limit(uint64_t lines, uint64_t limit);
-
-/* Counts the lines of /proc/PID/maps, fast: 0 or -errno. */
-int vma_count(struct sysroot *sr, pid_t pid, uint64_t *n);
-
 struct vma_proc {
 	pid_t pid;
 	char comm[32];
@@ -83,17 +66,7 @@ struct vma_top {
 	uint64_t scanned, unreadable, vanished;
 };
 
-int vma_top_scan(struct sysroot *sr, size_t keep, struct vma_top *top);
+int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top);
 void vma_top_free(struct vma_top *top);
-
-struct vma_sample {
-	double time;			/* seconds since the first sample */
-	uint64_t count;
-};
-
-/* Findings for one process (pure): headroom, leaks, growth. */
-int vma_findings(const struct vma_scan *vs, uint64_t limit,
-		 const struct vma_sample *samples, size_t nr_samples,
-		 double *rate, double *seconds_to_limit, struct findings *fs);
 
 #endif /* HPDIAG_VMA_H */

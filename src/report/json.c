@@ -10,7 +10,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "probe/parse.h"
+#include "lib/num.h"
 #include "report/report.h"
 
 static json_object *jnum(uint64_t v)
@@ -43,9 +43,9 @@ static json_object *json_findings(const struct findings *fs)
 		json_object *o = json_object_new_object();
 		json_object *ev = json_object_new_object();
 
-		add(o, "check", jstr(f->check));
+		add(o, "check", jstr(check_name(f->check)));
 		add(o, "status", jstr(status_name(f->status)));
-		add(o, "cause", jstr(f->cause));
+		add(o, "cause", jstr(cause_name(f->cause)));
 		add(o, "first", json_object_new_boolean(f->first));
 		add(o, "message", jstr(f->message));
 		for (size_t j = 0; j < f->nr_ev; j++) {
@@ -55,7 +55,7 @@ static json_object *json_findings(const struct findings *fs)
 			    e->type == EV_STR ? jstr(e->str) : NULL);
 		}
 		add(o, "evidence", ev);
-		add(o, "remedy", jstr(f->remedy));
+		add(o, "remedy", jstr(f->remedy.text));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -99,13 +99,12 @@ static json_object *json_mounts(const struct snapshot *snap)
 		const struct mount *m = &snap->mounts[i];
 		json_object *o = json_object_new_object();
 		json_object *files = json_object_new_array();
-		uint64_t stale = 0;
+		uint64_t stale, pages;
 
+		mount_stale(m, &stale, &pages);
 		for (size_t j = 0; j < m->nr_files; j++) {
 			json_object *f = json_object_new_object();
 
-			if (snap->procs_scanned && !m->files[j].in_use)
-				stale++;
 			add(f, "path", jstr(m->files[j].path));
 			add(f, "size", jnum(m->files[j].size));
 			add(f, "pages", jnum(m->files[j].pages));
@@ -191,7 +190,7 @@ static json_object *json_limits(const struct snapshot *snap)
 	    jnum(snap->meta.base_page_size) : NULL);
 	add(o, "cmdline", jstr(snap->cmdline));
 	add(o, "transparent_hugepage", snap->thp[0] ? jstr(snap->thp) : NULL);
-	add(o, "cap_eff", l->have_caps ? jnum(l->cap_eff) : NULL);
+	add(o, "cap_eff", l->st.have_caps ? jnum(l->st.cap_eff) : NULL);
 	return o;
 }
 
@@ -223,7 +222,7 @@ static json_object *json_need(const struct need *need)
 	return o;
 }
 
-static json_object *json_explain(const struct report *r)
+static json_object *json_explain(const struct result *r)
 {
 	const struct explain *ex = r->explain;
 	json_object *o = json_object_new_object();
@@ -233,7 +232,7 @@ static json_object *json_explain(const struct report *r)
 	add(o, "lines_read", jnum(ex->lines));
 	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
 	add(o, "command", jstr(ex->cmd));
-	add(o, "file_prefix", jstr(ex->file_prefix));
+	add(o, "file_prefix", jstr(ex->hint.file_prefix));
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 		json_object *l = json_object_new_object();
@@ -244,7 +243,7 @@ static json_object *json_explain(const struct report *r)
 		add(l, "meaning", jstr(e->what));
 		add(l, "failure", json_object_new_boolean(e->fatal));
 		for (size_t k = 0; k < e->nr_causes; k++)
-			json_object_array_add(c, jstr(e->causes[k]));
+			json_object_array_add(c, jstr(cause_name(e->causes[k])));
 		add(l, "causes", c);
 		json_object_array_add(lines, l);
 	}
@@ -253,9 +252,11 @@ static json_object *json_explain(const struct report *r)
 	return o;
 }
 
-static json_object *json_trial(const struct report *r, const struct need *need)
+static json_object *json_trial(const struct result *r)
 {
 	const struct trial_result *t = r->trial;
+	const struct trace_counters *at = &t->fail.at;
+	const struct need *need = r->need;
 	json_object *o = json_object_new_object();
 
 	add(o, "mode", jstr(mode_name(need->mode)));
@@ -272,32 +273,32 @@ static json_object *json_trial(const struct report *r, const struct need *need)
 		json_object *c = json_object_new_object();
 
 		add(f, "page", jnum(t->page));
-		add(f, "call", jstr(t->call));
-		add(f, "errno", t->err ? jstr(strerrorname_np(t->err)) : NULL);
-		add(f, "signal", t->sig ? jstr(sigabbrev_np(t->sig)) : NULL);
-		add(c, "vmas", jnum(t->at.vmas));
-		add(c, "max_map_count", jnum(t->at.max_map_count));
-		add(c, "fds", jnum(t->at.fds));
-		add(c, "vm_size", jnum(t->at.vm_size));
-		add(c, "free_pages", jnum(t->at.free_pages));
-		add(c, "node", t->at.node >= 0 ? json_object_new_int(t->at.node) : NULL);
-		add(c, "node_free_pages", t->at.node >= 0 ? jnum(t->at.node_free_pages) : NULL);
-		add(c, "quota_free_pages", jlim(t->at.quota_free));
-		add(c, "rlimit_as", jlim(t->at.rlim_as));
-		add(c, "rlimit_data", jlim(t->at.rlim_data));
-		add(c, "rlimit_nofile", jlim(t->at.rlim_nofile));
-		add(c, "rlimit_memlock", jlim(t->at.rlim_memlock));
+		add(f, "call", jstr(t->fail.call));
+		add(f, "errno", t->fail.err ? jstr(strerrorname_np(t->fail.err)) : NULL);
+		add(f, "signal", t->fail.sig ? jstr(sigabbrev_np(t->fail.sig)) : NULL);
+		add(c, "vmas", jnum(at->vmas));
+		add(c, "max_map_count", jnum(at->max_map_count));
+		add(c, "fds", jnum(at->fds));
+		add(c, "vm_size", jnum(at->vm_size));
+		add(c, "free_pages", jnum(at->free_pages));
+		add(c, "node", at->node >= 0 ? json_object_new_int(at->node) : NULL);
+		add(c, "node_free_pages", at->node >= 0 ? jnum(at->node_free_pages) : NULL);
+		add(c, "quota_free_pages", jlim(at->quota_free));
+		add(c, "rlimit_as", jlim(at->rlim_as));
+		add(c, "rlimit_data", jlim(at->rlim_data));
+		add(c, "rlimit_nofile", jlim(at->rlim_nofile));
+		add(c, "rlimit_memlock", jlim(at->rlim_memlock));
 		add(f, "counters", c);
 		add(o, "failure", f);
 	} else {
 		add(o, "failure", NULL);
 	}
-	add(o, "cause", jstr(r->trial_cause));
+	add(o, "cause", jstr(cause_name(r->trial_cause)));
 	add(o, "note", t->note[0] ? jstr(t->note) : NULL);
 	return o;
 }
 
-static json_object *json_vma(const struct report *r)
+static json_object *json_vma(const struct result *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -360,8 +361,9 @@ static json_object *json_vma(const struct report *r)
 }
 
 /* exec: the command, how it ended, its first failing call, its peaks. */
-static json_object *json_exec(const struct report *r, const struct need *need)
+static json_object *json_exec(const struct result *r)
 {
+	const struct need *need = r->need;
 	const struct exec_result *x = r->exec;
 	const struct trace_failure *f = &x->rec.first;
 	const struct trace_counters *c = &f->at;
@@ -414,7 +416,7 @@ static json_object *json_exec(const struct report *r, const struct need *need)
 	} else {
 		add(o, "failure", NULL);
 	}
-	add(o, "cause", jstr(r->exec_cause));
+	add(o, "cause", jstr(cause_name(r->exec_cause)));
 	add(peak, "vmas", jnum(x->peak_vmas));
 	add(peak, "fds", jnum(x->peak_fds));
 	add(peak, "hugepages", jnum(ps ? x->peak_hugetlb_bytes / ps : 0));
@@ -422,11 +424,11 @@ static json_object *json_exec(const struct report *r, const struct need *need)
 	return o;
 }
 
-static json_object *json_plan(const struct report *r)
+/* fix: the plan's steps; the rest of the plan is the "fix" object. */
+static json_object *json_steps(const struct result *r)
 {
 	const struct fix_plan *p = r->plan;
-	json_object *o = json_object_new_object(), *steps = json_object_new_array();
-	json_object *manual = json_object_new_array(), *boot = json_object_new_array();
+	json_object *steps = json_object_new_array();
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct fix_step *s = &p->v[i];
@@ -440,19 +442,29 @@ static json_object *json_plan(const struct report *r)
 		add(j, "to", jnum(s->kind == FIX_MOUNT ? s->page_size : s->to));
 		add(j, "obtained", (s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
 		    r->applied && s->status != FS_UNCHANGED ? jnum(s->obtained) : NULL);
-		add(j, "check", jstr(s->check));
+		add(j, "check", jstr(s->check < CHECK_COUNT ? check_name(s->check) :
+				     "persist"));
 		add(j, "reason", jstr(s->reason));
 		add(j, "status", jstr(fix_status_name(s->status)));
 		add(j, "error", jstr(s->error));
 		json_object_array_add(steps, j);
 	}
+	return steps;
+}
+
+static json_object *json_fix(const struct result *r)
+{
+	const struct fix_plan *p = r->plan;
+	json_object *o = json_object_new_object();
+	json_object *manual = json_object_new_array(), *boot = json_object_new_array();
+
 	for (size_t i = 0; i < p->nr_manual; i++) {
 		const struct fix_manual *m = &p->manual[i];
 		json_object *j = json_object_new_object(), *lines = json_object_new_array();
 
 		for (size_t k = 0; k < m->nr_lines; k++)
 			json_object_array_add(lines, jstr(m->lines[k]));
-		add(j, "check", jstr(m->check));
+		add(j, "check", jstr(check_name(m->check)));
 		add(j, "why", jstr(m->why));
 		add(j, "lines", lines);
 		json_object_array_add(manual, j);
@@ -463,7 +475,6 @@ static json_object *json_plan(const struct report *r)
 	add(o, "refused", json_object_new_boolean(p->refused));
 	add(o, "rolled_back", json_object_new_boolean(p->rolled_back));
 	add(o, "rollback_failed", json_object_new_boolean(p->rollback_failed));
-	add(o, "steps", steps);
 	add(o, "manual", manual);
 	add(o, "reboot", boot);
 	add(o, "persist_file", jstr(p->persist_path[0] ? p->persist_path : NULL));
@@ -471,71 +482,54 @@ static json_object *json_plan(const struct report *r)
 }
 
 /* The header every JSON object starts with. */
-static json_object *json_header(const struct report *r, const struct findings *fs)
+static json_object *json_header(const struct report_opts *opt, const struct findings *fs)
 {
 	json_object *root = json_object_new_object();
 
 	add(root, "hpdiag", jstr(PACKAGE_VERSION));
-	add(root, "command", jstr(r->command));
-	add(root, "verdict", jstr(status_name(fs ? findings_verdict(fs) : HP_PASS)));
+	add(root, "command", jstr(opt->command));
+	add(root, "verdict", jstr(status_name(findings_verdict(fs))));
 	add(root, "findings", json_findings(fs));
 	return root;
 }
 
-/* Prints ROOT and releases it. */
-static int json_emit(const struct report *r, json_object *root)
+int report_json(const struct report_opts *opt, const struct result *r)
 {
+	json_object *root = json_header(opt, r->findings);
 	const char *s;
 	int rc = 0;
 
+	if (r->need)
+		add(root, "need", json_need(r->need));
+	if (r->pools)
+		add(root, "pools", json_pools(r->snap));
+	if (r->mounts)
+		add(root, "mounts", json_mounts(r->snap));
+	if (r->limits)
+		add(root, "limits", json_limits(r->snap));
+	if (r->explain)
+		add(root, "explain", json_explain(r));
+	if (r->vma || r->top)
+		add(root, "vma", json_vma(r));
+	if (r->trial && r->need)
+		add(root, "trial", json_trial(r));
+	if (r->exec)
+		add(root, "exec", json_exec(r));
+	if (r->plan) {
+		add(root, "plan", json_steps(r));
+		add(root, "fix", json_fix(r));
+	}
+	if (r->snapshot_dir) {
+		json_object *o = json_object_new_object();
+
+		add(o, "directory", jstr(r->snapshot_dir));
+		add(root, "snapshot", o);
+	}
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s || fprintf(r->out, "%s\n", s) < 0)
-		rc = -EIO;
+	if (!s || fprintf(opt->out, "%s\n", s) < 0)
+		rc = -1;
 	json_object_put(root);
 	return rc;
-}
-
-int report_json(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts)
-{
-	json_object *root = json_header(r, fs);
-
-	if (parts & PART_NEED && need)
-		add(root, "need", json_need(need));
-	if (parts & PART_POOLS)
-		add(root, "pools", json_pools(snap));
-	if (parts & PART_MOUNTS)
-		add(root, "mounts", json_mounts(snap));
-	if (parts & PART_LIMITS)
-		add(root, "limits", json_limits(snap));
-	if ((parts & PART_EXPLAIN) && r->explain)
-		add(root, "explain", json_explain(r));
-	if (parts & PART_VMA)
-		add(root, "vma", json_vma(r));
-	if ((parts & PART_TRIAL) && r->trial && need)
-		add(root, "trial", json_trial(r, need));
-	if ((parts & PART_EXEC) && r->exec)
-		add(root, "exec", json_exec(r, need));
-	if ((parts & PART_FIX) && r->plan) {
-		json_object *fix = json_plan(r);
-
-		/* DESIGN.md's "plan" is the list of steps; the rest is beside it. */
-		add(root, "plan", json_object_get(json_object_object_get(fix, "steps")));
-		json_object_object_del(fix, "steps");
-		add(root, "fix", fix);
-	}
-	return json_emit(r, root);
-}
-
-int report_json_snapshot(const struct report *r, const char *dir)
-{
-	json_object *root = json_header(r, NULL);
-	json_object *o = json_object_new_object();
-
-	add(o, "directory", jstr(dir));
-	add(root, "snapshot", o);
-	return json_emit(r, root);
 }

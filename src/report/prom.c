@@ -106,15 +106,11 @@ static void mounts(FILE *o, const struct snapshot *snap)
 			       "those stale files.");
 		for (size_t i = 0; i < snap->nr_mounts; i++) {
 			const struct mount *m = &snap->mounts[i];
-			uint64_t files = 0, pages = 0;
+			uint64_t files, pages;
 
 			if (!m->have_usage || !snap->procs_scanned)
 				continue;
-			for (size_t j = 0; j < m->nr_files; j++)
-				if (!m->files[j].in_use) {
-					files++;
-					pages += m->files[j].pages;
-				}
+			mount_stale(m, &files, &pages);
 			snprintf(ps, sizeof(ps), "%" PRIu64, m->page_size);
 			fprintf(o, "%s{", pass ? "hpdiag_mount_stale_bytes" :
 				"hpdiag_mount_stale_files");
@@ -165,15 +161,15 @@ static void findings(FILE *o, const struct findings *fs, const char *cmd)
 			char other[512];
 
 			subject(&fs->v[j], other, sizeof(other));
-			same += !strcmp(fs->v[j].check, f->check) && !strcmp(other, subj);
+			same += fs->v[j].check == f->check && !strcmp(other, subj);
 		}
 		if (same)
 			snprintf(dup, sizeof(dup), "%s#%zu", subj, same + 1);
 		else
 			snprintf(dup, sizeof(dup), "%s", subj);
 		fputs("hpdiag_check_status{", o);
-		label(o, "check", f->check, true);
-		label(o, "cause", f->cause ? f->cause : "", false);
+		label(o, "check", check_name(f->check), true);
+		label(o, "cause", f->cause != CAUSE_NONE ? cause_name(f->cause) : "", false);
 		label(o, "subject", dup, false);
 		command_label(o, cmd, false);
 		fprintf(o, "} %d\n", (int)f->status);
@@ -181,7 +177,7 @@ static void findings(FILE *o, const struct findings *fs, const char *cmd)
 	family(o, "hpdiag_verdict", "The verdict: 0 pass, 1 warn, 2 fail.");
 	fputs("hpdiag_verdict{", o);
 	command_label(o, cmd, true);
-	fprintf(o, "} %d\n", (int)(fs ? findings_verdict(fs) : HP_PASS));
+	fprintf(o, "} %d\n", (int)findings_verdict(fs));
 }
 
 static void need_metrics(FILE *o, const struct need *need)
@@ -197,7 +193,7 @@ static void need_metrics(FILE *o, const struct need *need)
 	fprintf(o, "hpdiag_workload_vmas %" PRIu64 "\n", need->vmas);
 }
 
-static void vma_metrics(FILE *o, const struct report *r)
+static void vma_metrics(FILE *o, const struct result *r)
 {
 	char pid[16];
 
@@ -222,19 +218,19 @@ static void vma_metrics(FILE *o, const struct report *r)
 	}
 }
 
-int report_prom(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs, unsigned parts)
+int report_prom(const struct report_opts *opt, const struct result *r)
 {
-	FILE *o = r->out;
+	const struct snapshot *snap = r->snap;
+	FILE *o = opt->out;
 	uint64_t mmc = 0;
 	bool have_mmc = false;
 
 	fprintf(o, "# written by hpdiag %s %s\n", PACKAGE_VERSION,
-		r->command ? r->command : "");
+		opt->command ? opt->command : "");
 	family(o, "hpdiag_last_run_timestamp_seconds", "When hpdiag wrote these "
 	       "metrics, in seconds since the epoch.");
 	fputs("hpdiag_last_run_timestamp_seconds{", o);
-	command_label(o, r->command, true);
+	command_label(o, opt->command, true);
 	fprintf(o, "} %lld\n", (long long)time(NULL));
 	if (snap && snap->nr_pools)
 		pools(o, snap);
@@ -243,7 +239,7 @@ int report_prom(const struct report *r, const struct snapshot *snap,
 	if (snap && snap->lim.sysctl[SC_MAX_MAP_COUNT].present) {
 		mmc = snap->lim.sysctl[SC_MAX_MAP_COUNT].value;
 		have_mmc = true;
-	} else if (parts & PART_VMA) {
+	} else if (r->vma || r->top) {
 		mmc = r->vma_limit;
 		have_mmc = mmc != 0;
 	}
@@ -251,13 +247,13 @@ int report_prom(const struct report *r, const struct snapshot *snap,
 		family(o, "hpdiag_vm_max_map_count_limit", "vm.max_map_count: the most VMAs "
 		       "a process may hold.");
 		fputs("hpdiag_vm_max_map_count_limit{", o);
-		command_label(o, r->command, true);
+		command_label(o, opt->command, true);
 		fprintf(o, "} %" PRIu64 "\n", mmc);
 	}
-	if ((parts & PART_NEED) && need)
-		need_metrics(o, need);
-	if (parts & PART_VMA)
+	if (r->need)
+		need_metrics(o, r->need);
+	if (r->vma || r->top)
 		vma_metrics(o, r);
-	findings(o, fs, r->command);
+	findings(o, r->findings, opt->command);
 	return ferror(o) ? -1 : 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * report.h - renderers.  They only format: the findings and the snapshot are
- * decided before any of these runs, and only main.c picks the exit status.
+ * report.h - renderers.  They only format: the findings and the snapshot
+ * are decided before any of these runs.  What to show is a struct result,
+ * each part of it set or not; how to show it is a struct report_opts.
  */
 #ifndef HPDIAG_REPORT_H
 #define HPDIAG_REPORT_H
@@ -9,30 +10,39 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "diagnose/diagnose.h"
-#include "act/exec.h"
-#include "diagnose/explain.h"
 #include "act/fix.h"
-#include "act/trial.h"
-#include "probe/vma.h"
+#include "diagnose/explain.h"
+#include "diagnose/finding.h"
+#include "diagnose/vma.h"
+#include "model/need.h"
 #include "probe/snapshot.h"
+#include "trace/trace.h"
 
 enum report_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
-struct report {
+struct report_opts {
 	FILE *out;
 	enum report_format format;
 	bool color;
 	bool quiet;
 	int verbose;
 	const char *command;
-	/* explain: what was read, and the host's own findings. */
+};
+
+/* What a command shows: every part that is set. */
+struct result {
+	const struct snapshot *snap;
+	bool pools, mounts, limits;	/* the snapshot's tables */
+	const struct need *need;
+	const struct findings *findings;
+	/* explain and exec: the host's own findings for the workload */
+	const struct findings *host;
+	/* explain */
 	const struct explain *explain;
 	const char *source;		/* the file read, or "standard input" */
-	const struct findings *host;
 	/* trial */
 	const struct trial_result *trial;
-	const char *trial_cause;
+	enum cause trial_cause;
 	const char *trial_dir;
 	double trial_seconds;
 	/* vma */
@@ -45,35 +55,24 @@ struct report {
 	/* exec */
 	const struct exec_result *exec;
 	char *const *exec_argv;
-	const char *exec_cause;
+	enum cause exec_cause;
 	/* fix */
 	const struct fix_plan *plan;
 	bool applied;			/* --apply ran: findings are after it */
+	/* snapshot */
+	const char *snapshot_dir;
 };
 
-/* What the command shows besides its findings. */
-enum report_part {
-	PART_POOLS	= 1 << 0,
-	PART_MOUNTS	= 1 << 1,
-	PART_LIMITS	= 1 << 2,
-	PART_NEED	= 1 << 3,
-	PART_EXPLAIN	= 1 << 4,
-	PART_TRIAL	= 1 << 5,
-	PART_VMA	= 1 << 6,
-	PART_FIX	= 1 << 7,
-	PART_EXEC	= 1 << 8,
-};
+/* R in the format OPT asks for, to OPT->out; 0 or -1 (errno set). */
+int report(const struct report_opts *opt, const struct result *r);
+/* The same, written whole to FILE (a temporary file renamed over it, so a
+ * reader sees the old report or the new one); 0, or -1 with the error
+ * said on standard error. */
+int report_to_file(const struct report_opts *opt, const struct result *r,
+		   const char *file);
 
-int report_text(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts);
-int report_json(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts);
-int report_prom(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts);
-/* The result of `snapshot`: where it was written. */
-int report_json_snapshot(const struct report *r, const char *dir);
+int report_text(const struct report_opts *opt, const struct result *r);
+int report_json(const struct report_opts *opt, const struct result *r);
+int report_prom(const struct report_opts *opt, const struct result *r);
 
 #endif /* HPDIAG_REPORT_H */

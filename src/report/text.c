@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probe/parse.h"
+#include "act/exec.h"
+#include "lib/num.h"
 #include "report/report.h"
 
 #define C_RED	"\033[31m"
@@ -26,16 +27,10 @@ static const char *lim_str(uint64_t v, char *buf, size_t size)
 	return buf;
 }
 
-static const char *lim_bytes(uint64_t v, char *buf, size_t size)
+static void text_pools(const struct report_opts *opt, const struct result *r)
 {
-	if (v == HP_UNLIMITED)
-		return "unlimited";
-	return format_bytes(v, buf, size);
-}
-
-static void text_pools(const struct report *r, const struct snapshot *snap)
-{
-	FILE *o = r->out;
+	const struct snapshot *snap = r->snap;
+	FILE *o = opt->out;
 	char s[32];
 
 	if (!snap->nr_pools) {
@@ -51,12 +46,12 @@ static void text_pools(const struct report *r, const struct snapshot *snap)
 			PRIu64 " %10" PRIu64 "\n",
 			format_bytes(p->page_size, s, sizeof(s)), p->total,
 			p->free, p->resv, p->surplus, p->overcommit);
-		for (size_t j = 0; j < p->nr_nodes && (snap->nr_nodes > 1 || r->verbose); j++)
+		for (size_t j = 0; j < p->nr_nodes && (snap->nr_nodes > 1 || opt->verbose); j++)
 			fprintf(o, "  node%-4u %8" PRIu64 " %8" PRIu64 " %8s %8"
 				PRIu64 "\n", p->nodes[j].node, p->nodes[j].total,
 				p->nodes[j].free, "-", p->nodes[j].surplus);
 	}
-	if (r->verbose) {
+	if (opt->verbose) {
 		char a[32], b[32];
 
 		fprintf(o, "memory: %s total, %s in hugepage pools\n",
@@ -65,9 +60,10 @@ static void text_pools(const struct report *r, const struct snapshot *snap)
 	}
 }
 
-static void text_mounts(const struct report *r, const struct snapshot *snap)
+static void text_mounts(const struct report_opts *opt, const struct result *r)
 {
-	FILE *o = r->out;
+	const struct snapshot *snap = r->snap;
+	FILE *o = opt->out;
 	char s1[32], s2[32], own[32];
 
 	if (!snap->nr_mounts) {
@@ -81,33 +77,33 @@ static void text_mounts(const struct report *r, const struct snapshot *snap)
 		char used[32] = "-", files[16] = "-", stale[16] = "-";
 
 		if (m->have_usage) {
-			uint64_t n = 0;
+			uint64_t n, pages;
 
 			snprintf(used, sizeof(used), "%" PRIu64, m->have_quota_used ?
 				 m->quota_used : m->used_pages);
 			snprintf(files, sizeof(files), "%zu", m->nr_files);
-			for (size_t j = 0; j < m->nr_files; j++)
-				n += !m->files[j].in_use;
+			mount_stale(m, &n, &pages);
 			if (snap->procs_scanned)
 				snprintf(stale, sizeof(stale), "%" PRIu64, n);
 		}
 		snprintf(own, sizeof(own), "%u:%u", m->uid, m->gid);
 		fprintf(o, "%-24s %-8s %-10s %-8s %-6s %-6s %-11s %04o%s%s\n",
 			m->path, format_bytes(m->page_size, s1, sizeof(s1)),
-			lim_bytes(m->size_limit, s2, sizeof(s2)), used, files,
+			format_limit(m->size_limit, s2, sizeof(s2)), used, files,
 			stale, own, m->mode, m->read_only ? " ro" : "",
 			m->writable == 0 ? " not-writable" : "");
-		for (size_t j = 0; j < m->nr_files && r->verbose; j++)
+		for (size_t j = 0; j < m->nr_files && opt->verbose; j++)
 			fprintf(o, "  %s  %" PRIu64 " pages%s\n", m->files[j].path,
 				m->files[j].pages, !snap->procs_scanned ? "" :
 				m->files[j].in_use ? "  in use" : "  stale");
 	}
 }
 
-static void text_limits(const struct report *r, const struct snapshot *snap)
+static void text_limits(const struct report_opts *opt, const struct result *r)
 {
+	const struct snapshot *snap = r->snap;
 	const struct limits *l = &snap->lim;
-	FILE *o = r->out;
+	FILE *o = opt->out;
 	char a[32], b[32];
 
 	if (l->pid)
@@ -123,9 +119,9 @@ static void text_limits(const struct report *r, const struct snapshot *snap)
 		bool bytes = i != RL_NOFILE;
 
 		fprintf(o, "  %-26s %-14s %s\n", rlimit_name(i),
-			bytes ? lim_bytes(l->rlimits[i].soft, a, sizeof(a)) :
+			bytes ? format_limit(l->rlimits[i].soft, a, sizeof(a)) :
 				lim_str(l->rlimits[i].soft, a, sizeof(a)),
-			bytes ? lim_bytes(l->rlimits[i].hard, b, sizeof(b)) :
+			bytes ? format_limit(l->rlimits[i].hard, b, sizeof(b)) :
 				lim_str(l->rlimits[i].hard, b, sizeof(b)));
 	}
 	fprintf(o, "sysctls\n");
@@ -152,7 +148,7 @@ static void text_limits(const struct report *r, const struct snapshot *snap)
 		else
 			snprintf(name, sizeof(name), "memory");
 		fprintf(o, "  %-26s %s (using %s)\n", name,
-			lim_bytes(c->limit, a, sizeof(a)),
+			format_limit(c->limit, a, sizeof(a)),
 			format_bytes(c->usage, b, sizeof(b)));
 	}
 	if (snap->nr_buddy) {
@@ -188,52 +184,52 @@ static void text_limits(const struct report *r, const struct snapshot *snap)
 	}
 }
 
-static void text_need(const struct report *r, const struct need *need)
+static void text_need(const struct report_opts *opt, const struct need *need)
 {
 	char s[32], t[32], u[32];
 
-	fprintf(r->out, "workload: %s", mode_name(need->mode));
+	fprintf(opt->out, "workload: %s", mode_name(need->mode));
 	if (mode_is_dpdk(need->mode))
-		fprintf(r->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
+		fprintf(opt->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
 			need->dpdk_version % 100);
-	fprintf(r->out, ", %" PRIu64 " x %s pages (%s)%s\n",
+	fprintf(opt->out, ", %" PRIu64 " x %s pages (%s)%s\n",
 		need->pages, format_bytes(need->page_size, s, sizeof(s)),
 		format_bytes(need->pages * need->page_size, t, sizeof(t)),
 		need->pages_default ? ", no -m/-n given: checking for one page" : "");
-	fprintf(r->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
+	fprintf(opt->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
 		", %s), %" PRIu64 " fds, %s of address space",
 		need->vmas, need->baseline_vmas, need->baseline_vmas_from,
 		need->fds, format_bytes(need->va_bytes, u, sizeof(u)));
 	if (need->lists)
-		fprintf(r->out, " (%" PRIu64 " memseg lists)", need->lists);
+		fprintf(opt->out, " (%" PRIu64 " memseg lists)", need->lists);
 	if (need->pool_pages > need->pages)
-		fprintf(r->out, ", %" PRIu64 " pages mapped at the peak",
+		fprintf(opt->out, ", %" PRIu64 " pages mapped at the peak",
 			need->pool_pages);
-	fputc('\n', r->out);
+	fputc('\n', opt->out);
 }
 
-static void text_findings(const struct report *r, const struct findings *fs)
+static void text_findings(const struct report_opts *opt, const struct findings *fs)
 {
 	static const char *const label[] = { "PASS", "WARN", "FAIL" };
 	static const char *const colour[] = { C_GRN, C_YEL, C_RED };
 	unsigned counts[3] = { 0 };
 	enum hp_status v;
-	FILE *o = r->out;
+	FILE *o = opt->out;
 
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
 
 		counts[f->status]++;
-		if (r->quiet && f->status == HP_PASS)
+		if (opt->quiet && f->status == HP_PASS)
 			continue;
-		fprintf(o, "%s%s%s  %-24s %s", r->color ? colour[f->status] : "",
-			label[f->status], r->color ? C_OFF : "", f->check,
+		fprintf(o, "%s%s%s  %-24s %s", opt->color ? colour[f->status] : "",
+			label[f->status], opt->color ? C_OFF : "", check_name(f->check),
 			f->message);
-		if (f->cause)
-			fprintf(o, " [%s%s]", f->cause, f->first ?
+		if (f->cause != CAUSE_NONE)
+			fprintf(o, " [%s%s]", cause_name(f->cause), f->first ?
 				", met first: the application reports this one" : "");
 		fputc('\n', o);
-		if (f->status != HP_PASS || r->verbose) {
+		if (f->status != HP_PASS || opt->verbose) {
 			if (f->nr_ev) {
 				fprintf(o, "      evidence:");
 				for (size_t j = 0; j < f->nr_ev; j++) {
@@ -248,20 +244,20 @@ static void text_findings(const struct report *r, const struct findings *fs)
 				}
 				fputc('\n', o);
 			}
-			if (f->remedy)
-				fprintf(o, "      remedy:   %s\n", f->remedy);
+			if (f->remedy.text)
+				fprintf(o, "      remedy:   %s\n", f->remedy.text);
 		}
 	}
 	v = findings_verdict(fs);
 	fprintf(o, "%sverdict: %s%s (%u passed, %u warnings, %u failed)\n",
-		r->color ? C_BOLD : "", label[v], r->color ? C_OFF : "",
+		opt->color ? C_BOLD : "", label[v], opt->color ? C_OFF : "",
 		counts[HP_PASS], counts[HP_WARN], counts[HP_FAIL]);
 }
 
-static void text_explain(const struct report *r)
+static void text_explain(const struct report_opts *opt, const struct result *r)
 {
 	const struct explain *ex = r->explain;
-	FILE *o = r->out;
+	FILE *o = opt->out;
 
 	fprintf(o, "explain: %u lines read from %s, %zu recognised\n", ex->lines,
 		r->source, ex->nr_events);
@@ -278,22 +274,23 @@ static void text_explain(const struct report *r)
 	}
 }
 
-static void text_trial(const struct report *r)
+static void text_trial(const struct report_opts *opt, const struct result *r)
 {
 	const struct trial_result *t = r->trial;
 
-	fprintf(r->out, "trial:    %s, baseline %" PRIu64 " VMAs taken first; %"
+	fprintf(opt->out, "trial:    %s, baseline %" PRIu64 " VMAs taken first; %"
 		PRIu64 " of %" PRIu64 " pages mapped in %.2f s\n",
 		r->trial_dir ? r->trial_dir : "no page files", t->baseline_vmas,
 		(uint64_t)t->mapped, t->peak_pages, r->trial_seconds);
 	if (t->note[0])
-		fprintf(r->out, "note:     %s\n", t->note);
+		fprintf(opt->out, "note:     %s\n", t->note);
 }
 
-static void text_exec(const struct report *r, const struct need *need)
+static void text_exec(const struct report_opts *opt, const struct result *r)
 {
+	const struct need *need = r->need;
 	const struct exec_result *x = r->exec;
-	FILE *o = r->out;
+	FILE *o = opt->out;
 	uint64_t ps = need ? need->page_size : 0;
 
 	fputs("exec:    ", o);
@@ -317,9 +314,9 @@ static void text_exec(const struct report *r, const struct need *need)
 		ps ? x->peak_hugetlb_bytes / ps : 0, EXEC_SAMPLE_MS);
 }
 
-static void text_vma(const struct report *r)
+static void text_vma(const struct report_opts *opt, const struct result *r)
 {
-	FILE *o = r->out;
+	FILE *o = opt->out;
 	char s[32];
 
 	if (r->top) {
@@ -346,7 +343,7 @@ static void text_vma(const struct report *r)
 		r->vma->count, r->vma_limit);
 	fprintf(o, "%8s %10s %9s %10s  %s\n", "VMAS", "SIZE", "IDENTICAL",
 		r->vma->nr_groups && r->vma->groups[0].have_rss ? "RSS" : "", "OBJECT");
-	for (size_t i = 0; i < r->vma->nr_groups && (i < 20 || r->verbose); i++) {
+	for (size_t i = 0; i < r->vma->nr_groups && (i < 20 || opt->verbose); i++) {
 		const struct vma_group *g = &r->vma->groups[i];
 		char rss[32] = "";
 
@@ -356,7 +353,7 @@ static void text_vma(const struct report *r)
 			format_bytes(g->bytes, s, sizeof(s)), g->identical, rss,
 			g->object, g->leak || g->growing ? "  [leak]" : "");
 	}
-	if (r->vma->nr_groups > 20 && !r->verbose)
+	if (r->vma->nr_groups > 20 && !opt->verbose)
 		fprintf(o, "(%zu more objects: -v lists them all)\n",
 			r->vma->nr_groups - 20);
 }
@@ -384,10 +381,10 @@ static void step_values(const struct fix_step *s, char *buf, size_t size)
 	}
 }
 
-static void text_fix(const struct report *r)
+static void text_fix(const struct report_opts *opt, const struct result *r)
 {
 	const struct fix_plan *p = r->plan;
-	FILE *o = r->out;
+	FILE *o = opt->out;
 	size_t changes = 0;
 
 	for (size_t i = 0; i < p->n; i++)
@@ -408,7 +405,8 @@ static void text_fix(const struct report *r)
 			snprintf(what, sizeof(what), "%s", s->setting);
 		step_values(s, val, sizeof(val));
 		fprintf(o, "  %-9s %-40s %-22s %s: %s\n", fix_status_name(s->status),
-			what, val, s->check, s->reason);
+			what, val, s->check < CHECK_COUNT ? check_name(s->check) :
+			"persist", s->reason);
 		if (s->error)
 			fprintf(o, "            %s\n", s->error);
 		else if ((s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
@@ -420,7 +418,7 @@ static void text_fix(const struct report *r)
 		for (size_t i = 0; i < p->nr_manual; i++) {
 			const struct fix_manual *m = &p->manual[i];
 
-			fprintf(o, "  %-24s %s\n", m->check, m->why);
+			fprintf(o, "  %-24s %s\n", check_name(m->check), m->why);
 			for (size_t k = 0; k < m->nr_lines; k++)
 				fprintf(o, "      %s\n", m->lines[k]);
 		}
@@ -440,41 +438,41 @@ static void text_fix(const struct report *r)
 	else if (!r->applied && p->n)
 		fprintf(o, "nothing was changed: 'hpdiag fix --apply' (or 'hpdiag "
 			"check --fix') applies this plan\n");
-	if (r->applied && !r->quiet)
+	if (r->applied && !opt->quiet)
 		fprintf(o, "after the changes:\n");
 }
 
-int report_text(const struct report *r, const struct snapshot *snap,
-		const struct need *need, const struct findings *fs,
-		unsigned parts)
+int report_text(const struct report_opts *opt, const struct result *r)
 {
-	if (parts & PART_POOLS)
-		text_pools(r, snap);
-	if (parts & PART_MOUNTS)
-		text_mounts(r, snap);
-	if (parts & PART_LIMITS)
-		text_limits(r, snap);
-	if ((parts & PART_EXPLAIN) && r->explain && !r->quiet)
-		text_explain(r);
-	if ((parts & PART_NEED) && need && !r->quiet)
-		text_need(r, need);
-	if ((parts & PART_VMA) && !r->quiet)
-		text_vma(r);
-	if ((parts & PART_TRIAL) && r->trial && !r->quiet)
-		text_trial(r);
-	if ((parts & PART_EXEC) && r->exec && !r->quiet)
-		text_exec(r, need);
-	if ((parts & PART_FIX) && r->plan)
-		text_fix(r);
-	if ((parts & (PART_EXPLAIN | PART_EXEC)) && r->host && r->verbose) {
-		struct report sub = *r;
+	const struct findings *fs = r->findings;
 
-		fprintf(r->out, "this host, for that workload:\n");
+	if (r->pools)
+		text_pools(opt, r);
+	if (r->mounts)
+		text_mounts(opt, r);
+	if (r->limits)
+		text_limits(opt, r);
+	if (r->explain && !opt->quiet)
+		text_explain(opt, r);
+	if (r->need && !opt->quiet)
+		text_need(opt, r->need);
+	if ((r->vma || r->top) && !opt->quiet)
+		text_vma(opt, r);
+	if (r->trial && !opt->quiet)
+		text_trial(opt, r);
+	if (r->exec && !opt->quiet)
+		text_exec(opt, r);
+	if (r->plan)
+		text_fix(opt, r);
+	if ((r->explain || r->exec) && r->host && opt->verbose) {
+		struct report_opts sub = *opt;
+
+		fprintf(opt->out, "this host, for that workload:\n");
 		sub.verbose = 0;
 		text_findings(&sub, r->host);
-		fprintf(r->out, "explanation:\n");
+		fprintf(opt->out, "explanation:\n");
 	}
-	if (fs && (fs->n || (parts & PART_NEED)))
-		text_findings(r, fs);
-	return ferror(r->out) ? -1 : 0;
+	if (fs && (fs->n || r->need))
+		text_findings(opt, fs);
+	return ferror(opt->out) ? -1 : 0;
 }

@@ -12,6 +12,7 @@
  * failure path uses only system calls and buffers on the stack, so it is
  * safe in a signal handler and in a process short of memory or fds.  With
  * HPDIAG_TRACE unset (or the process setuid: secure_getenv) it does nothing.
+ * reader.c reads the counters.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "trace/reader.h"
 #include "trace/trace.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -47,252 +49,6 @@ static int (*real_fallocate)(int, int, off_t, off_t);
 static int (*real_memfd_create)(const char *, unsigned);
 static int (*real_shmget)(key_t, size_t, int);
 
-/* ---- reading the kernel's files without malloc ------------------------------- */
-
-static size_t u64_str(uint64_t v, char *buf)
-{
-	char tmp[24];
-	size_t n = 0, i = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		buf[i++] = tmp[--n];
-	buf[i] = '\0';
-	return i;
-}
-
-/* dst = a + b + c (any may be ""), bounded. */
-static void cat3(char *dst, size_t size, const char *a, const char *b, const char *c)
-{
-	size_t n = 0;
-
-	for (const char *parts[3] = { a, b, c }, **p = parts; p < parts + 3; p++)
-		for (const char *s = *p; s && *s && n + 1 < size; s++)
-			dst[n++] = *s;
-	dst[n] = '\0';
-}
-
-static int sys_open(const char *path, int flags)
-{
-	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, 0);
-}
-
-/* Reads the start of a small file; returns the length or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = sys_open(path, O_RDONLY);
-	ssize_t n, len = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)len + 1 < size &&
-	       (n = (ssize_t)syscall(SYS_read, fd, buf + len, size - 1 - (size_t)len)) > 0)
-		len += n;
-	syscall(SYS_close, fd);
-	buf[len] = '\0';
-	return len;
-}
-
-static uint64_t parse_num(const char *s)
-{
-	uint64_t v = 0;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	return v;
-}
-
-static uint64_t read_num(const char *path)
-{
-	char buf[32];
-
-	return read_small(path, buf, sizeof(buf)) > 0 ? parse_num(buf) : 0;
-}
-
-/* "Key:   123 kB" in a /proc file: the number times UNIT. */
-static uint64_t field(const char *text, const char *key, uint64_t unit)
-{
-	size_t kl = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, kl))
-			return parse_num(p + kl) * unit;
-	return 0;
-}
-
-static uint64_t count_fds(void)
-{
-	char buf[4096];
-	uint64_t n = 0;
-	long got;
-	int fd = sys_open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
-
-	if (fd < 0)
-		return 0;
-	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < got; ) {
-			const char *name = buf + off + 19;	/* d_name */
-			unsigned short reclen;
-
-			memcpy(&reclen, buf + off + 16, sizeof(reclen));
-			if (name[0] != '.')
-				n++;
-			off += reclen;
-		}
-	}
-	syscall(SYS_close, fd);
-	return n ? n - 1 : 0;		/* not the directory's own fd */
-}
-
-/*
- * Counts the lines of /proc/self/maps and, when WANT_TOP, finds the object
- * most often mapped: the longest run of consecutive lines naming one file
- * (a leak maps one object again and again, side by side), then how many
- * lines name it in all.
- */
-static uint64_t scan_maps(struct trace_failure *f, int want_top)
-{
-	char buf[8192], cur[256], prev[256] = "", best[256] = "";
-	uint64_t lines = 0, run = 0, best_run = 0, total = 0;
-
-	for (int pass = 0; pass < (want_top ? 2 : 1); pass++) {
-		size_t cl = 0;
-		int field_no = 0, gap = 0;
-		long n;
-		int fd = sys_open("/proc/self/maps", O_RDONLY);
-
-		if (fd < 0)
-			return lines;
-		lines = 0;
-		while ((n = syscall(SYS_read, fd, buf, sizeof(buf))) > 0) {
-			for (long i = 0; i < n; i++) {
-				char ch = buf[i];
-
-				if (ch != '\n') {
-					/* The path is the sixth field. */
-					if (field_no < 5) {
-						if (ch == ' ')
-							gap = 1;
-						else if (gap) {
-							field_no++;
-							gap = 0;
-						}
-					}
-					if (field_no >= 5 && cl + 1 < sizeof(cur))
-						cur[cl++] = ch;
-					continue;
-				}
-				cur[cl] = '\0';
-				lines++;
-				if (pass == 0 && want_top) {
-					run = cl && !strcmp(cur, prev) ? run + 1 : cl ? 1 : 0;
-					memcpy(prev, cur, cl + 1);
-					if (run > best_run) {
-						best_run = run;
-						memcpy(best, cur, cl + 1);
-					}
-				} else if (pass == 1 && cl && !strcmp(cur, best)) {
-					total++;
-				}
-				cl = 0;
-				field_no = 0;
-				gap = 0;
-			}
-		}
-		syscall(SYS_close, fd);
-		if (best_run < 32)
-			break;		/* no leak signature: one pass is enough */
-	}
-	f->top_object[0] = '\0';
-	f->top_count = 0;
-	if (want_top && best_run >= 32) {
-		memcpy(f->top_object, best, sizeof(best));
-		f->top_count = total;
-	}
-	return lines;
-}
-
-static uint64_t soft_limit(int res)
-{
-	struct rlimit rl;
-
-	if (syscall(SYS_prlimit64, 0, res, NULL, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		return UINT64_MAX;
-	return rl.rlim_cur;
-}
-
-static uint64_t default_page_size(void)
-{
-	char buf[4096];
-
-	return read_small("/proc/meminfo", buf, sizeof(buf)) > 0 ?
-	       field(buf, "Hugepagesize:", 1024) : 0;
-}
-
-static void counters(struct trace_failure *f, int fd, uint64_t flag_size)
-{
-	struct trace_counters *c = &f->at;
-	char buf[4096], num[24], path[160];
-	struct statfs sf;
-
-	c->quota_free = UINT64_MAX;
-	if (fd >= 0 && syscall(SYS_fstatfs, fd, &sf) == 0 &&
-	    (unsigned long)sf.f_type == HUGETLBFS_MAGIC) {
-		c->page_size = (uint64_t)sf.f_bsize;
-		if (sf.f_blocks)
-			c->quota_free = (uint64_t)sf.f_bavail;
-	}
-	if (!c->page_size)
-		c->page_size = flag_size ? flag_size : default_page_size();
-	c->max_map_count = read_num("/proc/sys/vm/max_map_count");
-	/* The leaking object matters only when the VMAs ran out. */
-	c->vmas = scan_maps(f, f->err == ENOMEM);
-	if (c->vmas + 8 < c->max_map_count) {
-		f->top_object[0] = '\0';
-		f->top_count = 0;
-	}
-	c->fds = count_fds();
-	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0) {
-		c->vm_size = field(buf, "VmSize:", 1024);
-		c->hugetlb_bytes = field(buf, "HugetlbPages:", 1024);
-	}
-	c->rlim_as = soft_limit(RLIMIT_AS);
-	c->rlim_data = soft_limit(RLIMIT_DATA);
-	c->rlim_nofile = soft_limit(RLIMIT_NOFILE);
-	c->rlim_memlock = soft_limit(RLIMIT_MEMLOCK);
-	/* Out of fds, no file can be read: every fd the limit allows is open. */
-	if (f->err == EMFILE && !c->fds && c->rlim_nofile != UINT64_MAX)
-		c->fds = c->rlim_nofile;
-	if (!c->page_size)
-		return;
-	u64_str(c->page_size >> 10, num);
-	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/free_hugepages");
-	c->free_pages = read_num(path);
-	/* Reserved pages are free but promised to a mapping already. */
-	cat3(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-", num, "kB/resv_hugepages");
-	{
-		uint64_t resv = read_num(path);
-
-		c->free_pages = c->free_pages > resv ? c->free_pages - resv : 0;
-	}
-	for (unsigned n = 0; n < TRACE_MAX_NODES; n++) {
-		char node[24], dir[96];
-
-		u64_str(n, node);
-		cat3(dir, sizeof(dir), "/sys/devices/system/node/node", node, "/hugepages/hugepages-");
-		cat3(path, sizeof(path), dir, num, "kB/free_hugepages");
-		if (read_small(path, buf, 32) < 0)
-			break;
-		c->node_free[n] = parse_num(buf);
-		c->nr_nodes = n + 1;
-	}
-}
-
 /* Claims the record for the first failure; 0 when another got there first. */
 static int claim(void)
 {
@@ -308,7 +64,7 @@ static void record(const char *call, const uint64_t *args, int nargs, int err,
 {
 	struct trace_failure *f = &rec->first;
 
-	cat3(f->call, sizeof(f->call), call, "", "");
+	tr_cat3(f->call, sizeof(f->call), call, "", "");
 	for (int i = 0; i < nargs && i < 6; i++)
 		f->args[i] = args[i];
 	f->nr_args = nargs;
@@ -316,17 +72,17 @@ static void record(const char *call, const uint64_t *args, int nargs, int err,
 	f->sig = sig;
 	f->pid = (int32_t)syscall(SYS_getpid);
 	if (path) {
-		cat3(f->path, sizeof(f->path), path, "", "");
+		tr_cat3(f->path, sizeof(f->path), path, "", "");
 	} else if (fd >= 0) {
 		char link[40], num[24];
 		long n;
 
-		u64_str((uint64_t)fd, num);
-		cat3(link, sizeof(link), "/proc/self/fd/", num, "");
+		tr_u64_str((uint64_t)fd, num);
+		tr_cat3(link, sizeof(link), "/proc/self/fd/", num, "");
 		n = syscall(SYS_readlinkat, AT_FDCWD, link, f->path, sizeof(f->path) - 1);
 		f->path[n > 0 ? n : 0] = '\0';
 	}
-	counters(f, fd, flag_size);
+	trace_take_counters(f, fd, flag_size);
 	__atomic_store_n(&rec->failed, 1, __ATOMIC_RELEASE);
 }
 
@@ -572,10 +328,10 @@ __attribute__((destructor)) static void trace_fini(void)
 
 	if (!rec)
 		return;
-	store_max(&rec->exit_vmas, scan_maps(&scratch, 0));
-	store_max(&rec->exit_fds, count_fds());
-	if (read_small("/proc/self/status", buf, sizeof(buf)) > 0)
-		store_max(&rec->exit_hugetlb_bytes, field(buf, "HugetlbPages:", 1024));
+	store_max(&rec->exit_vmas, tr_scan_maps(&scratch, 0));
+	store_max(&rec->exit_fds, tr_count_fds());
+	if (tr_read_small("/proc/self/status", buf, sizeof(buf)) > 0)
+		store_max(&rec->exit_hugetlb_bytes, tr_field(buf, "HugetlbPages:", 1024));
 }
 
 #define RESOLVE(var, name) ((var) = (__typeof__(var))dlsym(RTLD_NEXT, (name)))
@@ -597,7 +353,7 @@ __attribute__((constructor)) static void trace_init(void)
 	RESOLVE(real_shmget, "shmget");
 	if (!path || !*path)
 		return;
-	fd = sys_open(path, O_RDWR | O_NOFOLLOW);
+	fd = tr_open(path, O_RDWR | O_NOFOLLOW);
 	if (fd < 0)
 		return;
 	r = (void *)syscall(SYS_mmap, NULL, sizeof(*r), PROT_READ | PROT_WRITE,

@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * trace.h - the record `hpdiag exec` shares with libhpdiag-trace.so, the
- * preload library inside the application.  hpdiag creates a small file,
- * names it in HPDIAG_TRACE, and maps it; each program image of the
- * application that loads the library maps it too.  The library counts the
- * calls it watches and, at the first memory call that fails (or a SIGBUS),
- * fills in `first` with the call, its arguments and the counters of that
- * instant.  Plain fixed-size fields only: both sides are C, one machine.
+ * trace.h - the records of a watched run: the counters of one instant
+ * (VMAs, fds, free pages, limits) and the failure they were taken at, as
+ * libhpdiag-trace.so writes them inside an application under `hpdiag exec`
+ * and as a trial's child writes them inside itself; and what hpdiag makes
+ * of each run.  Plain fixed-size fields in memory shared across a process
+ * boundary: both sides are C, one machine, one build.
+ *
+ * For exec, hpdiag creates a small file, names it in HPDIAG_TRACE and maps
+ * it; each program image of the application that loads the library maps
+ * it too.  The library counts the calls it watches and, at the first
+ * memory call that fails (or a SIGBUS), fills in `first`.
  */
 #ifndef HPDIAG_TRACE_H
 #define HPDIAG_TRACE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define TRACE_MAGIC	0x54445048u	/* "HPDT" */
-#define TRACE_VERSION	1
+#define TRACE_VERSION	2
 #define TRACE_ENV	"HPDIAG_TRACE"
 #define TRACE_MAX_NODES	8
 
+/* The counters at one instant, read inside the process. */
 struct trace_counters {
 	uint64_t vmas;			/* lines of /proc/self/maps */
 	uint64_t max_map_count;
@@ -25,17 +33,19 @@ struct trace_counters {
 	uint64_t vm_size;		/* bytes, VmSize: */
 	uint64_t hugetlb_bytes;		/* HugetlbPages: */
 	uint64_t page_size;		/* of the mapping; 0 when not known */
-	uint64_t free_pages;		/* of that size, whole pool */
-	uint64_t node_free[TRACE_MAX_NODES];
+	uint64_t free_pages;		/* of that size, whole pool, less reserved */
+	uint64_t node_free[TRACE_MAX_NODES];	/* exec: per node */
 	uint32_t nr_nodes;
-	uint32_t pad;
+	int32_t node;			/* trial: the node asked for, or -1 */
+	uint64_t node_free_pages;	/* trial: free pages on that node */
 	uint64_t quota_free;		/* pages left under size=, or UINT64_MAX */
 	uint64_t rlim_as, rlim_data, rlim_nofile, rlim_memlock;	/* soft */
 };
 
+/* The first call that failed, and the counters of that instant. */
 struct trace_failure {
-	char call[16];			/* "mmap", "open", "ftruncate", "fault" */
-	uint64_t args[6];
+	char call[24];			/* "mmap", "open", "fault", "mmap (reserve)" */
+	uint64_t args[6];		/* exec: the call's arguments */
 	int32_t nr_args;
 	int32_t err;			/* errno, 0 for a signal */
 	int32_t sig;			/* SIGBUS, or 0 */
@@ -48,6 +58,7 @@ struct trace_failure {
 	struct trace_counters at;
 };
 
+/* What libhpdiag-trace.so writes in the application. */
 struct trace_record {
 	uint32_t magic;
 	uint32_t version;
@@ -58,6 +69,36 @@ struct trace_record {
 	/* Counted by each program image as it exits (the largest kept). */
 	uint64_t exit_vmas, exit_fds, exit_hugetlb_bytes;
 	struct trace_failure first;
+};
+
+/* What a trial's child writes in memory it shares with hpdiag. */
+struct trial_result {
+	volatile uint64_t mapped;	/* pages mapped so far (progress) */
+	uint64_t requested;
+	uint64_t peak_pages;		/* legacy: the whole pool */
+	uint64_t baseline_vmas;		/* the VMAs the child held first */
+	bool ok;
+	bool failed;
+	uint64_t page;			/* index of the page that failed */
+	struct trace_failure fail;	/* call, errno or signal, counters */
+	char note[160];
+};
+
+/* What hpdiag saw of an application run under `hpdiag exec`. */
+struct exec_result {
+	pid_t pid;
+	bool exited;			/* else killed by sig */
+	int exit_status;
+	int sig;
+	double seconds;			/* start to exit */
+	double cpu_seconds;		/* its user and system time */
+	bool traced;			/* the library was loaded */
+	struct trace_record rec;	/* as the application left it */
+	uint64_t peak_vmas, peak_fds, peak_hugetlb_bytes;
+	uint64_t samples;
+	char *output;			/* stdout and stderr, as they came */
+	size_t output_len;
+	bool output_truncated;
 };
 
 #endif /* HPDIAG_TRACE_H */

@@ -36,7 +36,7 @@ START_TEST(seed000_map_count)
 	ck_assert_uint_eq(evidence_num(&fs, "map_count", "max_map_count"), 3096);
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	ck_assert_int_eq(findings_verdict(&fs), HP_FAIL);
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "map_count")->remedy,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->remedy.text,
 				     "sysctl -w vm.max_map_count="));
 	/* The soft nofile limit is below the need, the hard one is not. */
 	ck_assert_int_eq(status_of(&fs, "nofile"), HP_WARN);
@@ -88,11 +88,12 @@ START_TEST(stale_in_another_mount)
 	m->files[0] = (struct mount_file) { .path = strdup("/mnt/other/cache"),
 					    .size = 2 * MiB, .pages = 1 };
 	snap.nr_mounts = 2;
-	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
 	for (size_t i = 0; i < fs.n; i++) {
 		const struct evidence *path = finding_evidence(&fs.v[i], "path");
 
-		if (strcmp(fs.v[i].check, "stale_hugepage_files"))
+		if (strcmp(check_name(fs.v[i].check), "stale_hugepage_files"))
 			continue;
 		stale++;
 		if (path && !strcmp(path->str, "/mnt/other"))
@@ -141,7 +142,7 @@ START_TEST(seed004_starves_kernel)
 	ck_assert(need.pages_default);
 	ck_assert_uint_eq(need.page_size, 512 * MiB);
 	for (size_t i = 0; i < fs.n; i++)
-		if (!strcmp(fs.v[i].check, "hugepages_starve_kernel")) {
+		if (!strcmp(check_name(fs.v[i].check), "hugepages_starve_kernel")) {
 			ck_assert_int_eq(fs.v[i].status, HP_WARN);
 			warns++;
 		}
@@ -170,13 +171,13 @@ START_TEST(two_node_node_pool)
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	f = NULL;
 	for (size_t i = 0; i < fs.n; i++)
-		if (!strcmp(fs.v[i].check, "node_pool") &&
+		if (!strcmp(check_name(fs.v[i].check), "node_pool") &&
 		    fs.v[i].status == HP_FAIL)
 			f = &fs.v[i];
 	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(f->cause, "node_pool_exhausted");
+	ck_assert_str_eq(cname(f->cause), "node_pool_exhausted");
 	ck_assert_uint_eq(finding_evidence(f, "node")->num, 1);
-	ck_assert_ptr_nonnull(strstr(f->remedy, "node1/hugepages/hugepages-2048kB"));
+	ck_assert_ptr_nonnull(strstr(f->remedy.text, "node1/hugepages/hugepages-2048kB"));
 	/* /dev/hugepages belongs to root and the user is uid 1000. */
 	ck_assert_str_eq(cause_of(&fs, "mount"), "mount_permission");
 	done(&snap, &fs);
@@ -189,8 +190,8 @@ START_TEST(two_node_node_pool)
 		if (strstr(fs.v[i].message, "node 2"))
 			f = &fs.v[i];
 	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(f->check, "node_pool");
-	ck_assert_str_eq(f->cause, "node_pool_exhausted");
+	ck_assert_str_eq(check_name(f->check), "node_pool");
+	ck_assert_str_eq(cname(f->cause), "node_pool_exhausted");
 	done(&snap, &fs);
 }
 END_TEST
@@ -207,9 +208,9 @@ START_TEST(two_node_quota_and_cgroup)
 	ck_assert_int_eq(status_of(&fs, "mount"), HP_PASS);
 	ck_assert_str_eq(cause_of(&fs, "mount_quota"), "mount_quota");
 	ck_assert_str_eq(cause_of(&fs, "cgroup_hugetlb"), "cgroup_hugetlb_limit");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "cgroup_hugetlb")->message,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "cgroup_hugetlb")->message,
 				     "SIGBUS"));
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount_quota")->remedy,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount_quota")->remedy.text,
 				     "'/mnt/huge 1G'"));
 	done(&snap, &fs);
 
@@ -240,9 +241,9 @@ START_TEST(two_node_gigantic_pages_grow_at_boot)
 	ck_assert_str_eq(cause_of(&fs, "pool"), "pool_exhausted");
 	ck_assert_int_eq(status_of(&fs, "boot_time_only"), HP_WARN);
 	ck_assert_uint_eq(evidence_num(&fs, "boot_time_only", "page_order"), 18);
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "boot_time_only")->remedy,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "boot_time_only")->remedy.text,
 				     "hugepagesz=1G hugepages=10"));
-	ck_assert_ptr_null(findings_get(&fs, "pool_fragmentation"));
+	ck_assert_ptr_null(fget(&fs, "pool_fragmentation"));
 	done(&snap, &fs);
 }
 END_TEST
@@ -274,12 +275,12 @@ START_TEST(wrong_mount_for_huge_dir)
 
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount")->message, "1 GiB"));
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->message, "1 GiB"));
 	done(&snap, &fs);
 	wl.huge_dir = "/srv/nothing";
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount")->message,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->message,
 				     "not on a hugetlbfs mount"));
 	done(&snap, &fs);
 }
@@ -300,26 +301,26 @@ START_TEST(pool_boundaries)
 
 	p->free = 100;
 	p->resv = 0;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	findings_free(&fs);
 
 	/* Reserved pages are promised to someone else, but DPDK deletes the
 	 * two stale rtemap files at start and takes their pages. */
 	p->resv = 1;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_WARN);
 	ck_assert_uint_eq(evidence_num(&fs, "pool", "reclaimable_pages"), 2);
 	findings_free(&fs);
 	p->resv = 3;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "pool"), "pool_exhausted");
-	ck_assert(findings_get(&fs, "pool")->first);
+	ck_assert(fget(&fs, "pool")->first);
 	findings_free(&fs);
 
 	/* Overcommit may cover the rest: a warning. */
 	p->overcommit = 10;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_WARN);
 	findings_free(&fs);
 
@@ -327,16 +328,16 @@ START_TEST(pool_boundaries)
 	p->free = 0;
 	p->resv = 0;
 	p->overcommit = 0;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
 	findings_free(&fs);
 
 	/* A size the kernel does not offer. */
 	wl.page_size = GiB;
-	workload_need(&snap, &wl, &need);
-	diagnose_check(&snap, &wl, &need, &fs);
+	need_compute(&snap, &wl, &need);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "pool")->remedy, "hugepagesz=1G"));
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "pool")->remedy.text, "hugepagesz=1G"));
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
 	done(&snap, &fs);
 }
@@ -354,12 +355,12 @@ START_TEST(nofile_boundaries)
 	findings_free(&fs);
 	snap.lim.rlimits[RL_NOFILE].hard = 100;
 	snap.lim.rlimits[RL_NOFILE].soft = 100;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "nofile"), "rlimit_nofile");
 	findings_free(&fs);
 	snap.lim.rlimits[RL_NOFILE].hard = HP_UNLIMITED;
 	snap.lim.rlimits[RL_NOFILE].soft = HP_UNLIMITED;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_int_eq(status_of(&fs, "nofile"), HP_PASS);
 	done(&snap, &fs);
 }
@@ -375,26 +376,27 @@ START_TEST(mount_missing_and_readonly)
 	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
 	findings_free(&fs);
 	snap.mounts[0].read_only = true;
-	diagnose_check(&snap, &wl, &need, &fs);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "mount_permission");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount")->remedy, "remount,rw"));
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->remedy.text, "remount,rw"));
 	findings_free(&fs);
 	/* A quota on a path that needs no quoting: the remedy names it. */
 	snap.mounts[0].read_only = false;
 	snap.mounts[0].size_limit = 4 * MiB;
 	wl.pages = 8;
-	workload_need(&snap, &wl, &need);
-	diagnose_check(&snap, &wl, &need, &fs);
+	need_compute(&snap, &wl, &need);
+	diagnose_check(&snap, &need, &fs);
 	/* 8 pages + 2 held by files in use (the 2 stale ones DPDK frees). */
-	ck_assert_str_eq(findings_get(&fs, "mount_quota")->remedy,
+	ck_assert_str_eq(fget(&fs, "mount_quota")->remedy.text,
 			 "mount -o remount,size=20M /dev/hugepages");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = HP_UNLIMITED;
 	snap.mounts[0].read_only = true;
 	snap.mounts[0].page_size = GiB;
-	diagnose_check(&snap, &wl, &need, &fs);
+	need_compute(&snap, &wl, &need);
+	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "mount")->remedy,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->remedy.text,
 				     "mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages"));
 	done(&snap, &fs);
 }

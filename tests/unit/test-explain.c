@@ -34,17 +34,17 @@ START_TEST(seed000_log)
 	ck_assert_int_eq(explain_parse(slurp("seed-000.log"), &ex), 0);
 	ck_assert_uint_eq(ex.cmd_lineno, 1);
 	ck_assert_str_eq(ex.cmd, "./l2fwd  -m 64 -- -p0x1");
-	ck_assert(ex.have_mem);
-	ck_assert_uint_eq(ex.mem_mb, 64);
+	ck_assert(ex.hint.have_mem);
+	ck_assert_uint_eq(ex.hint.mem_mb, 64);
 	/* "Failed to mmap 2 MB hugepages" and the PANIC are 16.04's. */
-	ck_assert_uint_eq(ex.dpdk_version, 1604);
+	ck_assert_uint_eq(ex.hint.dpdk_version, 1604);
 	ck_assert_uint_eq(ex.version_line, 14);
-	ck_assert(ex.have_mode);
-	ck_assert_int_eq(ex.mode, MODE_LEGACY);
-	ck_assert_uint_eq(ex.page_size, 2 << 20);
+	ck_assert(ex.hint.have_mode);
+	ck_assert_int_eq(ex.hint.mode, MODE_LEGACY);
+	ck_assert_uint_eq(ex.hint.page_size, 2 << 20);
 	ck_assert_uint_eq(ex.nr_events, 4);
 	ck_assert_uint_eq(ex.events[0].lineno, 13);
-	ck_assert_str_eq(ex.events[0].causes[0], "map_count_limit");
+	ck_assert_str_eq(cname(ex.events[0].causes[0]), "map_count_limit");
 	explain_free(&ex);
 }
 END_TEST
@@ -60,10 +60,10 @@ START_TEST(strace_lines)
 		"mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n",
 		&ex), 0);
 	ck_assert_uint_eq(ex.nr_events, 3);
-	ck_assert_str_eq(ex.events[0].causes[0], "rlimit_nofile");
+	ck_assert_str_eq(cname(ex.events[0].causes[0]), "rlimit_nofile");
 	ck_assert_uint_eq(ex.events[0].nr_causes, 1);
-	ck_assert_str_eq(ex.events[1].causes[0], "map_count_limit");
-	ck_assert_str_eq(ex.events[2].causes[0], "rlimit_memlock");
+	ck_assert_str_eq(cname(ex.events[1].causes[0]), "map_count_limit");
+	ck_assert_str_eq(cname(ex.events[2].causes[0]), "rlimit_memlock");
 	explain_free(&ex);
 }
 END_TEST
@@ -77,17 +77,17 @@ START_TEST(command_lines)
 		"--single-file-segments --file-prefix app -- -i --socket-mem 9\n"
 		"# echo $?\n", &ex), 0);
 	ck_assert_uint_eq(ex.cmd_lineno, 1);
-	ck_assert_uint_eq(ex.nr_socket_mem, 2);
-	ck_assert_uint_eq(ex.socket_mem[1], 1024);
-	ck_assert_str_eq(ex.huge_dir, "/mnt/h");
-	ck_assert_str_eq(ex.file_prefix, "app");
-	ck_assert_int_eq(ex.mode, MODE_SINGLE_FILE);
-	ck_assert(!ex.have_mem);
+	ck_assert_uint_eq(ex.hint.nr_socket_mem, 2);
+	ck_assert_uint_eq(ex.hint.socket_mem[1], 1024);
+	ck_assert_str_eq(ex.hint.huge_dir, "/mnt/h");
+	ck_assert_str_eq(ex.hint.file_prefix, "app");
+	ck_assert_int_eq(ex.hint.mode, MODE_SINGLE_FILE);
+	ck_assert(!ex.hint.have_mem);
 	explain_free(&ex);
 	ck_assert_int_eq(explain_parse("$ ./app -m128 --in-memory --single-file-segments\n",
 				       &ex), 0);
-	ck_assert_uint_eq(ex.mem_mb, 128);
-	ck_assert_int_eq(ex.mode, MODE_IN_MEMORY);
+	ck_assert_uint_eq(ex.hint.mem_mb, 128);
+	ck_assert_int_eq(ex.hint.mode, MODE_IN_MEMORY);
 	explain_free(&ex);
 	/* A prompt running something else is not the application. */
 	ck_assert_int_eq(explain_parse("# sysctl -w vm.max_map_count=65535\n# ls -l\n", &ex), 0);
@@ -103,14 +103,14 @@ START_TEST(option_value_is_an_option)
 
 	ck_assert_int_eq(explain_parse("# dpdk-test -m 64 --huge-dir --so\n"
 				       "# x --file-prefix --socket-mem 1,2\n", &ex), 0);
-	ck_assert_str_eq(ex.huge_dir, "--so");
-	ck_assert_uint_eq(ex.mem_mb, 64);
+	ck_assert_str_eq(ex.hint.huge_dir, "--so");
+	ck_assert_uint_eq(ex.hint.mem_mb, 64);
 	explain_free(&ex);
 	ck_assert_int_eq(explain_parse("$ dpdk-testpmd --file-prefix --socket-mem=1,2 "
 				       "--huge-dir=/mnt/h\n", &ex), 0);
-	ck_assert_str_eq(ex.file_prefix, "--socket-mem=1,2");
-	ck_assert_str_eq(ex.huge_dir, "/mnt/h");
-	ck_assert_uint_eq(ex.nr_socket_mem, 2);
+	ck_assert_str_eq(ex.hint.file_prefix, "--socket-mem=1,2");
+	ck_assert_str_eq(ex.hint.huge_dir, "/mnt/h");
+	ck_assert_uint_eq(ex.hint.nr_socket_mem, 2);
 	explain_free(&ex);
 }
 END_TEST
@@ -120,13 +120,13 @@ START_TEST(postgres_and_jvm)
 	struct explain ex;
 
 	ck_assert_int_eq(explain_parse(slurp("postgresql.log"), &ex), 0);
-	ck_assert_int_eq(ex.mode, MODE_ANON);
-	ck_assert_uint_eq(ex.mem_mb, 1056);
+	ck_assert_int_eq(ex.hint.mode, MODE_ANON);
+	ck_assert_uint_eq(ex.hint.mem_mb, 1056);
 	ck_assert_uint_eq(ex.nr_events, 1);
 	explain_free(&ex);
 	ck_assert_int_eq(explain_parse(slurp("jvm.log"), &ex), 0);
-	ck_assert_int_eq(ex.mode, MODE_SHM);
-	ck_assert_str_eq(ex.events[0].causes[0], "rlimit_memlock");
+	ck_assert_int_eq(ex.hint.mode, MODE_SHM);
+	ck_assert_str_eq(cname(ex.events[0].causes[0]), "rlimit_memlock");
 	explain_free(&ex);
 }
 END_TEST
@@ -135,7 +135,13 @@ END_TEST
 static void host_add(struct findings *fs, const char *check, const char *cause,
 		     bool first)
 {
-	struct finding *f = finding_add(fs, check, HP_FAIL, cause, "%s fails", check);
+	enum check ck;
+	enum cause ca;
+	struct finding *f;
+
+	ck_assert_int_eq(check_parse(check, &ck), 0);
+	ck_assert_int_eq(cause_parse(cause, &ca), 0);
+	f = finding_add(fs, ck, HP_FAIL, ca, "%s fails", check);
 
 	ck_assert_ptr_nonnull(f);
 	f->first = first;
@@ -152,8 +158,8 @@ START_TEST(ranking)
 	host_add(&host, "nofile", "rlimit_nofile", false);
 	host_add(&host, "mount_quota", "mount_quota", true);
 	ck_assert_int_eq(explain_diagnose(&ex, &host, &out), 0);
-	ck_assert_str_eq(out.v[0].cause, "mount_quota");
-	ck_assert_str_eq(out.v[0].remedy, "fix mount_quota");
+	ck_assert_str_eq(cname(out.v[0].cause), "mount_quota");
+	ck_assert_str_eq(out.v[0].remedy.text, "fix mount_quota");
 	ck_assert_str_eq(finding_evidence(&out.v[0], "decided_by")->str, "mount_quota");
 	findings_free(&out);
 	explain_free(&ex);
@@ -163,16 +169,16 @@ START_TEST(ranking)
 				       "failed: Too many open files\n"
 				       "EAL: FATAL: Cannot init memory\n", &ex), 0);
 	ck_assert_int_eq(explain_diagnose(&ex, &host, &out), 0);
-	ck_assert_str_eq(out.v[0].cause, "rlimit_nofile");
+	ck_assert_str_eq(cname(out.v[0].cause), "rlimit_nofile");
 	ck_assert_uint_eq(finding_evidence(&out.v[0], "line")->num, 1);
 	findings_free(&out);
 	findings_free(&host);
 
 	/* Nothing on the host: unknown, and what to run. */
 	ck_assert_int_eq(explain_diagnose(&ex, &host, &out), 0);
-	ck_assert_str_eq(out.v[0].cause, "unknown");
+	ck_assert_str_eq(cname(out.v[0].cause), "unknown");
 	ck_assert_int_eq(out.v[0].status, HP_FAIL);
-	ck_assert_ptr_nonnull(strstr(out.v[0].remedy, "hpdiag check"));
+	ck_assert_ptr_nonnull(strstr(out.v[0].remedy.text, "hpdiag check"));
 	findings_free(&out);
 	explain_free(&ex);
 
@@ -180,7 +186,7 @@ START_TEST(ranking)
 	ck_assert_int_eq(explain_parse("hello\nworld\n", &ex), 0);
 	ck_assert_int_eq(explain_diagnose(&ex, &host, &out), 0);
 	ck_assert_int_eq(out.v[0].status, HP_WARN);
-	ck_assert_str_eq(out.v[0].cause, "unknown");
+	ck_assert_str_eq(cname(out.v[0].cause), "unknown");
 	findings_free(&out);
 	explain_free(&ex);
 }
@@ -192,7 +198,7 @@ START_TEST(workload_from_text)
 	struct explain ex;
 
 	ck_assert_int_eq(explain_parse(slurp("seed-000.log"), &ex), 0);
-	explain_workload(&ex, &wl, false, false);
+	workload_merge(&wl, &ex.hint);
 	ck_assert_int_eq(wl.mode, MODE_LEGACY);
 	ck_assert_uint_eq(wl.dpdk_version, 1604);
 	ck_assert(wl.have_mem);
@@ -200,9 +206,10 @@ START_TEST(workload_from_text)
 	/* What the user gives wins over the text. */
 	memset(&wl, 0, sizeof(wl));
 	wl.mode = MODE_DYNAMIC;
+	wl.have_mode = true;
 	wl.pages = 7;
 	wl.have_pages = true;
-	explain_workload(&ex, &wl, true, true);
+	workload_merge(&wl, &ex.hint);
 	ck_assert_int_eq(wl.mode, MODE_DYNAMIC);
 	ck_assert(!wl.have_mem);
 	explain_free(&ex);

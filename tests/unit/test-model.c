@@ -66,7 +66,7 @@ START_TEST(dynamic_matches_testpmd)
 	char err[1024];
 
 	ck_assert_int_eq(load_fixture("this-host", PROBE_ALL, &snap, err, sizeof(err)), 0);
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	ck_assert_uint_eq(need.pages, 32);
 	ck_assert_uint_eq(need.lists, 4);
 	ck_assert_uint_eq(need.vmas, 1102);
@@ -74,17 +74,17 @@ START_TEST(dynamic_matches_testpmd)
 	ck_assert_uint_ge(need.va_bytes, 64 * GiB);
 	ck_assert_uint_lt(need.va_bytes, 64 * GiB + 128 * MiB);
 	wl.mem_bytes = 256 * MiB;
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	ck_assert_uint_eq(need.vmas, 1198);
 	ck_assert_uint_eq(need.fds, 148);
 	/* Single-file segments: one fd per list in use, same VMAs. */
 	wl.mode = MODE_SINGLE_FILE;
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	ck_assert_uint_eq(need.vmas, 1198);
 	ck_assert_uint_eq(need.fds, 14 + 2 + 4 + 1);
 	/* In-memory: a memfd per page, no shared config file. */
 	wl.mode = MODE_IN_MEMORY;
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	ck_assert_uint_eq(need.fds, 14 + 128);
 	snapshot_free(&snap);
 }
@@ -104,7 +104,7 @@ START_TEST(legacy_maps_the_pool)
 	ck_assert_uint_eq(need.pool_pages, 4093);
 	ck_assert_uint_eq(need.vmas, 1060 + 2 + 8 + 4093 + 1);
 	ck_assert_str_eq(cause_of(&fs, "map_count"), "map_count_limit");
-	ck_assert(findings_get(&fs, "map_count")->first);
+	ck_assert(fget(&fs, "map_count")->first);
 	done_fixture(&snap, &fs);
 
 	/* DPDK 16.04: a static binary, both passes mapped at once. */
@@ -142,7 +142,7 @@ START_TEST(legacy_quota_caps_phase_one)
 	char err[1024];
 
 	ck_assert_int_eq(load_fixture("two-node", PROBE_ALL, &snap, err, sizeof(err)), 0);
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	/* 8 free 1 GiB pages, a 4 GiB size= quota: phase 1 maps 4. */
 	ck_assert_uint_eq(need.pool_pages, 4);
 	snapshot_free(&snap);
@@ -158,7 +158,7 @@ START_TEST(in_memory_two_nodes)
 	char err[1024];
 
 	ck_assert_int_eq(load_fixture("two-node", PROBE_ALL, &snap, err, sizeof(err)), 0);
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	/* Both sizes on both nodes, mounted or not: 12 lists, 256 GiB. */
 	ck_assert_uint_eq(need.lists, 12);
 	ck_assert_uint_ge(need.va_bytes, 256 * GiB);
@@ -179,7 +179,7 @@ START_TEST(anon_and_shm)
 	ck_assert_uint_eq(need.lists, 0);
 	/* No hugetlbfs mount is needed: /dev/hugepages being read-only to
 	 * the user does not matter. */
-	ck_assert_ptr_null(findings_get(&fs, "mount"));
+	ck_assert_ptr_null(fget(&fs, "mount"));
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	done_fixture(&snap, &fs);
 
@@ -192,14 +192,14 @@ START_TEST(anon_and_shm)
 	ck_assert_int_eq(status_of(&fs, "shm"), HP_PASS);
 	/* In vm.hugetlb_shm_group: nothing to lock. */
 	snap.lim.sysctl[SC_HUGETLB_SHM_GROUP].value = 1000;
-	snap.lim.have_gid = true;
-	snap.lim.gid = 1000;
+	snap.lim.st.have_gid = true;
+	snap.lim.st.gid = 1000;
 	findings_free(&fs);
-	ck_assert_int_eq(workload_need(&snap, &wl, &need), 0);
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
 	ck_assert_uint_eq(need.locked_bytes, 0);
 	/* kernel.shmmax below the segment. */
 	snap.lim.sysctl[SC_SHMMAX].value = 32 * MiB;
-	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
 	ck_assert_str_eq(cause_of(&fs, "shm"), "shm_limit");
 	done_fixture(&snap, &fs);
 }
@@ -216,19 +216,19 @@ START_TEST(address_space_and_data)
 	findings_free(&fs);
 	/* ulimit -v 8000000 (KiB), as in the measured DPDK failure. */
 	snap.lim.rlimits[RL_AS].soft = 8000000ULL << 10;
-	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
 	ck_assert_str_eq(cause_of(&fs, "address_space"), "rlimit_as");
-	ck_assert(findings_get(&fs, "address_space")->first);
+	ck_assert(fget(&fs, "address_space")->first);
 	findings_free(&fs);
 	snap.lim.rlimits[RL_AS].soft = HP_UNLIMITED;
 	snap.lim.rlimits[RL_DATA].soft = 16 * MiB;
-	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
 	ck_assert_str_eq(cause_of(&fs, "data"), "rlimit_data");
 	findings_free(&fs);
 	/* A 39-bit address space (arm64 with 3-level tables) holds 512 GiB. */
 	snap.lim.rlimits[RL_DATA].soft = HP_UNLIMITED;
 	snap.meta.va_bits = 36;
-	ck_assert_int_eq(diagnose_check(&snap, &wl, &need, &fs), 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
 	ck_assert_str_eq(cause_of(&fs, "va_space"), "va_space");
 	done_fixture(&snap, &fs);
 }
@@ -247,8 +247,8 @@ START_TEST(first_failure)
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	/* The quota has room for 4 pages, the cgroup for 2: SIGBUS first. */
 	ck_assert_str_eq(cause_of(&fs, "mount_quota"), "mount_quota");
-	ck_assert(findings_get(&fs, "cgroup_hugetlb")->first);
-	ck_assert(!findings_get(&fs, "mount_quota")->first);
+	ck_assert(fget(&fs, "cgroup_hugetlb")->first);
+	ck_assert(!fget(&fs, "mount_quota")->first);
 	for (size_t i = 0; i < fs.n; i++)
 		firsts += fs.v[i].first;
 	ck_assert_uint_eq(firsts, 1);
@@ -259,7 +259,7 @@ START_TEST(first_failure)
 	wl.huge_dir = NULL;
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "pool"), "pool_exhausted");
-	ck_assert(findings_get(&fs, "mount")->first);
+	ck_assert(fget(&fs, "mount")->first);
 	done_fixture(&snap, &fs);
 }
 END_TEST

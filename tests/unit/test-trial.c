@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "act/trial.h"
+#include "diagnose/failure.h"
 
 static struct trial_result failed(const char *call, int err, int sig)
 {
@@ -21,16 +22,16 @@ static struct trial_result failed(const char *call, int err, int sig)
 	r.failed = true;
 	r.requested = r.peak_pages = 32;
 	r.mapped = r.page = 16;
-	snprintf(r.call, sizeof(r.call), "%s", call);
-	r.err = err;
-	r.sig = sig;
-	r.at.vmas = 1100;
-	r.at.max_map_count = 65530;
-	r.at.fds = 40;
-	r.at.free_pages = 48;
-	r.at.node = -1;
-	r.at.quota_free = UINT64_MAX;
-	r.at.rlim_as = r.at.rlim_data = r.at.rlim_nofile = r.at.rlim_memlock = UINT64_MAX;
+	snprintf(r.fail.call, sizeof(r.fail.call), "%s", call);
+	r.fail.err = err;
+	r.fail.sig = sig;
+	r.fail.at.vmas = 1100;
+	r.fail.at.max_map_count = 65530;
+	r.fail.at.fds = 40;
+	r.fail.at.free_pages = 48;
+	r.fail.at.node = -1;
+	r.fail.at.quota_free = UINT64_MAX;
+	r.fail.at.rlim_as = r.fail.at.rlim_data = r.fail.at.rlim_nofile = r.fail.at.rlim_memlock = UINT64_MAX;
 	return r;
 }
 
@@ -44,27 +45,27 @@ START_TEST(enomem_told_apart)
 
 	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
 	r = failed("mmap", ENOMEM, 0);
-	r.at.vmas = 65531;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "map_count_limit");
+	r.fail.at.vmas = 65531;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "map_count_limit");
 	r = failed("mmap (reserve)", ENOMEM, 0);
-	r.at.rlim_as = 8000000000ULL;
-	r.at.vm_size = 120 << 20;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_as");
+	r.fail.at.rlim_as = 8000000000ULL;
+	r.fail.at.vm_size = 120 << 20;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "rlimit_as");
 	r = failed("mmap", ENOMEM, 0);
-	r.at.quota_free = 0;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_quota");
+	r.fail.at.quota_free = 0;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "mount_quota");
 	r = failed("mmap", ENOMEM, 0);
-	r.at.free_pages = 0;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	r.fail.at.free_pages = 0;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
 	r = failed("mmap", ENOMEM, 0);
-	r.at.node = 1;
-	r.at.node_free_pages = 0;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "node_pool_exhausted");
+	r.fail.at.node = 1;
+	r.fail.at.node_free_pages = 0;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "node_pool_exhausted");
 	r = failed("mmap", ENOMEM, 0);
-	r.at.rlim_data = 16 << 20;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_data");
+	r.fail.at.rlim_data = 16 << 20;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "rlimit_data");
 	r = failed("mmap", ENOMEM, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "unknown");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "unknown");
 	done_fixture(&snap, &fs);
 }
 END_TEST
@@ -79,28 +80,28 @@ START_TEST(other_errors)
 
 	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
 	r = failed("open (pagemap)", EMFILE, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_nofile");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "rlimit_nofile");
 	r = failed("open", EACCES, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_permission");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "mount_permission");
 	r = failed("shmget", EPERM, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "rlimit_memlock");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "rlimit_memlock");
 	r = failed("shmget", EINVAL, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "shm_limit");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "shm_limit");
 	r = failed("open", ENOSPC, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "mount_quota");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "mount_quota");
 	r = failed("node", 0, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "node_pool_exhausted");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "node_pool_exhausted");
 	r = failed("count", 0, 0);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
 	/* SIGBUS with free pages: the charge was refused at fault time. */
 	r = failed("fault", 0, SIGBUS);
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "cgroup_hugetlb_limit");
-	r.at.free_pages = 0;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "cgroup_hugetlb_limit");
+	r.fail.at.free_pages = 0;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
 	r = failed("mmap", 0, 0);
 	r.ok = true;
 	r.failed = false;
-	ck_assert_ptr_null(trial_cause(&r, &snap, &need));
+	ck_assert_int_eq(trial_cause(&r, &snap, &need), CAUSE_NONE);
 	done_fixture(&snap, &fs);
 }
 END_TEST
@@ -116,8 +117,8 @@ START_TEST(one_mapping_modes)
 	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
 	/* 128 free of 256: the one mapping is refused at once. */
 	r = failed("mmap", ENOMEM, 0);
-	r.at.free_pages = 128;
-	ck_assert_str_eq(trial_cause(&r, &snap, &need), "pool_exhausted");
+	r.fail.at.free_pages = 128;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
 	done_fixture(&snap, &fs);
 }
 END_TEST
@@ -132,28 +133,28 @@ START_TEST(findings_and_remedies)
 
 	diagnose_fixture("this-host", &wl, &snap, &need, &host);
 	r = failed("mmap", ENOMEM, 0);
-	r.at.vmas = 65531;
-	ck_assert_int_eq(trial_findings(&r, &snap, &need, 0, &host, &out), 0);
+	r.fail.at.vmas = 65531;
+	ck_assert_int_eq((need.reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_FAIL);
-	ck_assert_str_eq(out.v[0].cause, "map_count_limit");
+	ck_assert_str_eq(cname(out.v[0].cause), "map_count_limit");
 	ck_assert(out.v[0].first);
 	ck_assert_ptr_nonnull(strstr(out.v[0].message, "page 16 of 32: mmap failed with ENOMEM"));
-	ck_assert_ptr_nonnull(strstr(out.v[0].remedy, "vm.max_map_count="));
+	ck_assert_ptr_nonnull(strstr(out.v[0].remedy.text, "vm.max_map_count="));
 	findings_free(&out);
 	/* Short of pages, but 20 stale DPDK files hold them: a warning. */
 	r = failed("mmap", ENOMEM, 0);
-	r.at.free_pages = 0;
-	ck_assert_int_eq(trial_findings(&r, &snap, &need, 20, &host, &out), 0);
+	r.fail.at.free_pages = 0;
+	ck_assert_int_eq((need.reclaim_pages = 20, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_WARN);
 	ck_assert_uint_eq(finding_evidence(&out.v[0], "reclaimable_pages")->num, 20);
 	findings_free(&out);
 	/* ... but 10 are not enough. */
-	ck_assert_int_eq(trial_findings(&r, &snap, &need, 10, &host, &out), 0);
-	ck_assert_str_eq(out.v[0].cause, "pool_exhausted");
+	ck_assert_int_eq((need.reclaim_pages = 10, trial_findings(&r, &snap, &need, &host, &out)), 0);
+	ck_assert_str_eq(cname(out.v[0].cause), "pool_exhausted");
 	findings_free(&out);
 	r.ok = true;
 	r.failed = false;
-	ck_assert_int_eq(trial_findings(&r, &snap, &need, 0, &host, &out), 0);
+	ck_assert_int_eq((need.reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_PASS);
 	findings_free(&out);
 	done_fixture(&snap, &host);

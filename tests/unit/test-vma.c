@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "probe/vma.h"
+#include "diagnose/vma.h"
 
 START_TEST(parse_lines)
 {
@@ -23,24 +23,24 @@ START_TEST(parse_lines)
 	const char *l3 = "7ffd1000-7ffd2000 r--p 00000000 00:00 0 ";
 	const char *l4 = "7f0000000000-7f0000001000 r--s 00000000 00:05 77 /tmp/a\\012b";
 
-	ck_assert_int_eq(vma_parse_line(l1, strlen(l1), &s, &e, &off, &path, &len), 0);
+	ck_assert_int_eq(maps_parse_line(l1, strlen(l1), &s, &e, &off, &path, &len), 0);
 	ck_assert_uint_eq(s, 0x7f0000000000ULL);
 	ck_assert_uint_eq(e - s, 0x10000);
 	ck_assert_uint_eq(off, 0x2000);
 	vma_object(path, len, obj, sizeof(obj));
 	ck_assert_str_eq(obj, "/dev/shm/ring buffer (deleted)");
-	ck_assert_int_eq(vma_parse_line(l2, strlen(l2), &s, &e, &off, &path, &len), 0);
+	ck_assert_int_eq(maps_parse_line(l2, strlen(l2), &s, &e, &off, &path, &len), 0);
 	vma_object(path, len, obj, sizeof(obj));
 	ck_assert_str_eq(obj, "[heap]");
-	ck_assert_int_eq(vma_parse_line(l3, strlen(l3), &s, &e, &off, &path, &len), 0);
+	ck_assert_int_eq(maps_parse_line(l3, strlen(l3), &s, &e, &off, &path, &len), 0);
 	vma_object(path, len, obj, sizeof(obj));
 	ck_assert_str_eq(obj, "[anon]");
-	ck_assert_int_eq(vma_parse_line(l4, strlen(l4), &s, &e, &off, &path, &len), 0);
+	ck_assert_int_eq(maps_parse_line(l4, strlen(l4), &s, &e, &off, &path, &len), 0);
 	vma_object(path, len, obj, sizeof(obj));
 	ck_assert_str_eq(obj, "/tmp/a\nb");
-	ck_assert_int_lt(vma_parse_line("garbage", 7, &s, &e, &off, &path, &len), 0);
-	ck_assert_int_lt(vma_parse_line("2000-1000 r--p 0 0 0", 20, &s, &e, &off, &path, &len), 0);
-	ck_assert_int_lt(vma_parse_line("12345678901234567-1 r", 21, &s, &e, &off, &path, &len), 0);
+	ck_assert_int_lt(maps_parse_line("garbage", 7, &s, &e, &off, &path, &len), 0);
+	ck_assert_int_lt(maps_parse_line("2000-1000 r--p 0 0 0", 20, &s, &e, &off, &path, &len), 0);
+	ck_assert_int_lt(maps_parse_line("12345678901234567-1 r", 21, &s, &e, &off, &path, &len), 0);
 }
 END_TEST
 
@@ -55,7 +55,7 @@ START_TEST(long_path)
 	n = snprintf(line, sizeof(line), "1000-2000 r--p 00000000 08:01 12 /");
 	memset(line + n, 'x', 4000);
 	line[n + 4000] = '\0';
-	ck_assert_int_eq(vma_parse_line(line, strlen(line), &s, &e, &off, &path, &len), 0);
+	ck_assert_int_eq(maps_parse_line(line, strlen(line), &s, &e, &off, &path, &len), 0);
 	ck_assert_uint_eq(len, 4001);
 	vma_object(path, len, obj, sizeof(obj));
 	ck_assert_uint_eq(strlen(obj), 4001);
@@ -93,11 +93,12 @@ START_TEST(seed001_leak)
 	struct vma_scan vs;
 	struct findings fs = { 0 };
 	struct sysroot sr;
+	struct probe p = { .sr = &sr };
 	double rate, eta;
 	char *dir = maps_tree(5000, 40);
 
 	ck_assert_int_eq(sysroot_init(&sr, dir), 0);
-	ck_assert_int_eq(vma_scan_pid(&sr, 4242, false, &vs), 0);
+	ck_assert_int_eq(vma_scan_pid(&p, 4242, false, &vs), 0);
 	vma_scan_sort(&vs);
 	ck_assert_uint_eq(vs.count, 5042);
 	ck_assert_str_eq(vs.groups[0].object, "/dev/shm/input-ring");
@@ -140,7 +141,7 @@ START_TEST(growth)
 	ck_assert(rate > 399.9 && rate < 400.1);
 	ck_assert(eta > 159.3 && eta < 159.4);	/* (65530 - 1800) / 400 */
 	ck_assert_int_eq(status_of(&fs, "map_count"), HP_WARN);
-	ck_assert_ptr_nonnull(strstr(findings_get(&fs, "map_count")->message,
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->message,
 				     "reaches the limit in 159 s"));
 	findings_free(&fs);
 	/* Steady: no rate, no time to the limit. */
@@ -157,15 +158,16 @@ START_TEST(broken_maps)
 {
 	struct vma_scan vs;
 	struct sysroot sr;
+	struct probe p = { .sr = &sr };
 	char tmpl[] = "/tmp/hpdiag-vma-XXXXXX", *dir = mkdtemp(tmpl);
 
 	write_file(dir, "proc/9/maps", "1000-2000 r--p 00000000 08:01 12 /a\nnot a line\n");
 	ck_assert_int_eq(sysroot_init(&sr, dir), 0);
-	ck_assert_int_lt(vma_scan_pid(&sr, 9, false, &vs), 0);
-	ck_assert_ptr_nonnull(strstr(sr.err, "proc/9/maps: line 2 is not a maps entry"));
+	ck_assert_int_lt(vma_scan_pid(&p, 9, false, &vs), 0);
+	ck_assert_ptr_nonnull(strstr(p.err.msg, "proc/9/maps: line 2 is not a maps entry"));
 	vma_scan_free(&vs);
-	ck_assert_int_lt(vma_scan_pid(&sr, 10, false, &vs), 0);
-	ck_assert_ptr_nonnull(strstr(sr.err, "no such process"));
+	ck_assert_int_lt(vma_scan_pid(&p, 10, false, &vs), 0);
+	ck_assert_ptr_nonnull(strstr(p.err.msg, "no such process"));
 	vma_scan_free(&vs);
 	sysroot_release(&sr);
 	remove_tree(dir);

@@ -17,6 +17,7 @@ int load_fixture(const char *name, unsigned what, struct snapshot *snap,
 		 char *err, size_t errsz)
 {
 	struct sysroot sr;
+	struct probe p = { .sr = &sr };
 	char dir[4096];
 	int rc;
 
@@ -25,12 +26,14 @@ int load_fixture(const char *name, unsigned what, struct snapshot *snap,
 	else
 		snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
 	rc = sysroot_init(&sr, dir);
-	if (rc == 0)
-		rc = probe_snapshot(&sr, what, 0, snap);
-	else
+	if (rc == 0) {
+		rc = probe_snapshot(&p, what, 0, snap);
+	} else {
 		memset(snap, 0, sizeof(*snap));
+		hp_fail(&p.err, -rc, "%s: cannot open sysroot: %s", dir, strerror(-rc));
+	}
 	if (err && errsz)
-		snprintf(err, errsz, "%s", sr.err);
+		snprintf(err, errsz, "%s", p.err.msg);
 	sysroot_release(&sr);
 	return rc;
 }
@@ -44,22 +47,33 @@ void diagnose_fixture(const char *name, const struct workload *wl,
 
 	rc = load_fixture(name, PROBE_ALL, snap, err, sizeof(err));
 	ck_assert_msg(rc == 0, "probe of %s failed: %s", name, err);
-	ck_assert_int_eq(workload_need(snap, wl, need), 0);
-	ck_assert_int_eq(diagnose_check(snap, wl, need, fs), 0);
+	ck_assert_int_eq(need_compute(snap, wl, need), 0);
+	ck_assert_int_eq(diagnose_check(snap, need, fs), 0);
+}
+
+const struct finding *fget(const struct findings *fs, const char *check)
+{
+	enum check c;
+
+	ck_assert_msg(check_parse(check, &c) == 0, "no check named %s", check);
+	return findings_get(fs, c);
+}
+
+const char *cname(enum cause c)
+{
+	return c == CAUSE_NONE ? "" : cause_name(c);
 }
 
 const char *cause_of(const struct findings *fs, const char *check)
 {
-	const struct finding *f = findings_get(fs, check);
+	const struct finding *f = fget(fs, check);
 
-	if (!f)
-		return NULL;
-	return f->cause ? f->cause : "";
+	return f ? cname(f->cause) : NULL;
 }
 
 int status_of(const struct findings *fs, const char *check)
 {
-	const struct finding *f = findings_get(fs, check);
+	const struct finding *f = fget(fs, check);
 
 	return f ? (int)f->status : -1;
 }
@@ -67,7 +81,7 @@ int status_of(const struct findings *fs, const char *check)
 uint64_t evidence_num(const struct findings *fs, const char *check,
 		      const char *key)
 {
-	const struct evidence *e = finding_evidence(findings_get(fs, check), key);
+	const struct evidence *e = finding_evidence(fget(fs, check), key);
 
 	ck_assert_msg(e && e->type == EV_NUM, "no numeric evidence %s in %s",
 		      key, check);

@@ -9,7 +9,7 @@
 #include <check.h>
 
 #include "diagnose/diagnose.h"
-#include "probe/snapshot.h"
+#include "probe/probe.h"
 
 /* Probes tests/fixtures/NAME; returns probe_snapshot()'s result. */
 int load_fixture(const char *name, unsigned what, struct snapshot *snap,
@@ -18,6 +18,10 @@ int load_fixture(const char *name, unsigned what, struct snapshot *snap,
 void diagnose_fixture(const char *name, const struct workload *wl,
 		      struct snapshot *snap, struct need *need,
 		      struct findings *fs);
+/* The first finding of the check named CHECK, or NULL. */
+const struct finding *fget(const struct findings *fs, const char *check);
+/* A cause's name, "" for none. */
+const char *cname(enum cause c);
 /* The cause of the finding CHECK, "" if it has none, NULL if absent. */
 const char *cause_of(const struct findings *fs, const char *check);
 int status_of(const struct findings *fs, const char *check);

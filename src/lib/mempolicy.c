@@ -1,27 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * numa.c - the only file that uses libnuma, for live-only work: the node
- * list (checked against sysfs by a test) and, for trials, placing pages on
- * a node and asking where a page landed.  libnuma runs a constructor that
- * reads sysfs when it is loaded, which would cost every read-only command
- * more than all its own work; so it is loaded here, on first use, with
- * dlopen, and the commands that never place memory never load it.
+ * mempolicy.c - the only file that uses libnuma, for live-only work:
+ * placing a trial's pages on a node and asking where a page landed.
+ * libnuma runs a constructor that reads sysfs when it is loaded, which
+ * would cost every read-only command more than all its own work; so it is
+ * loaded here, on first use, with dlopen (the binary does not link it),
+ * and the commands that never place memory never load it.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <numa.h>
 #include <numaif.h>
 
-#include "probe/snapshot.h"
+#include "lib/mempolicy.h"
 
 static struct {
 	void *handle;
 	bool tried;
 	int (*available)(void);
-	int (*max_node)(void);
-	struct bitmask **nodes_ptr;
-	int (*bitmask_isbitset)(const struct bitmask *, unsigned int);
 	void (*set_preferred)(int);
 	void (*set_localalloc)(void);
 	long (*get_mempolicy)(int *, unsigned long *, unsigned long, void *, unsigned long);
@@ -48,34 +46,15 @@ static int numa_load(void)
 	if (!lib.handle)
 		return -ENOSYS;
 	*(void **)&lib.available = dlsym(lib.handle, "numa_available");
-	*(void **)&lib.max_node = dlsym(lib.handle, "numa_max_node");
-	lib.nodes_ptr = dlsym(lib.handle, "numa_nodes_ptr");
-	*(void **)&lib.bitmask_isbitset = dlsym(lib.handle, "numa_bitmask_isbitset");
 	*(void **)&lib.set_preferred = dlsym(lib.handle, "numa_set_preferred");
 	*(void **)&lib.set_localalloc = dlsym(lib.handle, "numa_set_localalloc");
 	*(void **)&lib.get_mempolicy = dlsym(lib.handle, "get_mempolicy");
-	if (!lib.available || !lib.max_node || !lib.nodes_ptr ||
-	    !lib.bitmask_isbitset || !lib.set_preferred || !lib.set_localalloc ||
+	if (!lib.available || !lib.set_preferred || !lib.set_localalloc ||
 	    !lib.get_mempolicy || lib.available() < 0) {
 		dlclose(lib.handle);
 		lib.handle = NULL;
 		return -ENOSYS;
 	}
-	return 0;
-}
-
-int numa_live_nodes(unsigned *ids, size_t max, size_t *n)
-{
-	int maxnode;
-
-	*n = 0;
-	if (numa_load() < 0)
-		return -ENOSYS;
-	maxnode = lib.max_node();
-	/* Every configured node, as sysfs lists them. */
-	for (int i = 0; i <= maxnode && *n < max; i++)
-		if (*lib.nodes_ptr && lib.bitmask_isbitset(*lib.nodes_ptr, (unsigned)i))
-			ids[(*n)++] = (unsigned)i;
 	return 0;
 }
 

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * assess.c - what every diagnosing command does first (probe the host,
+ * compute the workload's need, diagnose it), and the one way a command
+ * reports a probe's error and renders its result.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+int probe_error(const struct probe *p, int rc)
+{
+	if (p->err.msg[0])
+		errorx("%s", p->err.msg);
+	else
+		errorx("cannot read the system: %s", hp_strerror(rc));
+	return EXIT_ERROR;
+}
+
+unsigned probe_for(const struct ctx *c, const struct workload *wl)
+{
+	return c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+}
+
+int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
+	   struct assessment *a)
+{
+	struct probe p = { .sr = &c->sr };
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	rc = probe_snapshot(&p, what, pid, &a->snap);
+	a->have_snap = true;
+	if (rc < 0)
+		return probe_error(&p, rc);
+	if (need_compute(&a->snap, wl, &a->need) < 0 ||
+	    diagnose_check(&a->snap, &a->need, &a->fs) < 0) {
+		errorx("out of memory");
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+void assessment_free(struct assessment *a)
+{
+	findings_free(&a->fs);
+	if (a->have_snap)
+		snapshot_free(&a->snap);
+	a->have_snap = false;
+}
+
+int render(struct ctx *c, const struct result *r)
+{
+	if (c->output)
+		return report_to_file(&c->rep, r, c->output) < 0 ? EXIT_ERROR : 0;
+	if (report(&c->rep, r) < 0) {
+		errorx("cannot write the report: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return 0;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check.c - `hpdiag check` (the default command): every probe, the
+ * workload's need, the findings; `check --fix` is `fix --apply`.
+ */
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+
+static int run_check(struct ctx *c)
+{
+	struct assessment a;
+	int status;
+
+	/* check --fix is fix --apply. */
+	if (c->check_fix) {
+		c->fix.apply = true;
+		return run_fix(c);
+	}
+	status = assess(c, probe_for(c, &c->wl), c->pid, &c->wl, &a);
+	if (!status) {
+		struct result r = { .snap = &a.snap, .need = &a.need, .findings = &a.fs };
+
+		status = render(c, &r);
+		if (!status)
+			status = findings_exit(&a.fs);
+	}
+	assessment_free(&a);
+	return status;
+}
+
+static int set_fix(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->check_fix = true;
+	return 0;
+}
+
+static const struct option_def check_opts[] = {
+	{ "fix", 0, NULL, "apply the fix plan (as 'hpdiag fix --apply')", set_fix },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct option_group check_group = { NULL, NULL, check_opts };
+
+static int check_options(struct ctx *c)
+{
+	if (c->fix_given && !c->check_fix)
+		return usage_error("check: option '%s' needs --fix", c->fix_given);
+	return workload_options_check(c);
+}
+
+const struct command cmd_check = {
+	.name = "check",
+	.run = run_check,
+	.summary = "predict whether the workload's hugepage setup will succeed",
+	.groups = (const struct option_group *const[]) {
+		&group_workload, &group_pid, &group_report_file, &check_group,
+		&group_fix, NULL,
+	},
+	.check = check_options,
+};

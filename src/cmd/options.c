@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * options.c - the option groups several commands share: the workload
+ * (check, trial, explain, exec, fix), --pid, -o FILE and fix's options,
+ * each row with its help line and the function that takes its value, and
+ * the checks of the workload's options together.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "lib/num.h"
+
+int opt_count(const char *opt, const char *arg, uint64_t min, uint64_t *val)
+{
+	if (parse_u64(arg, val) < 0 || *val < min)
+		return usage_error("%s: '%s' is not a number%s", opt, arg,
+				   min ? " of at least 1" : "");
+	return 0;
+}
+
+static int set_mem(struct ctx *c, const char *arg)
+{
+	uint64_t v;
+
+	if (opt_count("-m", arg, 1, &v))
+		return EXIT_ERROR;
+	if (v > (UINT64_MAX >> 21))
+		return usage_error("-m: '%s' is too large", arg);
+	c->wl.mem_bytes = v << 20;
+	c->wl.have_mem = true;
+	return 0;
+}
+
+static int set_pages(struct ctx *c, const char *arg)
+{
+	if (opt_count("-n", arg, 1, &c->wl.pages))
+		return EXIT_ERROR;
+	c->wl.have_pages = true;
+	return 0;
+}
+
+static int set_socket_mem(struct ctx *c, const char *arg)
+{
+	struct workload *wl = &c->wl;
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return EXIT_ERROR;
+	wl->nr_socket_mem = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t mb;
+
+		if (wl->nr_socket_mem >= MAX_SOCKETS || parse_u64(tok, &mb) < 0 ||
+		    mb > (UINT64_MAX >> 21)) {
+			rc = usage_error("--socket-mem: '%s' is not a list of MiB "
+					 "per node such as 1024,1024", arg);
+			break;
+		}
+		wl->socket_mem[wl->nr_socket_mem++] = mb;
+	}
+	if (!rc && !wl->nr_socket_mem)
+		rc = usage_error("--socket-mem: empty list");
+	free(copy);
+	return rc;
+}
+
+static int set_node(struct ctx *c, const char *arg)
+{
+	uint64_t v;
+
+	if (opt_count("--node", arg, 0, &v))
+		return EXIT_ERROR;
+	if (v >= MAX_SOCKETS)
+		return usage_error("--node: '%s' is not a node below %d", arg, MAX_SOCKETS);
+	c->wl.node = (int)v;
+	c->wl.have_node = true;
+	return 0;
+}
+
+static int set_page_size(struct ctx *c, const char *arg)
+{
+	uint64_t ps;
+
+	if (parse_size(arg, &ps) < 0 || ps < 4096 || (ps & (ps - 1)))
+		return usage_error("--page-size: '%s' is not a page size such as "
+				   "2M or 1G", arg);
+	c->wl.page_size = ps;
+	return 0;
+}
+
+static int set_huge_dir(struct ctx *c, const char *arg)
+{
+	if (arg[0] != '/')
+		return usage_error("--huge-dir: '%s' is not an absolute path", arg);
+	c->wl.huge_dir = arg;
+	return 0;
+}
+
+static int set_mode(struct ctx *c, const char *arg)
+{
+	if (mode_parse(arg, &c->wl.mode) < 0)
+		return usage_error("--mode: '%s' is not one of dynamic, legacy, "
+				   "single-file, in-memory, anon, shm", arg);
+	c->wl.have_mode = true;
+	return 0;
+}
+
+static int set_dpdk_version(struct ctx *c, const char *arg)
+{
+	if (dpdk_version_parse(arg, &c->wl.dpdk_version) < 0)
+		return usage_error("--dpdk-version: '%s' is not a release such "
+				   "as 22.11", arg);
+	return 0;
+}
+
+static int set_baseline_vmas(struct ctx *c, const char *arg)
+{
+	if (opt_count("--baseline-vmas", arg, 0, &c->wl.baseline_vmas))
+		return EXIT_ERROR;
+	c->wl.have_baseline_vmas = true;
+	return 0;
+}
+
+static const struct option_def workload_opts[] = {
+	{ "mem", 'm', "MB", "memory the application takes, in MiB", set_mem },
+	{ "pages", 'n', "N", "hugepages the application takes", set_pages },
+	{ "socket-mem", 0, "MB,...", "MiB per NUMA node, as DPDK's option",
+	  set_socket_mem },
+	{ "node", 0, "N", "every page of -m/-n on NUMA node N", set_node },
+	{ "page-size", 0, "SIZE", "2M, 1G, ... (default: the kernel's default)",
+	  set_page_size },
+	{ "huge-dir", 0, "PATH", "the hugetlbfs directory it uses", set_huge_dir },
+	{ "mode", 0, "MODE", "dynamic (DPDK's default), legacy, single-file,\n"
+	  "in-memory, anon (PostgreSQL), shm (JVM)", set_mode },
+	{ "dpdk-version", 0, "V", "DPDK release (default 22.11; 16.04 for the\n"
+	  "pre-18.05 sequence)", set_dpdk_version },
+	{ "baseline-vmas", 0, "N", "VMAs it holds before mapping memory",
+	  set_baseline_vmas },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_workload = {
+	"Workload", "workload options", workload_opts,
+};
+
+static int set_pid(struct ctx *c, const char *arg)
+{
+	uint64_t v;
+
+	if (opt_count("--pid", arg, 1, &v))
+		return EXIT_ERROR;
+	if (v > 0x7fffffff)
+		return usage_error("--pid: '%s' is not a process id", arg);
+	c->pid = (pid_t)v;
+	c->wl.pid = c->pid;
+	return 0;
+}
+
+static const struct option_def pid_opts[] = {
+	{ "pid", 0, "PID", "take rlimits, VMA and fd counts from PID", set_pid },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_pid = { NULL, NULL, pid_opts };
+
+static int set_output(struct ctx *c, const char *arg)
+{
+	c->output = arg;
+	return 0;
+}
+
+static const struct option_def report_file_opts[] = {
+	{ "output", 'o', "FILE", "write the report to FILE, atomically (a\n"
+	  "temporary file renamed over it)", set_output },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_report_file = { "Output", NULL, report_file_opts };
+
+/* The first fix option given: check says it needs --fix. */
+static void fix_used(struct ctx *c, const char *opt)
+{
+	if (!c->fix_given)
+		c->fix_given = opt;
+}
+
+static int set_apply(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->fix.apply = true;
+	fix_used(c, "--apply");
+	return 0;
+}
+
+static int set_compact(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->fix.compact = true;
+	fix_used(c, "--compact");
+	return 0;
+}
+
+static int set_clean_stale(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->fix.clean_stale = true;
+	fix_used(c, "--clean-stale");
+	return 0;
+}
+
+static int set_overcommit(struct ctx *c, const char *arg)
+{
+	if (opt_count("--overcommit", arg, 0, &c->fix.overcommit))
+		return EXIT_ERROR;
+	c->fix.have_overcommit = true;
+	fix_used(c, "--overcommit");
+	return 0;
+}
+
+static int set_persist(struct ctx *c, const char *arg)
+{
+	if (arg && arg[0] != '/')
+		return usage_error("--persist: '%s' is not an absolute path", arg);
+	c->fix.persist = true;
+	c->fix.persist_file = arg;
+	fix_used(c, "--persist");
+	return 0;
+}
+
+static const struct option_def fix_opts[] = {
+	{ "apply", 'y', NULL, "make the changes (without it: print the plan)",
+	  set_apply },
+	{ "compact", 0, NULL, "compact memory once if a pool grows short",
+	  set_compact },
+	{ "clean-stale", 0, NULL, "remove page files no process maps or holds open",
+	  set_clean_stale },
+	{ "overcommit", 0, "PAGES", "set nr_overcommit_hugepages of the page size",
+	  set_overcommit },
+	{ "persist", 0, "[=FILE]", "keep the sysctls in FILE (default\n"
+	  FIX_PERSIST_FILE ")", set_persist },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_fix = { "Fix", "fix options", fix_opts };
+
+/* Options of the workload that exclude each other. */
+int workload_options_check(struct ctx *c)
+{
+	const struct workload *wl = &c->wl;
+
+	if ((wl->have_mem + wl->have_pages + (wl->nr_socket_mem > 0)) > 1)
+		return usage_error("-m, -n and --socket-mem exclude each other");
+	if (wl->have_node && wl->nr_socket_mem)
+		return usage_error("--node and --socket-mem exclude each other");
+	return 0;
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * show.c - `hpdiag pools`, `mounts` and `limits`: what the probes found,
+ * as tables, without a workload or findings.
+ */
+#include "cmd/cmd.h"
+
+static int show(struct ctx *c, unsigned what, struct result *r)
+{
+	struct probe p = { .sr = &c->sr };
+	struct snapshot snap;
+	int rc;
+
+	rc = probe_snapshot(&p, what, c->pid, &snap);
+	if (rc < 0) {
+		snapshot_free(&snap);
+		return probe_error(&p, rc);
+	}
+	r->snap = &snap;
+	rc = render(c, r);
+	snapshot_free(&snap);
+	return rc;
+}
+
+static int run_pools(struct ctx *c)
+{
+	struct result r = { .pools = true };
+
+	return show(c, PROBE_POOLS, &r);
+}
+
+static int run_mounts(struct ctx *c)
+{
+	struct result r = { .mounts = true };
+
+	return show(c, PROBE_MOUNTS | PROBE_USERS, &r);
+}
+
+static int run_limits(struct ctx *c)
+{
+	struct result r = { .limits = true };
+
+	return show(c, PROBE_LIMITS | PROBE_PROCESS, &r);
+}
+
+const struct command cmd_pools = {
+	.name = "pools",
+	.run = run_pools,
+	.summary = "hugepage pools per page size and NUMA node",
+	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
+};
+
+const struct command cmd_mounts = {
+	.name = "mounts",
+	.run = run_mounts,
+	.summary = "hugetlbfs mounts: page size, quotas, owner, usage, stale files",
+	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
+};
+
+const struct command cmd_limits = {
+	.name = "limits",
+	.run = run_limits,
+	.summary = "sysctls, rlimits, cgroup limits and VMA count that bound mapping",
+	.groups = (const struct option_group *const[]) {
+		&group_pid, &group_report_file, NULL,
+	},
+};

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * failure.c - one cause of the failure vocabulary from a failed call and
+ * the counters of its instant (see failure.h), for trial and exec alike.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnose/failure.h"
+#include "diagnose/vma.h"
+
+enum cause failure_cause(const struct trace_failure *r, const struct snapshot *snap,
+			 const struct need *need)
+{
+	const struct trace_counters *c = &r->at;
+
+	if (!strcmp(r->call, "node"))
+		return CAUSE_NODE_POOL_EXHAUSTED;
+	/* The application's own mmap: its length says what RLIMIT_AS refused
+	 * (DPDK's address-space reservations are not hugepages). */
+	if (r->nr_args >= 2 && !strcmp(r->call, "mmap") && r->err == ENOMEM &&
+	    !vma_at_limit(c->vmas, c->max_map_count) && c->rlim_as != UINT64_MAX &&
+	    hp_sat_add(c->vm_size, r->args[1]) > c->rlim_as)
+		return CAUSE_RLIMIT_AS;
+	if (r->sig == SIGBUS) {
+		/* The charge at fault time was refused: a hugetlb cgroup, or
+		 * the pool emptied by someone else since the reservation. */
+		for (size_t i = 0; i < snap->cg.nr_limits; i++)
+			if (snap->cg.limits[i].page_size == need->page_size &&
+			    snap->cg.limits[i].limit != HP_UNLIMITED)
+				return CAUSE_CGROUP_HUGETLB_LIMIT;
+		return c->free_pages == 0 ? CAUSE_POOL_EXHAUSTED : CAUSE_CGROUP_HUGETLB_LIMIT;
+	}
+	switch (r->err) {
+	case EMFILE:
+	case ENFILE:
+		return CAUSE_RLIMIT_NOFILE;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return !strcmp(r->call, "shmget") ? CAUSE_RLIMIT_MEMLOCK : CAUSE_MOUNT_PERMISSION;
+	case ENOSPC:
+		return !strcmp(r->call, "shmget") ? CAUSE_SHM_LIMIT : CAUSE_MOUNT_QUOTA;
+	case EINVAL:
+		return !strcmp(r->call, "shmget") ? CAUSE_SHM_LIMIT : CAUSE_UNKNOWN;
+	case ENOMEM:
+		if (vma_at_limit(c->vmas, c->max_map_count))
+			return CAUSE_MAP_COUNT_LIMIT;
+		if (c->rlim_as != UINT64_MAX &&
+		    c->vm_size + (strstr(r->call, "reserve") ? need->list_va :
+				  need->page_size) > c->rlim_as)
+			return CAUSE_RLIMIT_AS;
+		if (c->quota_free == 0)
+			return CAUSE_MOUNT_QUOTA;
+		if (c->node >= 0 && c->node_free_pages == 0 && c->free_pages > 0)
+			return CAUSE_NODE_POOL_EXHAUSTED;
+		if (c->free_pages == 0 || !strcmp(r->call, "shmget"))
+			return CAUSE_POOL_EXHAUSTED;
+		/* One mapping of all the pages: reserved at once, or refused. */
+		if ((need->mode == MODE_ANON || need->mode == MODE_SHM) &&
+		    c->free_pages < need->pages)
+			return CAUSE_POOL_EXHAUSTED;
+		if (c->rlim_data != UINT64_MAX)
+			return CAUSE_RLIMIT_DATA;
+		return CAUSE_UNKNOWN;
+	case 0:
+		/* Legacy: fewer pages mapped than asked, for no error. */
+		return !strcmp(r->call, "count") ? CAUSE_POOL_EXHAUSTED : CAUSE_UNKNOWN;
+	default:
+		return CAUSE_UNKNOWN;
+	}
+}
+
+enum cause trial_cause(const struct trial_result *r, const struct snapshot *snap,
+		       const struct need *need)
+{
+	return r->ok || !r->failed ? CAUSE_NONE : failure_cause(&r->fail, snap, need);
+}
+
+enum cause exec_cause(const struct exec_result *r, const struct snapshot *snap,
+		      const struct need *need)
+{
+	return r->rec.failed ? failure_cause(&r->rec.first, snap, need) : CAUSE_NONE;
+}
+
+const char *errname(int err)
+{
+	const char *n = err ? strerrorname_np(err) : NULL;
+
+	return n ? n : "an error";
+}
+

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * need.h - how each hugepage consumer maps memory, as numbers: DPDK's
+ * memseg lists, page files, fbarrays and VA reservations (22.11, and the
+ * pre-18.05 legacy sequence), PostgreSQL's one MAP_HUGETLB mapping and a
+ * JVM's SHM_HUGETLB segment; and where the application's pages live.  Pure
+ * computation from the snapshot and the workload: no I/O.
+ */
+#ifndef HPDIAG_MODEL_NEED_H
+#define HPDIAG_MODEL_NEED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/workload.h"
+#include "probe/snapshot.h"
+
+/* DPDK's build constants (Debian's 22.11 rte_config.h). */
+#define DPDK_MAX_MEMSEG_LISTS		128
+#define DPDK_MAX_MEMSEG_PER_LIST	8192
+#define DPDK_MAX_MEM_MB_PER_LIST	32768
+#define DPDK_MAX_MEMSEG_PER_TYPE	32768
+#define DPDK_MAX_MEM_MB_PER_TYPE	65536
+#define DPDK_MAX_MEM_MB			524288
+#define DPDK_MAX_HUGEPAGE_SIZES		3
+/* The shared config (0x7000) and the memzone fbarray (0x2e000). */
+#define DPDK_CONFIG_VA			0x35000ULL
+
+/*
+ * Baselines, measured on Debian 12 with DPDK 22.11.11: `dpdk-testpmd
+ * --no-huge -m 64 -l 0-1 --no-pci --vdev net_null0 -- -i` held 1064 VMAs
+ * (--no-huge adds 4), VmSize 174.6 MiB of which 64 MiB is its --no-huge
+ * memory, VmData 51.1 MiB; EAL loads every driver plug-in (198 shared
+ * objects), so the libraries dominate.  With hugepages and -m 64 the same
+ * testpmd held 52 fds: 32 page files, config, memzone and 4 list fbarrays,
+ * so 14 before memory init.
+ */
+#define DEFAULT_BASELINE_VMAS	1060
+#define DEFAULT_BASELINE_FDS	14
+#define DEFAULT_BASELINE_VA	(110ULL << 20)
+#define DEFAULT_BASELINE_DATA	(51ULL << 20)
+/*
+ * DPDK 16.04 applications were linked statically: seed 000's l2fwd mapped
+ * 3061 pages under vm.max_map_count = 3096, so it held about 35 VMAs.
+ */
+#define DEFAULT_BASELINE_VMAS_STATIC	35
+#define DEFAULT_BASELINE_FDS_STATIC	4
+/* A PostgreSQL backend or a JVM: far fewer libraries than DPDK. */
+#define DEFAULT_BASELINE_VMAS_OTHER	200
+
+/* What the workload needs. */
+struct need {
+	enum mode mode;
+	unsigned dpdk_version;
+	uint64_t page_size;
+	uint64_t pages;			/* kept after init */
+	bool pages_default;		/* nothing asked: at least one page */
+	uint64_t pages_per_node[MAX_SOCKETS];
+	size_t nr_nodes;		/* entries used in pages_per_node */
+	uint64_t pool_pages;		/* taken at the peak (legacy: all free) */
+	uint64_t legacy_free;		/* legacy phase 1: free pages mapped */
+	uint64_t lists;			/* DPDK memseg lists */
+	uint64_t list_va;		/* bytes one list of page_size reserves */
+	bool too_many_types;
+	uint64_t baseline_vmas;
+	const char *baseline_vmas_from;
+	uint64_t vmas_before_pages;	/* baseline + config + list reservations */
+	uint64_t vmas;			/* peak */
+	uint64_t baseline_fds;
+	uint64_t fds_before_pages;
+	uint64_t fds;			/* peak */
+	bool raises_nofile;		/* DPDK sets soft RLIMIT_NOFILE to hard */
+	uint64_t baseline_va;
+	uint64_t va_bytes;		/* VmSize at the peak: RLIMIT_AS */
+	uint64_t baseline_data;
+	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
+	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
+	uint64_t shm_bytes;		/* shmget size */
+	/* Where the application keeps its page files, resolved once. */
+	const char *huge_dir;		/* --huge-dir as given, or NULL */
+	const struct mount *mount;	/* its hugetlbfs mount, or NULL */
+	bool mount_wrong_size;		/* --huge-dir is on a mount of another size */
+	const char *app_dir;		/* --huge-dir, or the mount's path, or NULL */
+	/* Stale "*map_*" files a DPDK primary deletes at start, taking their
+	 * pages: its own to take. */
+	uint64_t reclaim_pages;
+	uint64_t reclaim_files;
+};
+
+/* The need of WL on this host: 0, or -ENOMEM. */
+int need_compute(const struct snapshot *snap, const struct workload *wl,
+		 struct need *need);
+/* Whether a DPDK primary of this need deletes the stale file MF (of M) at
+ * start and takes its pages (M's users known: snap->procs_scanned). */
+bool need_reclaims(const struct need *need, const struct mount *m,
+		   const struct mount_file *mf);
+/* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
+bool shm_privileged(const struct snapshot *snap);
+/* Where hpdiag (and its remedies) mount hugetlbfs for a page size PS when
+ * DEF is the kernel's default size: /dev/hugepages, else /dev/hugepages-1G. */
+void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size);
+
+/* One memseg list type (a page size on a node). */
+struct memseg_type {
+	uint64_t page_size;
+	unsigned node;
+	uint64_t n_segs;		/* pages one list holds */
+	uint64_t n_lists;
+	uint64_t list_va;		/* bytes one list reserves */
+	uint64_t fbarray_bytes;		/* one list's fbarray */
+};
+
+#define MODEL_MAX_TYPES ((size_t)DPDK_MAX_HUGEPAGE_SIZES * 64)
+
+struct memseg_layout {
+	struct memseg_type types[MODEL_MAX_TYPES];
+	size_t nr_types;
+	uint64_t lists;			/* L */
+	uint64_t va_bytes;		/* lists + fbarrays + config */
+	bool too_many_types;		/* RTE_MAX_MEMSEG_LISTS exceeded */
+};
+
+/*
+ * DPDK 22.11's memseg lists for these page sizes on these nodes (the nodes
+ * that have CPUs): per type min(64 GiB, 512 GiB / types), split in lists of
+ * at most 8192 pages and 32 GiB.
+ */
+void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
+		   const unsigned *nodes, struct memseg_layout *out);
+
+#endif /* HPDIAG_MODEL_NEED_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * workload.c - the workload's vocabulary (modes, DPDK releases) and the
+ * merge of what a log or command line told into what the user said.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/workload.h"
+
+static const char *const mode_names[MODE_COUNT] = {
+	[MODE_DYNAMIC] = "dynamic",
+	[MODE_LEGACY] = "legacy",
+	[MODE_SINGLE_FILE] = "single-file",
+	[MODE_IN_MEMORY] = "in-memory",
+	[MODE_ANON] = "anon",
+	[MODE_SHM] = "shm",
+};
+
+const char *mode_name(enum mode m)
+{
+	return m < MODE_COUNT ? mode_names[m] : "?";
+}
+
+int mode_parse(const char *s, enum mode *m)
+{
+	for (int i = 0; i < MODE_COUNT; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool mode_is_dpdk(enum mode m)
+{
+	return m <= MODE_IN_MEMORY;
+}
+
+int dpdk_version_parse(const char *s, unsigned *v)
+{
+	unsigned long major, minor;
+	char *end;
+
+	major = strtoul(s, &end, 10);
+	if (end == s || *end != '.' || major < 1 || major > 99)
+		return -EINVAL;
+	s = end + 1;
+	minor = strtoul(s, &end, 10);
+	if (end == s || minor > 99 || (*end && *end != '.'))
+		return -EINVAL;
+	*v = (unsigned)(major * 100 + minor);
+	return 0;
+}
+
+bool mode_uses_files(enum mode m)
+{
+	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
+}
+
+bool workload_has_amount(const struct workload *wl)
+{
+	return wl->have_mem || wl->have_pages || wl->nr_socket_mem;
+}
+
+void workload_merge(struct workload *wl, const struct workload_hint *h)
+{
+	if (!wl->have_mode && h->have_mode)
+		wl->mode = h->mode;
+	if (!wl->dpdk_version && h->dpdk_version)
+		wl->dpdk_version = h->dpdk_version;
+	if (!workload_has_amount(wl)) {
+		if (h->nr_socket_mem) {
+			memcpy(wl->socket_mem, h->socket_mem, sizeof(wl->socket_mem));
+			wl->nr_socket_mem = h->nr_socket_mem;
+		} else if (h->have_mem) {
+			wl->mem_bytes = h->mem_mb << 20;
+			wl->have_mem = true;
+		}
+	}
+	if (!wl->huge_dir && h->huge_dir)
+		wl->huge_dir = h->huge_dir;
+	if (!wl->page_size && h->page_size)
+		wl->page_size = h->page_size;
+}

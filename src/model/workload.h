@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * workload.h - the workload a user describes (-m, --socket-mem, --mode,
+ * --huge-dir ...), and what a log or a command line adds to it: explain
+ * and exec read the application's own options from its output, and they
+ * fill in what the user did not say.  Pure.
+ */
+#ifndef HPDIAG_MODEL_WORKLOAD_H
+#define HPDIAG_MODEL_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MAX_SOCKETS		64
+
+enum mode {
+	MODE_DYNAMIC,		/* DPDK default: one file and one fd per page */
+	MODE_LEGACY,		/* --legacy-mem: every free page mapped first */
+	MODE_SINGLE_FILE,	/* --single-file-segments: one file per list */
+	MODE_IN_MEMORY,		/* --in-memory: memfd, no files, no shared config */
+	MODE_ANON,		/* one mmap(MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB) */
+	MODE_SHM,		/* shmget(SHM_HUGETLB) */
+	MODE_COUNT
+};
+
+struct workload {
+	uint64_t page_size;		/* 0: the kernel's default size */
+	uint64_t pages;			/* -n */
+	uint64_t mem_bytes;		/* -m MB */
+	bool have_pages;
+	bool have_mem;
+	uint64_t socket_mem[MAX_SOCKETS];	/* MiB per node */
+	size_t nr_socket_mem;
+	const char *huge_dir;
+	uint64_t baseline_vmas;
+	bool have_baseline_vmas;
+	pid_t pid;
+	enum mode mode;			/* default: dynamic */
+	bool have_mode;			/* --mode was given */
+	unsigned dpdk_version;		/* 2211 for 22.11; 0: the default */
+	int node;			/* --node: every page there */
+	bool have_node;
+};
+
+/* What an application's output or command line told of its workload. */
+struct workload_hint {
+	bool have_mode;
+	enum mode mode;
+	unsigned dpdk_version;		/* 0: not told */
+	bool have_mem;
+	uint64_t mem_mb;
+	uint64_t socket_mem[MAX_SOCKETS];
+	size_t nr_socket_mem;
+	char *huge_dir;
+	char *file_prefix;
+	uint64_t page_size;		/* from "2 MB hugepages" and the like */
+};
+
+/* Fills in WL what the hint told and the user did not say.  The hint
+ * must outlive WL (huge_dir is shared, not copied). */
+void workload_merge(struct workload *wl, const struct workload_hint *h);
+/* Whether the user gave an amount: -m, -n or --socket-mem. */
+bool workload_has_amount(const struct workload *wl);
+
+const char *mode_name(enum mode m);
+int mode_parse(const char *s, enum mode *m);
+bool mode_is_dpdk(enum mode m);
+/* Whether the mode keeps page files in a hugetlbfs mount. */
+bool mode_uses_files(enum mode m);
+/* "22.11" -> 2211; returns -EINVAL for anything else. */
+int dpdk_version_parse(const char *s, unsigned *v);
+
+#endif /* HPDIAG_MODEL_WORKLOAD_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * probe.h - the probes: they read the kernel through the rooted reader into
+ * one snapshot (snapshot.h) and judge nothing.  A probe returns 0 or
+ * -errno; when a file it needs is missing or malformed it says so once, in
+ * p->err, naming the file ("DIR/proc/meminfo: line 3: ...") - an optional
+ * file that is absent says nothing.
+ */
+#ifndef HPDIAG_PROBE_H
+#define HPDIAG_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+#include "lib/rooted.h"
+#include "probe/snapshot.h"
+
+struct probe {
+	struct sysroot *sr;
+	struct hp_error err;
+};
+
+/* What to probe: the `pools` command needs less than `check`. */
+enum probe_what {
+	PROBE_POOLS	= 1 << 0,
+	PROBE_MOUNTS	= 1 << 1,
+	PROBE_LIMITS	= 1 << 2,
+	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
+	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
+	PROBE_ALL	= 0xff,
+};
+
+/* Reads PID's view (0: hpdiag's own); a PID that ends up naming another
+ * process while it is read is refused. */
+int probe_snapshot(struct probe *p, unsigned what, pid_t pid,
+		   struct snapshot *snap);
+
+/* ---- for the probes: read, and name the file when it is wrong ------------ */
+int probe_fail(struct probe *p, int code, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The failure RC of the rooted reader on PATH, in words. */
+int probe_fail_io(struct probe *p, int rc, const char *path);
+/* As the rooted reader, but any error but -ENOENT is named; with REQUIRED
+ * an absent file is named too ("missing"). */
+int probe_read(struct probe *p, const char *path, bool required, char **buf,
+	       size_t *len);
+int probe_u64(struct probe *p, const char *path, bool required, uint64_t *val);
+int probe_list(struct probe *p, const char *dir, char ***names, size_t *n);
+int probe_lines(struct probe *p, const char *path,
+		int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+
+/* The individual probes. */
+int meminfo_scan(struct probe *p, struct meminfo *mem);
+int node_scan(struct probe *p, struct snapshot *snap);
+int pool_scan(struct probe *p, struct snapshot *snap);
+int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap);
+int mount_users_scan(struct probe *p, struct snapshot *snap);
+void mount_files_sort(struct mount *m);
+/* The file of M at PATH (M's files sorted), or NULL. */
+struct mount_file *mount_file_find(struct mount *m, const char *path);
+int limits_scan(struct probe *p, pid_t pid, bool process, struct limits *lim);
+int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
+		struct cgroup *cg);
+int host_scan(struct probe *p, struct snapshot *snap);
+int meta_scan(struct probe *p, struct snapshot *snap);
+int meta_write(int dirfd, const struct snapshot *snap);
+
+#endif /* HPDIAG_PROBE_H */

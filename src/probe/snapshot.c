@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * snapshot.c - freeing a snapshot, and the questions several stages ask of
+ * it (a pool, a node's share, a mount, its stale files, a pool's sysfs
+ * file), each answered here once.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/pathnames.h"
+#include "probe/snapshot.h"
+
+void snapshot_free(struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nr_pools; i++)
+		free(snap->pools[i].nodes);
+	free(snap->pools);
+	free(snap->nodes);
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		struct mount *m = &snap->mounts[i];
+
+		for (size_t j = 0; j < m->nr_files; j++)
+			free(m->files[j].path);
+		free(m->files);
+		free(m->path);
+	}
+	free(snap->mounts);
+	for (size_t i = 0; i < snap->cg.nr_limits; i++)
+		free(snap->cg.limits[i].file);
+	free(snap->cg.limits);
+	free(snap->cg.path);
+	free(snap->cg.v2_mount);
+	free(snap->cg.v1_hugetlb);
+	free(snap->cg.v1_memory);
+	free(snap->buddy);
+	free(snap->cmdline);
+	memset(snap, 0, sizeof(*snap));
+}
+
+const struct pool *snapshot_pool(const struct snapshot *snap, uint64_t page_size)
+{
+	for (size_t i = 0; i < snap->nr_pools; i++)
+		if (snap->pools[i].page_size == page_size)
+			return &snap->pools[i];
+	return NULL;
+}
+
+char *pool_file(char *buf, size_t size, uint64_t ps, int node, const char *file)
+{
+	char dir[64];
+
+	if (node >= 0)
+		snprintf(dir, sizeof(dir), PATH_NODE_HUGEPAGES, (unsigned)node);
+	else
+		snprintf(dir, sizeof(dir), "%s", PATH_HUGEPAGES);
+	snprintf(buf, size, "%s/hugepages-%" PRIu64 "kB%s%s", dir, ps >> 10,
+		 *file ? "/" : "", file);
+	return buf;
+}
+
+const struct pool_node *pool_node(const struct pool *p, unsigned node)
+{
+	for (size_t i = 0; p && i < p->nr_nodes; i++)
+		if (p->nodes[i].node == node)
+			return &p->nodes[i];
+	return NULL;
+}
+
+const struct mount *snapshot_mount_at(const struct snapshot *snap, const char *path)
+{
+	for (size_t i = 0; i < snap->nr_mounts; i++)
+		if (!strcmp(snap->mounts[i].path, path))
+			return &snap->mounts[i];
+	return NULL;
+}
+
+void mount_stale(const struct mount *m, uint64_t *files, uint64_t *pages)
+{
+	*files = *pages = 0;
+	for (size_t j = 0; j < m->nr_files; j++)
+		if (!m->files[j].in_use) {
+			(*files)++;
+			*pages = hp_sat_add(*pages, m->files[j].pages);
+		}
+}

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 
 enum undo_kind { U_CONTENT, U_ATOMIC, U_UMOUNT, U_RMDIR };
 

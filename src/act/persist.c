@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 
 /* "vm.max_map_count" for "-vm/max_map_count " and the like. */
 static void norm_key(const char *s, size_t len, char *out, size_t size)

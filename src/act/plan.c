@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "diagnose/diagnose.h"
 #include "lib/pathnames.h"
 
@@ -291,8 +291,7 @@ static int plan_mount(const struct findings *fs, struct fix_plan *p)
 /* Removal steps in the order of the mounts, then of the paths. */
 static int cmp_remove(const void *x, const void *y)
 {
-	const struct action *a = *(const struct action *const *)x;
-	const struct action *b = *(const struct action *const *)y;
+	const struct action *a = x, *b = y;
 
 	if (a->mount != b->mount)
 		return a->mount < b->mount ? -1 : 1;
@@ -303,7 +302,7 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		      const struct fix_opts *o, struct fix_plan *p)
 {
 	const struct finding *f = first_failing(fs, CHECK_STALE_FILES);
-	const struct action **rm;
+	struct action *rm;
 	size_t n = 0, cap = 0;
 
 	if (!o->clean_stale) {
@@ -334,7 +333,7 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		for (size_t j = 0; fs->v[i].check == CHECK_STALE_FILES &&
 		     j < fs->v[i].remedy.n; j++)
 			if (fs->v[i].remedy.acts[j].kind == ACT_REMOVE)
-				rm[n++] = &fs->v[i].remedy.acts[j];
+				rm[n++] = fs->v[i].remedy.acts[j];
 	qsort(rm, n, sizeof(*rm), cmp_remove);
 	for (size_t i = 0; i < n; i++) {
 		struct fix_step *s = step_add(p, FIX_REMOVE, CHECK_STALE_FILES);
@@ -343,13 +342,13 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 			free(rm);
 			return -ENOMEM;
 		}
-		s->page_size = rm[i]->page_size;
-		s->from = rm[i]->from;
+		s->page_size = rm[i].page_size;
+		s->from = rm[i].from;
 		snprintf(s->setting, sizeof(s->setting), "remove");
-		snprintf(s->path, sizeof(s->path), "%s", rm[i]->path);
+		snprintf(s->path, sizeof(s->path), "%s", rm[i].path);
 		snprintf(s->reason, sizeof(s->reason), "no process maps or "
-			 "holds it open; frees %" PRIu64 " page%s", rm[i]->from,
-			 rm[i]->from == 1 ? "" : "s");
+			 "holds it open; frees %" PRIu64 " page%s", rm[i].from,
+			 rm[i].from == 1 ? "" : "s");
 	}
 	free(rm);
 	return 0;

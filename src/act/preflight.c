@@ -19,7 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "lib/caps.h"
 #include "lib/pathnames.h"
 #include "lib/proc.h"

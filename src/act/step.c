@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 
 const char *fix_status_name(enum fix_status st)
 {

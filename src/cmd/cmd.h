@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "diagnose/diagnose.h"
 #include "lib/err.h"
 #include "model/need.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "cmd/cmd.h"
 
 /* A page file someone started to use since the plan was made is kept. */

@@ -5,7 +5,8 @@
  */
 #include "cmd/cmd.h"
 
-static int show(struct ctx *c, unsigned what, struct result *r)
+/* The snapshot's tables, without a workload or findings. */
+static int show(struct ctx *c, unsigned what, bool pools, bool mounts, bool limits)
 {
 	struct probe p = { .sr = &c->sr };
 	struct snapshot snap;
@@ -16,31 +17,30 @@ static int show(struct ctx *c, unsigned what, struct result *r)
 		snapshot_free(&snap);
 		return probe_error(&p, rc);
 	}
-	r->snap = &snap;
-	rc = render(c, r);
+	{
+		struct result r = {
+			.snap = &snap, .pools = pools, .mounts = mounts, .limits = limits,
+		};
+
+		rc = render(c, &r);
+	}
 	snapshot_free(&snap);
 	return rc;
 }
 
 static int run_pools(struct ctx *c)
 {
-	struct result r = { .pools = true };
-
-	return show(c, PROBE_POOLS, &r);
+	return show(c, PROBE_POOLS, true, false, false);
 }
 
 static int run_mounts(struct ctx *c)
 {
-	struct result r = { .mounts = true };
-
-	return show(c, PROBE_MOUNTS | PROBE_USERS, &r);
+	return show(c, PROBE_MOUNTS | PROBE_USERS, false, true, false);
 }
 
 static int run_limits(struct ctx *c)
 {
-	struct result r = { .limits = true };
-
-	return show(c, PROBE_LIMITS | PROBE_PROCESS, &r);
+	return show(c, PROBE_LIMITS | PROBE_PROCESS, false, false, true);
 }
 
 const struct command cmd_pools = {

@@ -236,6 +236,8 @@ int sysroot_read_word(struct sysroot *sr, const char *path, char *out, size_t si
 	rc = sysroot_read(sr, path, &buf, NULL);
 	if (rc < 0)
 		return rc;
+	if (!buf)
+		return -EIO;
 	len = strcspn(buf, "\n");
 	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;

@@ -40,7 +40,8 @@
 #define DEFAULT_BASELINE_VA	(110ULL << 20)
 #define DEFAULT_BASELINE_DATA	(51ULL << 20)
 /*
- * DPDK 16.04 applications were linked statically: seed 000's l2fwd mapped
+ * DPDK 16.04 applications were linked statically: the l2fwd of
+ * tests/fixtures/seed-000 (field report 000 in the README) mapped
  * 3061 pages under vm.max_map_count = 3096, so it held about 35 VMAs.
  */
 #define DEFAULT_BASELINE_VMAS_STATIC	35

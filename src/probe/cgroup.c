@@ -67,9 +67,11 @@ static int cg_walk(struct probe *p, struct cgroup *cg, const char *mnt,
 	bool seen = false, have_usage = false;
 	int rc;
 
+	if (!mnt)
+		return 0;
 	snprintf(dir, sizeof(dir), "%s%s", mnt, cgpath && strcmp(cgpath, "/") ? cgpath : "");
 	for (;;) {
-		uint64_t v;
+		uint64_t v = HP_UNLIMITED;
 		char *slash;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, limit_file);

@@ -4,8 +4,8 @@
  * one pass, no allocation per line: a process can hold a million VMAs.
  * Groups live in an open-addressing hash table keyed by the backing object;
  * each remembers at most VMA_SHAPES distinct (offset, length) pairs, which
- * is enough to see the seed 001 signature: the same object mapped again and
- * again at the same place.
+ * is enough to see the leak of field report 001 (README): the same object
+ * mapped again and again at the same place.
  */
 #include <errno.h>
 #include <inttypes.h>

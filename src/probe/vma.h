@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vma.h - who holds a process's VMAs: /proc/PID/maps grouped by backing
- * object, the seed 001 leak signature (many VMAs mapping the same object at
- * the same offset and length), growth between samples, and the processes
- * holding the most VMAs on the host.  Memory grows with the number of
- * distinct objects, never with the number of VMAs.
+ * object, with the shapes that show a leak (field report 001 in the
+ * README, reproduced by tests/leaker.c: many VMAs mapping the same object
+ * at the same offset and length), and the processes holding the most VMAs
+ * on the host.  Memory grows with the number of distinct objects, never
+ * with the number of VMAs.
  */
 #ifndef HPDIAG_VMA_H
 #define HPDIAG_VMA_H

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "diagnose/explain.h"
 #include "diagnose/finding.h"
 #include "diagnose/vma.h"

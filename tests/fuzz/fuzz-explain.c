@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (explain_parse(s, &ex) == 0) {
 		memset(&wl, 0, sizeof(wl));
-		explain_workload(&ex, &wl, false, false);
-		finding_add(&host, "pool", HP_FAIL, "pool_exhausted", "short");
+		workload_merge(&wl, &ex.hint);
+		finding_add(&host, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED, "short");
 		explain_diagnose(&ex, &host, &out);
 		explain_free(&ex);
 	}

@@ -2,7 +2,7 @@
 /* fuzz-maps.c - lines of /proc/PID/maps, the paths' escapes, and the
  * grouping name of a mapping. */
 #include "fuzz.h"
-#include "probe/parse.h"
+#include "lib/proc.h"
 #include "probe/vma.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t plen;
 		char obj[512];
 
-		if (vma_parse_line(p, len, &start, &stop, &off, &path, &plen) == 0)
+		if (maps_parse_line(p, len, &start, &stop, &off, &path, &plen) == 0)
 			vma_object(path, plen, obj, sizeof(obj));
 		p += len + 1;
 	}

@@ -2,7 +2,7 @@
 /* fuzz-persist.c - the sysctl.d editor of fix --persist, on any old file:
  * every key hpdiag sets is there afterwards, and every line of the old file
  * that names none of them is kept as it was. */
-#include "act/fix.h"
+#include "act/plan.h"
 #include "fuzz.h"
 
 static const char *const keys[] = { "vm.max_map_count", "vm.nr_hugepages",

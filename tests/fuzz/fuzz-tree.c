@@ -75,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct snapshot snap;
 	struct need need;
 	struct sysroot sr;
+	struct probe p = { .sr = &sr };
 	struct vma_scan vs;
 	const char *file;
 	char *saved = NULL;
@@ -97,14 +98,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	put(file, size > 1 ? data + 1 : (const uint8_t *)"", size - 1);
 	if (sysroot_init(&sr, root) == 0) {
-		if (probe_snapshot(&sr, PROBE_ALL, 0, &snap) == 0) {
-			workload_need(&snap, &wl, &need);
-			diagnose_check(&snap, &wl, &need, &fs);
+		if (probe_snapshot(&p, PROBE_ALL, 0, &snap) == 0) {
+			need_compute(&snap, &wl, &need);
+			diagnose_check(&snap, &need, &fs);
 			findings_free(&fs);
 		}
 		snapshot_free(&snap);
 		memset(&vs, 0, sizeof(vs));
-		if (vma_scan_pid(&sr, 1, true, &vs) == 0)
+		if (vma_scan_pid(&p, 1, true, &vs) == 0)
 			vma_scan_sort(&vs);
 		vma_scan_free(&vs);
 	}

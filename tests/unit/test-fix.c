@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
-#include "act/fix.h"
+#include "act/plan.h"
 #include "testutil.h"
 
 #define MiB (1ULL << 20)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fix.h - the changes that clear failing findings.  fix_plan() (plan.c) is
+ * plan.h - the changes that clear failing findings.  fix_plan() (plan.c) is
  * pure: it selects and orders the remedies the findings carry into steps.
  * apply.c writes them: it checks every step is permitted before the first
  * write, writes, reads each value back, and puts back every value it

@@ -249,9 +249,10 @@ static void text_findings(const struct report_opts *opt, const struct findings *
 		}
 	}
 	v = findings_verdict(fs);
-	fprintf(o, "%sverdict: %s%s (%u passed, %u warnings, %u failed)\n",
+	fprintf(o, "%sverdict: %s%s (%u passed, %u warning%s, %u failed)\n",
 		opt->color ? C_BOLD : "", label[v], opt->color ? C_OFF : "",
-		counts[HP_PASS], counts[HP_WARN], counts[HP_FAIL]);
+		counts[HP_PASS], counts[HP_WARN], counts[HP_WARN] == 1 ? "" : "s",
+		counts[HP_FAIL]);
 }
 
 static void text_explain(const struct report_opts *opt, const struct result *r)

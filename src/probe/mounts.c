@@ -38,32 +38,37 @@ static int mountinfo_errcb(struct libmnt_table *tb, const char *filename, int li
 	return 1;	/* stop: a broken line is an error, not skipped */
 }
 
-static int opt_size(const char *optstr, const char *name, uint64_t *val)
+/* The value of option NAME in OPTSTR, copied to BUF: -ENOENT when absent. */
+static int opt_value(const char *optstr, const char *name, char *buf, size_t size)
 {
-	char buf[64], *v = NULL;
+	char *v = NULL;
 	size_t len = 0;
 
 	if (!optstr || mnt_optstr_get_option(optstr, name, &v, &len) != 0)
 		return -ENOENT;
-	if (!v || len == 0 || len >= sizeof(buf))
+	if (!v || len == 0 || len >= size)
 		return -EINVAL;
 	memcpy(buf, v, len);
 	buf[len] = '\0';
-	return parse_size(buf, val);
+	return 0;
+}
+
+static int opt_size(const char *optstr, const char *name, uint64_t *val)
+{
+	char buf[64];
+	int rc = opt_value(optstr, name, buf, sizeof(buf));
+
+	return rc < 0 ? rc : parse_size(buf, val);
 }
 
 static int opt_uint(const char *optstr, const char *name, int base, unsigned *val)
 {
-	char buf[32], *v = NULL, *end;
-	size_t len = 0;
+	char buf[32], *end;
 	unsigned long n;
+	int rc = opt_value(optstr, name, buf, sizeof(buf));
 
-	if (!optstr || mnt_optstr_get_option(optstr, name, &v, &len) != 0)
-		return -ENOENT;
-	if (!v || len == 0 || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
+	if (rc < 0)
+		return rc;
 	errno = 0;
 	n = strtoul(buf, &end, base);
 	if (*end || errno || n > 0xffffffffUL)

@@ -69,12 +69,5 @@ int probe_snapshot(struct probe *p, unsigned what, pid_t pid,
 	p->err.msg[0] = '\0';
 	proc_guard_take(p->sr, pid, &g);
 	rc = probe_pid(p, what, pid, snap);
-	if (rc == 0 && !proc_guard_holds(p->sr, &g)) {
-		char dir[32];
-
-		return probe_fail(p, ESRCH, proc_path(dir, sizeof(dir), pid, ""),
-				  "the process exited while hpdiag read it (the "
-				  "PID may now name another process)");
-	}
-	return rc;
+	return rc < 0 ? rc : probe_guard(p, &g);
 }

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+#include "lib/proc.h"
 #include "lib/rooted.h"
 #include "probe/snapshot.h"
 
@@ -51,6 +52,10 @@ int probe_u64(struct probe *p, const char *path, bool required, uint64_t *val);
 int probe_list(struct probe *p, const char *dir, char ***names, size_t *n);
 int probe_lines(struct probe *p, const char *path,
 		int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+
+/* 0 when the PID the guard G was taken for still names that process,
+ * else names it: it exited, or its PID names another one now. */
+int probe_guard(struct probe *p, const struct proc_guard *g);
 
 /* The individual probes. */
 int meminfo_scan(struct probe *p, struct meminfo *mem);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/proc.h"
 #include "probe/probe.h"
 
 int probe_fail(struct probe *p, int code, const char *path, const char *fmt, ...)
@@ -104,3 +105,14 @@ int probe_lines(struct probe *p, const char *path,
 	return rc < 0 ? probe_fail_io(p, rc, path) : 0;
 }
 
+
+int probe_guard(struct probe *p, const struct proc_guard *g)
+{
+	char dir[32];
+
+	if (proc_guard_holds(p->sr, g))
+		return 0;
+	return probe_fail(p, ESRCH, proc_path(dir, sizeof(dir), g->pid, ""),
+			  "the process exited while hpdiag read it (the PID may "
+			  "now name another process)");
+}

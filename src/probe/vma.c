@@ -203,14 +203,7 @@ int vma_scan_pid(struct probe *p, pid_t pid, bool smaps, struct vma_scan *vs)
 
 	proc_guard_take(p->sr, pid, &g);
 	rc = scan_pid(p, pid, smaps, vs);
-	if (rc == 0 && !proc_guard_holds(p->sr, &g)) {
-		char dir[32];
-
-		return probe_fail(p, ESRCH, proc_path(dir, sizeof(dir), pid, ""),
-				  "the process exited while hpdiag read it (the "
-				  "PID may now name another process)");
-	}
-	return rc;
+	return rc < 0 ? rc : probe_guard(p, &g);
 }
 
 static int cmp_group(const void *a, const void *b)

@@ -240,32 +240,46 @@ static int plan_pools(const struct snapshot *snap, const struct need *need,
 	}
 	/* Per node first: growing a node's pool grows the total too. */
 	for (size_t i = 0; i < fs->n; i++) {
+		const struct need_size *sz;
+
 		f = &fs->v[i];
 		if (f->check != CHECK_NODE_POOL || !failing(f) ||
-		    !(a = action_of(f, ACT_POOL)))
+		    !(a = action_of(f, ACT_POOL)) || !(sz = need_size_of(need, a->page_size)))
 			continue;
 		snprintf(why, sizeof(why), "%" PRIu64 " pages needed on node %d, %"
-			 PRIu64 " free there", need->pages_per_node[a->node], a->node,
-			 pool_node(pool, (unsigned)a->node)->free);
+			 PRIu64 " free there", sz->pages_per_node[a->node], a->node,
+			 pool_node(snapshot_pool(snap, a->page_size), (unsigned)a->node)->free);
 		rc = plan_pool_step(snap, p, CHECK_NODE_POOL, a, a->to, why);
 		if (rc)
 			return rc;
 		nodes = true;
 	}
-	f = first_failing(fs, CHECK_POOL);
-	a = action_of(f, ACT_POOL);
-	if (nodes || !a)
+	if (nodes)
 		return 0;
-	avail = hp_sat_sub(pool->free, pool->resv);
-	/* DPDK takes back its own stale files (the rule counted them);
-	 * --clean-stale frees them all. */
-	extra = o->clean_stale ? stale_pages(snap, ps) : need->reclaim_pages;
-	to = hp_sat_sub(hp_sat_add(a->to, need->reclaim_pages), extra);
-	if (to <= a->from)
-		return 0;
-	snprintf(why, sizeof(why), "%" PRIu64 " pages needed, %" PRIu64
-		 " free%s", need->pages, avail, extra ? " counting stale files" : "");
-	return plan_pool_step(snap, p, CHECK_POOL, a, to, why);
+	/* Then each size's pool that falls short. */
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct need_size *sz;
+		const struct pool *sp;
+
+		f = &fs->v[i];
+		if (f->check != CHECK_POOL || !failing(f) ||
+		    !(a = action_of(f, ACT_POOL)) || !(sz = need_size_of(need, a->page_size)) ||
+		    !(sp = snapshot_pool(snap, a->page_size)))
+			continue;
+		avail = hp_sat_sub(sp->free, sp->resv);
+		/* DPDK takes back its own stale files (the rule counted them);
+		 * --clean-stale frees them all. */
+		extra = o->clean_stale ? stale_pages(snap, a->page_size) : sz->reclaim_pages;
+		to = hp_sat_sub(hp_sat_add(a->to, sz->reclaim_pages), extra);
+		if (to <= a->from)
+			continue;
+		snprintf(why, sizeof(why), "%" PRIu64 " pages needed, %" PRIu64
+			 " free%s", sz->pages, avail, extra ? " counting stale files" : "");
+		rc = plan_pool_step(snap, p, CHECK_POOL, a, to, why);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int plan_mount(const struct findings *fs, struct fix_plan *p)

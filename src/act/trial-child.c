@@ -44,6 +44,7 @@
 
 static struct trial_result *R;
 static const struct trial_opts *O;
+static const struct need_size *S;	/* the size being mapped */
 static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t in_touch;
 static unsigned tmp_seq;
@@ -80,10 +81,10 @@ static void take_counters(struct trace_counters *c)
 	/* Free pages first: another user of the pool (a second trial, the
 	 * application) may give its pages back a moment later.  Pages
 	 * reserved for someone's mapping are free but not to be had. */
-	c->page_size = O->need->page_size;
-	pool_file(path, sizeof(path), O->need->page_size, -1, "free_hugepages");
+	c->page_size = S->page_size;
+	pool_file(path, sizeof(path), S->page_size, -1, "free_hugepages");
 	c->free_pages = live_read_number(path);
-	pool_file(path, sizeof(path), O->need->page_size, -1, "resv_hugepages");
+	pool_file(path, sizeof(path), S->page_size, -1, "resv_hugepages");
 	c->free_pages = hp_sat_sub(c->free_pages, live_read_number(path));
 	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
@@ -94,7 +95,7 @@ static void take_counters(struct trace_counters *c)
 	}
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
-	if (O->need->nr_nodes && R->failed)
+	if (S->nr_nodes && R->failed)
 		node = node_of_page(R->page);
 	c->max_map_count = live_read_number(PATH_MAX_MAP_COUNT);
 	if (live_status(0, &st) == 0) {
@@ -103,11 +104,11 @@ static void take_counters(struct trace_counters *c)
 	}
 	c->node = node;
 	if (node >= 0) {
-		pool_file(path, sizeof(path), O->need->page_size, node, "free_hugepages");
+		pool_file(path, sizeof(path), S->page_size, node, "free_hugepages");
 		c->node_free_pages = live_read_number(path);
 	}
 	c->quota_free = UINT64_MAX;
-	if (O->dir && statfs(O->dir, &sfs) == 0 && sfs.f_blocks)
+	if (S->app_dir && statfs(S->app_dir, &sfs) == 0 && sfs.f_blocks)
 		c->quota_free = sfs.f_bfree;
 	c->rlim_as = soft(RLIMIT_AS);
 	c->rlim_data = soft(RLIMIT_DATA);
@@ -198,11 +199,11 @@ static int page_file(void)
 	char path[4200];
 	int fd;
 
-	fd = open(O->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(S->app_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
 		return fd;
 	/* No O_TMPFILE: a name, unlinked at once. */
-	snprintf(path, sizeof(path), "%s/hpdiag-trial.%d.%u", O->dir, (int)getpid(),
+	snprintf(path, sizeof(path), "%s/hpdiag-trial.%d.%u", S->app_dir, (int)getpid(),
 		 tmp_seq++);
 	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
@@ -234,12 +235,36 @@ static void dpdk_metadata(bool files)
 	}
 }
 
+/*
+ * Address space for LEN bytes, aligned to the page size as DPDK aligns its
+ * reservations: a hugepage mapped MAP_FIXED into an unaligned hole fails
+ * with EINVAL (1 GiB pages are rarely 1 GiB-aligned by chance).
+ */
+static char *reserve_aligned(uint64_t len)
+{
+	const uint64_t align = S->page_size;
+	uintptr_t start, aligned;
+	char *p;
+
+	p = mmap(NULL, len + align, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)p;
+	aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
+	if (aligned > start)
+		munmap(p, aligned - start);
+	if (aligned + len < start + len + align)
+		munmap((char *)(aligned + len), start + align - aligned);
+	return (char *)aligned;
+}
+
+/* A memseg list's address space. */
 static char *reserve(uint64_t len)
 {
-	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	char *p = reserve_aligned(len);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		fail(0, "mmap (reserve)", errno, 0);
 	return p;
 }
@@ -249,8 +274,8 @@ static int node_of_page(uint64_t i)
 {
 	uint64_t acc = 0;
 
-	for (size_t n = 0; n < O->need->nr_nodes; n++) {
-		acc += O->need->pages_per_node[n];
+	for (size_t n = 0; n < S->nr_nodes; n++) {
+		acc += S->pages_per_node[n];
 		if (i < acc)
 			return (int)n;
 	}
@@ -292,26 +317,19 @@ static void pagemap(uint64_t i, void *addr)
 		entry = 0;
 }
 
-/* dynamic, single-file and in-memory: pages into the reserved lists. */
-static void run_dpdk_pages(void)
+/* Pages of the size S from global index FIRST into its lists LISTS. */
+static void map_size(char **lists, uint64_t first)
 {
-	const uint64_t ps = O->need->page_size;
-	const uint64_t per_list = O->need->list_va / ps;
-	char **lists;
+	const uint64_t ps = S->page_size;
+	const uint64_t per_list = S->list_va / ps;
 	int list_fd = -1;
 	bool memfd_ok = true;
 
-	lists = calloc(O->need->lists ? O->need->lists : 1, sizeof(*lists));
-	if (!lists)
-		fail(0, "calloc", ENOMEM, 0);
-	dpdk_metadata(O->need->mode != MODE_IN_MEMORY);
-	for (uint64_t l = 0; l < O->need->lists; l++)
-		lists[l] = reserve(O->need->list_va);
-	pagemap(0, lists[0]);
-	for (uint64_t i = 0; i < O->need->pages; i++) {
-		uint64_t l = per_list ? i / per_list : 0, slot = per_list ? i % per_list : i;
-		char *addr = lists[l < O->need->lists ? l : 0] + slot * ps;
-		int node = node_of_page(i), fd;
+	for (uint64_t k = 0; k < S->pages; k++) {
+		uint64_t i = first + k;
+		uint64_t l = per_list ? k / per_list : 0, slot = per_list ? k % per_list : k;
+		char *addr = lists[l < S->lists ? l : 0] + slot * ps;
+		int node = node_of_page(k), fd;
 
 		if (node >= 0 && numa_prefer(node) < 0 && !R->note[0])
 			snprintf(R->note, sizeof(R->note), "libnuma is not available: "
@@ -330,7 +348,7 @@ static void run_dpdk_pages(void)
 
 			fd = memfd_create("hpdiag-seg", MFD_CLOEXEC | MFD_HUGETLB |
 					  (shift << MFD_HUGE_SHIFT));
-			if (fd < 0 && errno == EINVAL && i == 0) {
+			if (fd < 0 && errno == EINVAL && k == 0) {
 				memfd_ok = false;
 			} else if (fd < 0) {
 				fail(i, "memfd_create", errno, 0);
@@ -363,6 +381,40 @@ static void run_dpdk_pages(void)
 		R->mapped = i + 1;
 		/* The fd stays open, as DPDK keeps it. */
 	}
+}
+
+/*
+ * dynamic, single-file and in-memory: every memseg list reserved first,
+ * then the pages of each size, largest first, into its own lists.
+ */
+static void run_dpdk_pages(void)
+{
+	const struct need *need = O->need;
+	uint64_t done = 0, reserved = 0;
+	char **lists;
+
+	lists = calloc(need->lists ? need->lists : 1, sizeof(*lists));
+	if (!lists)
+		fail(0, "calloc", ENOMEM, 0);
+	dpdk_metadata(need->mode != MODE_IN_MEMORY);
+	for (size_t k = 0; k < need->nr_sizes; k++) {
+		S = &need->sizes[k];
+		for (uint64_t l = 0; l < S->lists && reserved < need->lists; l++)
+			lists[reserved++] = reserve(S->list_va);
+	}
+	/* The lists of the sizes it takes no page of. */
+	S = &need->sizes[0];
+	for (uint64_t l = reserved; l < need->lists; l++)
+		lists[l] = reserve(need->list_va);
+	pagemap(0, lists[0]);
+	reserved = 0;
+	for (size_t k = 0; k < need->nr_sizes; k++) {
+		S = &need->sizes[k];
+		if (S->pages)
+			map_size(lists + reserved, done);
+		reserved += S->lists;
+		done += S->pages;
+	}
 	free(lists);
 }
 
@@ -385,11 +437,11 @@ static int reopen(void *addr, uint64_t len)
 static void remap(uint64_t i, char *orig, int fd, char *dst, bool keep,
 		  const char *open_call, const char *map_call)
 {
-	int f = fd >= 0 ? fd : reopen(orig, O->need->page_size);
+	int f = fd >= 0 ? fd : reopen(orig, S->page_size);
 
 	if (f < 0)
 		fail(i, open_call, errno, 0);
-	if (mmap(dst, O->need->page_size, PROT_READ | PROT_WRITE,
+	if (mmap(dst, S->page_size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_POPULATE | MAP_FIXED, f, 0) == MAP_FAILED)
 		fail(i, map_call, errno, 0);
 	if (!keep && fd < 0)
@@ -473,10 +525,9 @@ static void run_legacy(void)
 		fail(n, stop_call[0] ? stop_call : "count", stop_err, stop_sig);
 	if (old) {
 		/* Every page mapped a second time before the first go. */
-		char *second = mmap(NULL, n * ps, PROT_NONE, MAP_PRIVATE |
-				    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		char *second = reserve_aligned(n * ps);
 
-		if (second == MAP_FAILED)
+		if (!second)
 			fail(n, "mmap", errno, 0);
 		for (uint64_t i = 0; i < n; i++)
 			remap(i, orig[i], fds[i], second + i * ps, false, "open", "mmap");
@@ -543,6 +594,8 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 
 	O = o;
 	R = r;
+	/* Legacy and one-mapping modes map the workload's own page size. */
+	S = need_size_of(o->need, o->need->page_size);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)

@@ -20,7 +20,8 @@
 struct trial_opts {
 	const struct need *need;	/* the model's numbers: mode, pages, lists,
 					   baselines, legacy_free, raises_nofile */
-	const char *dir;		/* where page files go, or NULL */
+	const char *dir;		/* where page files go, or NULL (shown; each
+					   size's own: need->sizes[].app_dir) */
 	unsigned timeout;		/* seconds */
 	bool progress;			/* a progress line on stderr */
 };

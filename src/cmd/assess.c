@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "lib/num.h"
 
 int probe_error(const struct probe *p, int rc)
 {
@@ -35,8 +36,20 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	a->have_snap = true;
 	if (rc < 0)
 		return probe_error(&p, rc);
-	if (need_compute(&a->snap, wl, &a->need) < 0 ||
-	    diagnose_check(&a->snap, &a->need, &a->fs) < 0) {
+	if (need_compute(&a->snap, wl, &a->need) < 0) {
+		errorx("out of memory");
+		return EXIT_ERROR;
+	}
+	if (a->need.page_size_conflict) {
+		char s1[32], s2[32];
+
+		return usage_error("--page-size %s contradicts --huge-dir %s, a "
+				   "hugetlbfs mount of %s pages",
+				   format_short_size(wl->page_size, s1, sizeof(s1)),
+				   wl->huge_dir, format_short_size(a->need.page_size,
+								   s2, sizeof(s2)));
+	}
+	if (diagnose_check(&a->snap, &a->need, &a->fs) < 0) {
 		errorx("out of memory");
 		return EXIT_ERROR;
 	}

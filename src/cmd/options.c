@@ -88,6 +88,7 @@ static int set_page_size(struct ctx *c, const char *arg)
 		return usage_error("--page-size: '%s' is not a page size such as "
 				   "2M or 1G", arg);
 	c->wl.page_size = ps;
+	c->wl.have_page_size = true;
 	return 0;
 }
 

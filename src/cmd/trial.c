@@ -63,13 +63,13 @@ static int run_trial(struct ctx *c)
 	if (mode_uses_files(a.need.mode)) {
 		const struct finding *m = findings_get(&a.fs, CHECK_MOUNT);
 
-		o.dir = a.need.app_dir;
+		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
 		if (!o.dir || (m && m->cause == CAUSE_NO_MOUNT)) {
 			status = no_mount(c, &a);
 			goto out;
 		}
 	} else if (a.need.mode == MODE_IN_MEMORY) {
-		o.dir = a.need.app_dir;
+		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = trial_run(&o, &res);

@@ -11,8 +11,8 @@
 #include "diagnose/failure.h"
 #include "diagnose/vma.h"
 
-enum cause failure_cause(const struct trace_failure *r, const struct snapshot *snap,
-			 const struct need *need)
+static enum cause classify(const struct trace_failure *r, const struct snapshot *snap,
+			   const struct need *need)
 {
 	const struct trace_counters *c = &r->at;
 
@@ -71,6 +71,19 @@ enum cause failure_cause(const struct trace_failure *r, const struct snapshot *s
 	default:
 		return CAUSE_UNKNOWN;
 	}
+}
+
+enum cause failure_cause(const struct trace_failure *r, const struct snapshot *snap,
+			 const struct need *need)
+{
+	uint64_t ps = r->at.page_size ? r->at.page_size : need->page_size;
+	const struct pool *p = snapshot_pool(snap, ps);
+	enum cause cause = classify(r, snap, need);
+
+	/* No page of that size to be had: not an exhausted pool, none. */
+	if (cause == CAUSE_POOL_EXHAUSTED && (!p || (!p->total && !p->overcommit)))
+		return CAUSE_NO_POOL;
+	return cause;
 }
 
 enum cause trial_cause(const struct trial_result *r, const struct snapshot *snap,

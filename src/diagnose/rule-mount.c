@@ -14,60 +14,53 @@
 /* The hugetlbfs mount for the workload's pages, as a remedy: at --huge-dir
  * or hpdiag's default place, unless a mount is there already. */
 static void mount_remedy(struct finding *f, const struct snapshot *snap,
-			 const struct need *need)
+			 const struct need *need, const struct need_size *sz)
 {
 	char path[256], q[512], ss[16];
 	struct action *a;
 	const char *dir;
 
-	if (need->huge_dir && !need->mount_wrong_size)
+	if (need->huge_dir)
 		snprintf(path, sizeof(path), "%s", need->huge_dir);
 	else
-		default_mount_path(need->page_size, snap->mem.hugepagesize,
+		default_mount_path(sz->page_size, snap->mem.hugepagesize,
 				   path, sizeof(path));
 	dir = shell_quote(path, q, sizeof(q));
-	format_short_size(need->page_size, ss, sizeof(ss));
+	format_short_size(sz->page_size, ss, sizeof(ss));
 	finding_remedy(f, "mkdir -p %s && mount -t hugetlbfs -o pagesize=%s nodev %s",
 		       dir, ss, dir);
-	/* Another mount there, or --huge-dir inside a mount of another
-	 * size: not hpdiag's to move. */
-	if (need->mount_wrong_size || snapshot_mount_at(snap, path))
+	/* Another mount there: not hpdiag's to move. */
+	if (snapshot_mount_at(snap, path))
 		return;
 	a = finding_action(f, ACT_MOUNT, path);
 	if (a)
-		a->page_size = need->page_size;
+		a->page_size = sz->page_size;
 }
 
-void rule_mount(const struct snapshot *snap, const struct need *need,
-		struct findings *fs)
+static void mount_of_size(const struct snapshot *snap, const struct need *need,
+			  const struct need_size *sz, struct findings *fs)
 {
-	const struct mount *m = need->mount;
-	char s1[32], s2[32];
+	const struct mount *m = sz->mount;
+	char s1[32];
 	struct finding *f;
 
-	if (!need->page_size || !mode_uses_files(need->mode))
+	if (!sz->page_size || !mode_uses_files(need->mode))
 		return;
-	format_bytes(need->page_size, s1, sizeof(s1));
-	if (!m || need->mount_wrong_size) {
-		if (need->huge_dir && !m)
+	format_bytes(sz->page_size, s1, sizeof(s1));
+	if (!m) {
+		if (need->huge_dir)
 			f = finding_add(fs, CHECK_MOUNT, HP_FAIL, CAUSE_NO_MOUNT,
 					"--huge-dir %s is not on a hugetlbfs mount",
 					need->huge_dir);
-		else if (m)
-			f = finding_add(fs, CHECK_MOUNT, HP_FAIL, CAUSE_NO_MOUNT,
-					"--huge-dir %s is on a hugetlbfs mount of "
-					"%s pages (%s), not %s", need->huge_dir,
-					format_bytes(m->page_size, s2, sizeof(s2)),
-					m->path, s1);
 		else
 			f = finding_add(fs, CHECK_MOUNT, HP_FAIL, CAUSE_NO_MOUNT,
 					"no hugetlbfs is mounted for %s pages "
 					"(%zu hugetlbfs mount%s)", s1,
 					snap->nr_mounts,
 					snap->nr_mounts == 1 ? "" : "s");
-		finding_num(f, "page_size", need->page_size);
+		finding_num(f, "page_size", sz->page_size);
 		finding_num(f, "mounts", snap->nr_mounts);
-		mount_remedy(f, snap, need);
+		mount_remedy(f, snap, need, sz);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -103,73 +96,88 @@ void rule_mount(const struct snapshot *snap, const struct need *need,
 	finding_num(f, "page_size", m->page_size);
 }
 
-void rule_mount_quota(const struct snapshot *snap, const struct need *need,
-		      struct findings *fs)
+void rule_mount(const struct snapshot *snap, const struct need *need,
+		struct findings *fs)
 {
-	const struct mount *m = need->mount;
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			mount_of_size(snap, need, &need->sizes[i], fs);
+}
+
+static void quota_of_size(const struct snapshot *snap, const struct need *need,
+			  const struct need_size *sz, struct findings *fs)
+{
+	const struct mount *m = sz->mount;
 	uint64_t quota, left, inodes_left, used;
 	char s1[32], s2[32], qbuf[512];
 	const char *q;
 	struct finding *f;
 
 	(void)snap;
-	if (!mode_uses_files(need->mode) || !m || need->mount_wrong_size ||
-	    !need->page_size)
+	if (!mode_uses_files(need->mode) || !m || !sz->page_size)
 		return;
 	q = shell_quote(m->path, qbuf, sizeof(qbuf));
 	if (m->size_limit == HP_UNLIMITED && m->nr_inodes == HP_UNLIMITED)
 		return;
 	quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
-		m->size_limit / need->page_size;
+		m->size_limit / sz->page_size;
 	used = m->have_quota_used ? m->quota_used : m->used_pages;
 	/* DPDK deletes its stale page files at start: their pages go back
 	 * to the quota before it maps anything. */
-	used = hp_sat_sub(used, need->reclaim_pages);
+	used = hp_sat_sub(used, sz->reclaim_pages);
 	left = quota == HP_UNLIMITED ? HP_UNLIMITED : hp_sat_sub(quota, used);
 	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
 		      hp_sat_sub(m->nr_inodes, m->nr_files + 1);
-	if (left != HP_UNLIMITED && left < need->pages) {
+	if (left != HP_UNLIMITED && left < sz->pages) {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_FAIL, CAUSE_MOUNT_QUOTA,
 				"%s has size=%s: room for %" PRIu64 " more pages "
 				"(%" PRIu64 " used), %" PRIu64 " needed; mmap "
 				"fails with ENOMEM past it", m->path,
 				format_bytes(m->size_limit, s1, sizeof(s1)), left,
-				used, need->pages);
+				used, sz->pages);
 		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(hp_sat_add(used, need->pages) *
-					 need->page_size, s2, sizeof(s2)), q);
+		       format_short_size(hp_sat_add(used, sz->pages) *
+					 sz->page_size, s2, sizeof(s2)), q);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES, left);
-	} else if (inodes_left != HP_UNLIMITED && inodes_left < need->pages) {
+	} else if (inodes_left != HP_UNLIMITED && inodes_left < sz->pages) {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_FAIL, CAUSE_MOUNT_QUOTA,
 				"%s has nr_inodes=%" PRIu64 ": room for %" PRIu64
 				" more files, one per page needs %" PRIu64,
-				m->path, m->nr_inodes, inodes_left, need->pages);
+				m->path, m->nr_inodes, inodes_left, sz->pages);
 		finding_remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
-		       m->nr_inodes + need->pages - inodes_left, q);
+		       m->nr_inodes + sz->pages - inodes_left, q);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES,
 			  inodes_left);
-	} else if ((left != HP_UNLIMITED && dg_tight(need->pages, left)) ||
-		   (inodes_left != HP_UNLIMITED && dg_tight(need->pages, inodes_left))) {
+	} else if ((left != HP_UNLIMITED && dg_tight(sz->pages, left)) ||
+		   (inodes_left != HP_UNLIMITED && dg_tight(sz->pages, inodes_left))) {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_WARN, CAUSE_NONE,
 				"%s's quota leaves less than 10%% headroom: room "
 				"for %" PRIu64 " more pages, %" PRIu64 " needed",
-				m->path, left, need->pages);
+				m->path, left, sz->pages);
 		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(hp_sat_add(used, need->pages +
-						 need->pages / 5 + 1) *
-					 need->page_size, s2, sizeof(s2)), q);
+		       format_short_size(hp_sat_add(used, sz->pages +
+						 sz->pages / 5 + 1) *
+					 sz->page_size, s2, sizeof(s2)), q);
 	} else {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_PASS, CAUSE_NONE,
 				"%s's quota has room for %" PRIu64 " more pages, "
 				"%" PRIu64 " needed", m->path,
 				left == HP_UNLIMITED ? inodes_left : left,
-				need->pages);
+				sz->pages);
 	}
 	finding_str(f, "path", m->path);
 	finding_lim(f, "size_limit", m->size_limit);
 	finding_lim(f, "inodes_limit", m->nr_inodes);
 	finding_num(f, "used_pages", used);
-	finding_num(f, "need", need->pages);
+	finding_num(f, "need", sz->pages);
+}
+
+void rule_mount_quota(const struct snapshot *snap, const struct need *need,
+		      struct findings *fs)
+{
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			quota_of_size(snap, need, &need->sizes[i], fs);
 }
 
 /* A stale file to remove, as an action of F's remedy. */
@@ -188,24 +196,28 @@ static void remove_action(struct finding *f, const struct mount *m,
 void rule_stale(const struct snapshot *snap, const struct need *need,
 		struct findings *fs)
 {
-	const uint64_t rfiles = need->reclaim_files, rpages = need->reclaim_pages;
 	struct finding *f;
 	char s1[32];
 
 	if (!snap->procs_scanned)
 		return;
 	/* Files the DPDK primary will delete at start: their pages are its. */
-	if (rfiles) {
+	for (size_t k = 0; k < need->nr_sizes; k++) {
+		const struct need_size *sz = &need->sizes[k];
+		const uint64_t rfiles = sz->reclaim_files, rpages = sz->reclaim_pages;
+
+		if (!rfiles)
+			continue;
 		f = finding_add(fs, CHECK_STALE_FILES, HP_WARN, CAUSE_NONE,
 				"%s holds %" PRIu64 " stale DPDK page file%s "
 				"(%" PRIu64 " hugepages, %s) that no process uses: "
 				"DPDK deletes them when it starts and takes their "
-				"pages", need->app_dir, rfiles,
+				"pages", sz->app_dir, rfiles,
 				rfiles == 1 ? "" : "s", rpages,
-				format_bytes(rpages * need->page_size, s1, sizeof(s1)));
+				format_bytes(rpages * sz->page_size, s1, sizeof(s1)));
 		finding_num(f, "files", rfiles);
 		finding_num(f, "pages", rpages);
-		finding_num(f, "bytes", rpages * need->page_size);
+		finding_num(f, "bytes", rpages * sz->page_size);
 		finding_num(f, "reclaimable", 1);
 		for (size_t i = 0; i < snap->nr_mounts; i++)
 			for (size_t j = 0; j < snap->mounts[i].nr_files; j++)

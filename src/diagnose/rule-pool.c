@@ -27,23 +27,15 @@ static void pool_remedy(struct finding *f, const struct pool *p, uint64_t to)
 	}
 }
 
-void rule_pool(const struct snapshot *snap, const struct need *need,
-	       struct findings *fs)
+static void pool_of_size(const struct snapshot *snap, const struct need *need,
+			 const struct need_size *sz, struct findings *fs)
 {
-	const struct pool *p = snapshot_pool(snap, need->page_size);
-	uint64_t avail, reclaim = need->reclaim_pages, grow_to;
+	const struct pool *p = snapshot_pool(snap, sz->page_size);
+	uint64_t avail, reclaim = sz->reclaim_pages, grow_to;
 	char s1[32], s2[64];
 	struct finding *f;
 
-	format_bytes(need->page_size, s1, sizeof(s1));
-	if (!need->page_size || !snap->nr_pools) {
-		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_NO_POOL,
-				"this kernel offers no hugepages at all "
-				"(no %s)", PATH_HUGEPAGES);
-		finding_remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
-		dg_set_order(f, STAGE_DISCOVER, 0);
-		return;
-	}
+	format_bytes(sz->page_size, s1, sizeof(s1));
 	if (!p) {
 		char list[256] = "";
 
@@ -56,64 +48,81 @@ void rule_pool(const struct snapshot *snap, const struct need *need,
 		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_NO_POOL,
 				"this kernel has no pool of %s pages (it offers %s)",
 				s1, list);
-		finding_num(f, "page_size", need->page_size);
-		format_short_size(need->page_size, s2, sizeof(s2));
+		finding_num(f, "page_size", sz->page_size);
+		format_short_size(sz->page_size, s2, sizeof(s2));
 		finding_remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
-		       "command line and reboot", s2, need->pages);
+		       "command line and reboot", s2, sz->pages);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	avail = hp_sat_sub(p->free, p->resv);
 	/* What the pool grows to: DPDK takes the pages of its stale files. */
-	grow_to = hp_sat_sub(hp_sat_add(p->total, need->pages), hp_sat_add(avail, reclaim));
+	grow_to = hp_sat_sub(hp_sat_add(p->total, sz->pages), hp_sat_add(avail, reclaim));
 	if (p->total == 0 && p->overcommit == 0) {
 		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_NO_POOL,
 				"no %s hugepages are configured (nr_hugepages is 0); "
-				"%" PRIu64 " needed", s1, need->pages);
-		finding_num(f, "page_size", need->page_size);
+				"%" PRIu64 " needed", s1, sz->pages);
+		finding_num(f, "page_size", sz->page_size);
 		finding_num(f, "total", 0);
-		finding_num(f, "need", need->pages);
+		finding_num(f, "need", sz->pages);
 		pool_remedy(f, p, grow_to);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
-	if (avail >= need->pages) {
+	if (avail >= sz->pages) {
 		f = finding_add(fs, CHECK_POOL, HP_PASS, CAUSE_NONE,
 				"%" PRIu64 " of %" PRIu64 " %s hugepages are free, "
-				"%" PRIu64 " needed%s", avail, p->total, s1, need->pages,
+				"%" PRIu64 " needed%s", avail, p->total, s1, sz->pages,
 				need->mode == MODE_LEGACY ? " (legacy mode maps every "
 				"free page first, then keeps what it needs)" : "");
-	} else if (hp_sat_add(avail, reclaim) >= need->pages) {
+	} else if (hp_sat_add(avail, reclaim) >= sz->pages) {
 		f = finding_add(fs, CHECK_POOL, HP_WARN, CAUSE_NONE,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
 				" needed: DPDK will take %" PRIu64 " more from %"
 				PRIu64 " stale page files it deletes at start",
-				avail, s1, need->pages, reclaim, need->reclaim_files);
+				avail, s1, sz->pages, reclaim, sz->reclaim_files);
 		finding_num(f, "reclaimable_pages", reclaim);
-	} else if (hp_sat_add(avail, hp_sat_sub(p->overcommit, p->surplus)) >= need->pages) {
+	} else if (hp_sat_add(avail, hp_sat_sub(p->overcommit, p->surplus)) >= sz->pages) {
 		f = finding_add(fs, CHECK_POOL, HP_WARN, CAUSE_NONE,
 				"only %" PRIu64 " %s hugepages are free, %" PRIu64
 				" needed: the rest depends on surplus pages "
 				"(nr_overcommit_hugepages = %" PRIu64 ") that the "
 				"kernel may fail to allocate", avail, s1,
-				need->pages, p->overcommit);
+				sz->pages, p->overcommit);
 		pool_remedy(f, p, grow_to);
 	} else {
 		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
 				"only %" PRIu64 " %s hugepages are free (%" PRIu64
 				" in the pool, %" PRIu64 " reserved), %" PRIu64
-				" needed", avail, s1, p->total, p->resv, need->pages);
+				" needed", avail, s1, p->total, p->resv, sz->pages);
 		pool_remedy(f, p, grow_to);
 		dg_set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
 			  STAGE_DISCOVER, 0);
 	}
-	finding_num(f, "page_size", need->page_size);
+	finding_num(f, "page_size", sz->page_size);
 	finding_num(f, "total", p->total);
 	finding_num(f, "free", p->free);
 	finding_num(f, "reserved", p->resv);
 	finding_num(f, "surplus", p->surplus);
 	finding_num(f, "overcommit", p->overcommit);
-	finding_num(f, "need", need->pages);
+	finding_num(f, "need", sz->pages);
+}
+
+void rule_pool(const struct snapshot *snap, const struct need *need,
+	       struct findings *fs)
+{
+	if (!need->page_size || !snap->nr_pools) {
+		struct finding *f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_NO_POOL,
+						"this kernel offers no hugepages at all "
+						"(no %s)", PATH_HUGEPAGES);
+
+		finding_remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
+		dg_set_order(f, STAGE_DISCOVER, 0);
+		return;
+	}
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			pool_of_size(snap, need, &need->sizes[i], fs);
 }
 
 /* A node's pool grown to TO pages: the command and its action. */
@@ -134,19 +143,19 @@ static void node_remedy(struct finding *f, const struct pool *p,
 	}
 }
 
-void rule_node_pool(const struct snapshot *snap, const struct need *need,
-			   struct findings *fs)
+static void nodes_of_size(const struct snapshot *snap, const struct need_size *sz,
+			  struct findings *fs)
 {
-	const struct pool *p = snapshot_pool(snap, need->page_size);
+	const struct pool *p = snapshot_pool(snap, sz->page_size);
 	char s1[32];
 
 	if (!p)
 		return;
-	format_bytes(need->page_size, s1, sizeof(s1));
-	for (size_t i = 0; i < need->nr_nodes; i++) {
+	format_bytes(sz->page_size, s1, sizeof(s1));
+	for (size_t i = 0; i < sz->nr_nodes; i++) {
 		const struct pool_node *pn;
 		struct finding *f;
-		uint64_t want = need->pages_per_node[i];
+		uint64_t want = sz->pages_per_node[i];
 
 		if (!want)
 			continue;
@@ -176,7 +185,7 @@ void rule_node_pool(const struct snapshot *snap, const struct need *need,
 					"node %u has only %" PRIu64 " free %s "
 					"hugepages, %" PRIu64 " needed there%s",
 					pn->node, pn->free, s1, want,
-					hp_sat_sub(p->free, p->resv) >= need->pages ?
+					hp_sat_sub(p->free, p->resv) >= sz->pages ?
 					" (the pool as a whole has enough: they "
 					"are on other nodes)" : "");
 			node_remedy(f, p, pn, pn->total + want - pn->free);
@@ -189,6 +198,14 @@ void rule_node_pool(const struct snapshot *snap, const struct need *need,
 	}
 }
 
+void rule_node_pool(const struct snapshot *snap, const struct need *need,
+		    struct findings *fs)
+{
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			nodes_of_size(snap, &need->sizes[i], fs);
+}
+
 static unsigned page_order(uint64_t page_size, uint64_t base)
 {
 	unsigned order = 0;
@@ -198,10 +215,10 @@ static unsigned page_order(uint64_t page_size, uint64_t base)
 	return order;
 }
 
-void rule_growth(const struct snapshot *snap, const struct need *need,
-		 struct findings *fs)
+static void growth_of_size(const struct snapshot *snap, const struct need_size *sz,
+			   struct findings *fs)
 {
-	const struct pool *p = snapshot_pool(snap, need->page_size);
+	const struct pool *p = snapshot_pool(snap, sz->page_size);
 	uint64_t base = snap->meta.base_page_size, avail, shortfall, grow = 0;
 	unsigned order, max_order = 0;
 	char s1[32], s2[16];
@@ -210,10 +227,10 @@ void rule_growth(const struct snapshot *snap, const struct need *need,
 	if (!p || !base || !snap->nr_buddy)
 		return;
 	avail = hp_sat_sub(p->free, p->resv);
-	if (avail >= need->pages)
+	if (avail >= sz->pages)
 		return;
-	shortfall = need->pages - avail;
-	order = page_order(need->page_size, base);
+	shortfall = sz->pages - avail;
+	order = page_order(sz->page_size, base);
 	for (size_t i = 0; i < snap->nr_buddy; i++) {
 		const struct buddy_zone *z = &snap->buddy[i];
 
@@ -222,8 +239,8 @@ void rule_growth(const struct snapshot *snap, const struct need *need,
 		for (unsigned k = order; k < z->nr_orders; k++)
 			grow = hp_sat_add(grow, z->free[k] << (k - order));
 	}
-	format_bytes(need->page_size, s1, sizeof(s1));
-	format_short_size(need->page_size, s2, sizeof(s2));
+	format_bytes(sz->page_size, s1, sizeof(s1));
+	format_short_size(sz->page_size, s2, sizeof(s2));
 	if (order > max_order) {
 		f = finding_add(fs, CHECK_BOOT_TIME_ONLY, HP_WARN, CAUSE_NONE,
 				"%s pages are larger than the biggest free block "
@@ -251,4 +268,12 @@ void rule_growth(const struct snapshot *snap, const struct need *need,
 	finding_remedy(f, "echo 1 > /proc/sys/vm/compact_memory, then grow the pool; or "
 	       "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel command line",
 	       s2, p->total + shortfall);
+}
+
+void rule_growth(const struct snapshot *snap, const struct need *need,
+		 struct findings *fs)
+{
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			growth_of_size(snap, &need->sizes[i], fs);
 }

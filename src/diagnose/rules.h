@@ -21,6 +21,13 @@ enum stage {
 	STAGE_PAGES,
 };
 
+/* Whether the workload takes pages of its I-th size (a size DPDK sets
+ * lists up for but takes no page of has nothing to check). */
+static inline bool dg_takes(const struct need *need, size_t i)
+{
+	return need->nr_sizes == 1 || need->sizes[i].pages;
+}
+
 /* A limit within 10% of the need is tight. */
 bool dg_tight(uint64_t need, uint64_t limit);
 /* When the application meets a failure: the stage, then the room left. */

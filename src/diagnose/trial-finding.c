@@ -19,7 +19,8 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 {
 	const struct trace_failure *fl = &r->fail;
 	const struct trace_counters *c = &fl->at;
-	uint64_t reclaimable = need->reclaim_pages;
+	const struct need_size *sz = need_size_of(need, need->page_size);
+	uint64_t reclaimable = sz ? sz->reclaim_pages : 0;
 	enum cause cause = trial_cause(r, snap, need);
 	const struct finding *h;
 	char what[96];

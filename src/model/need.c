@@ -156,99 +156,6 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 	return total;
 }
 
-/* The mount the application will use: --huge-dir's, else the first one. */
-static const struct mount *find_mount(const struct snapshot *snap,
-				      const struct workload *wl, uint64_t ps,
-				      bool *wrong_size)
-{
-	const struct mount *best = NULL;
-	size_t best_len = 0;
-
-	*wrong_size = false;
-	if (!wl->huge_dir) {
-		for (size_t i = 0; i < snap->nr_mounts; i++)
-			if (snap->mounts[i].page_size == ps)
-				return &snap->mounts[i];
-		return NULL;
-	}
-	for (size_t i = 0; i < snap->nr_mounts; i++) {
-		const struct mount *m = &snap->mounts[i];
-		size_t ml = strlen(m->path);
-
-		while (ml > 1 && m->path[ml - 1] == '/')
-			ml--;
-		if (strncmp(wl->huge_dir, m->path, ml) ||
-		    (wl->huge_dir[ml] != '/' && wl->huge_dir[ml] != '\0' && ml > 1))
-			continue;
-		if (ml >= best_len) {
-			best = m;
-			best_len = ml;
-		}
-	}
-	*wrong_size = best && best->page_size != ps;
-	return best;
-}
-
-void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size)
-{
-	char s[16];
-
-	if (ps == def)
-		snprintf(buf, size, "/dev/hugepages");
-	else
-		snprintf(buf, size, "/dev/hugepages-%s",
-			 format_short_size(ps, s, sizeof(s)));
-}
-
-/*
- * A DPDK primary deletes, at start, every "*map_*" file in its hugepage
- * directory that no process holds locked, whatever its prefix: those pages
- * are the application's to take.
- */
-bool need_reclaims(const struct need *need, const struct mount *m,
-		   const struct mount_file *mf)
-{
-	const char *dir = need->app_dir, *base = strrchr(mf->path, '/');
-	size_t dl;
-
-	if (!dir || !mode_is_dpdk(need->mode) || m->page_size != need->page_size ||
-	    mf->in_use || !base || !strstr(base, "map_"))
-		return false;
-	dl = strlen(dir);
-	while (dl > 1 && dir[dl - 1] == '/')
-		dl--;
-	return (size_t)(base - mf->path) == dl && !strncmp(mf->path, dir, dl);
-}
-
-/* The pages of the stale files a DPDK primary takes, and their number. */
-static uint64_t dpdk_reclaimable(const struct snapshot *snap,
-				 const struct need *need, uint64_t *files)
-{
-	uint64_t pages = 0;
-
-	*files = 0;
-	if (!snap->procs_scanned)
-		return 0;
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		for (size_t j = 0; j < snap->mounts[i].nr_files; j++)
-			if (need_reclaims(need, &snap->mounts[i], &snap->mounts[i].files[j])) {
-				(*files)++;
-				pages += snap->mounts[i].files[j].pages;
-			}
-	return pages;
-}
-
-/* Where the application keeps its page files, and what of them it takes. */
-static void app_files(const struct snapshot *snap, const struct workload *wl,
-		      struct need *need)
-{
-	need->huge_dir = wl->huge_dir;
-	need->mount = find_mount(snap, wl, need->page_size, &need->mount_wrong_size);
-	need->app_dir = wl->huge_dir ? wl->huge_dir :
-			need->mount && !need->mount_wrong_size ? need->mount->path : NULL;
-	need->reclaim_pages = dpdk_reclaimable(snap, need, &need->reclaim_files);
-}
-
 int need_compute(const struct snapshot *snap, const struct workload *wl,
 		 struct need *need)
 {
@@ -267,31 +174,9 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	/* Before 18.05 DPDK had only the legacy sequence. */
 	if (old_dpdk)
 		need->mode = MODE_LEGACY;
-	ps = wl->page_size ? wl->page_size : snap->mem.hugepagesize;
-	need->page_size = ps;
-	app_files(snap, wl, need);
-
-	/* Pages, per node with --socket-mem; DPDK rounds up to whole pages. */
-	if (wl->nr_socket_mem) {
-		need->nr_nodes = wl->nr_socket_mem;
-		for (size_t i = 0; i < wl->nr_socket_mem; i++) {
-			need->pages_per_node[i] = ps ? hp_div_up(wl->socket_mem[i] << 20, ps) : 0;
-			need->pages = hp_sat_add(need->pages, need->pages_per_node[i]);
-		}
-	} else if (wl->have_pages) {
-		need->pages = wl->pages;
-	} else if (wl->have_mem) {
-		need->pages = ps ? hp_div_up(wl->mem_bytes, ps) : 0;
-	} else {
-		need->pages = 1;
-		need->pages_default = true;
-	}
-	if (wl->have_node && wl->node >= 0 && wl->node < MAX_SOCKETS &&
-	    !wl->nr_socket_mem) {
-		memset(need->pages_per_node, 0, sizeof(need->pages_per_node));
-		need->pages_per_node[wl->node] = need->pages;
-		need->nr_nodes = (size_t)wl->node + 1;
-	}
+	need->huge_dir = wl->huge_dir;
+	need_sizes(snap, wl, need);
+	ps = need->page_size;
 	n = need->pages;
 
 	/* What the process holds before it maps memory. */
@@ -353,9 +238,17 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		memseg_layout(sizes, nr_sizes, nr_nodes, nodes, lay);
 	l = lay->lists;
 	need->lists = l;
-	for (size_t t = 0; t < lay->nr_types; t++)
-		if (lay->types[t].page_size == ps && !need->list_va)
-			need->list_va = lay->types[t].list_va;
+	for (size_t t = 0; t < lay->nr_types; t++) {
+		const struct memseg_type *mt = &lay->types[t];
+
+		if (mt->page_size == ps && !need->list_va)
+			need->list_va = mt->list_va;
+		for (size_t k = 0; k < need->nr_sizes; k++)
+			if (need->sizes[k].page_size == mt->page_size) {
+				need->sizes[k].lists += mt->n_lists;
+				need->sizes[k].list_va = mt->list_va;
+			}
+	}
 	need->too_many_types = lay->too_many_types;
 	need->raises_nofile = !old_dpdk;
 	need->pool_pages = n;

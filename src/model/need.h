@@ -49,15 +49,36 @@
 /* A PostgreSQL backend or a JVM: far fewer libraries than DPDK. */
 #define DEFAULT_BASELINE_VMAS_OTHER	200
 
+#define NEED_MAX_SIZES DPDK_MAX_HUGEPAGE_SIZES
+
+/* The pages of one size the workload takes, and where their files live. */
+struct need_size {
+	uint64_t page_size;
+	uint64_t pages;			/* kept after init */
+	uint64_t pages_per_node[MAX_SOCKETS];
+	size_t nr_nodes;		/* entries used in pages_per_node */
+	uint64_t lists;			/* DPDK memseg lists of this size */
+	uint64_t list_va;		/* bytes one of them reserves */
+	const struct mount *mount;	/* its hugetlbfs mount, or NULL */
+	const char *app_dir;		/* --huge-dir, or the mount's path, or NULL */
+	/* Stale "*map_*" files a DPDK primary deletes at start, taking their
+	 * pages: its own to take. */
+	uint64_t reclaim_pages;
+	uint64_t reclaim_files;
+};
+
 /* What the workload needs. */
 struct need {
 	enum mode mode;
 	unsigned dpdk_version;
-	uint64_t page_size;
-	uint64_t pages;			/* kept after init */
+	uint64_t page_size;		/* of sizes[0], the largest taken */
+	uint64_t pages;			/* of every size */
 	bool pages_default;		/* nothing asked: at least one page */
-	uint64_t pages_per_node[MAX_SOCKETS];
-	size_t nr_nodes;		/* entries used in pages_per_node */
+	/* The sizes it takes pages of: one, unless DPDK spreads -m over
+	 * every mounted size, largest first. */
+	struct need_size sizes[NEED_MAX_SIZES];
+	size_t nr_sizes;
+	bool page_size_conflict;	/* --page-size is not --huge-dir's mount's */
 	uint64_t pool_pages;		/* taken at the peak (legacy: all free) */
 	uint64_t legacy_free;		/* legacy phase 1: free pages mapped */
 	uint64_t lists;			/* DPDK memseg lists */
@@ -77,24 +98,22 @@ struct need {
 	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
 	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
 	uint64_t shm_bytes;		/* shmget size */
-	/* Where the application keeps its page files, resolved once. */
 	const char *huge_dir;		/* --huge-dir as given, or NULL */
-	const struct mount *mount;	/* its hugetlbfs mount, or NULL */
-	bool mount_wrong_size;		/* --huge-dir is on a mount of another size */
-	const char *app_dir;		/* --huge-dir, or the mount's path, or NULL */
-	/* Stale "*map_*" files a DPDK primary deletes at start, taking their
-	 * pages: its own to take. */
-	uint64_t reclaim_pages;
-	uint64_t reclaim_files;
 };
 
 /* The need of WL on this host: 0, or -ENOMEM. */
 int need_compute(const struct snapshot *snap, const struct workload *wl,
 		 struct need *need);
+/* sizes.c: the sizes and pages the workload takes (need->sizes), where
+ * their files live, and its page size (need->page_size). */
+int need_sizes(const struct snapshot *snap, const struct workload *wl,
+	       struct need *need);
 /* Whether a DPDK primary of this need deletes the stale file MF (of M) at
  * start and takes its pages (M's users known: snap->procs_scanned). */
 bool need_reclaims(const struct need *need, const struct mount *m,
 		   const struct mount_file *mf);
+/* The need's entry for page size PS, or NULL. */
+const struct need_size *need_size_of(const struct need *need, uint64_t ps);
 /* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
 bool shm_privileged(const struct snapshot *snap);
 /* Where hpdiag (and its remedies) mount hugetlbfs for a page size PS when

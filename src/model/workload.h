@@ -27,6 +27,7 @@ enum mode {
 
 struct workload {
 	uint64_t page_size;		/* 0: the kernel's default size */
+	bool have_page_size;		/* --page-size was given */
 	uint64_t pages;			/* -n */
 	uint64_t mem_bytes;		/* -m MB */
 	bool have_pages;

@@ -197,8 +197,7 @@ static json_object *json_limits(const struct snapshot *snap)
 static json_object *json_need(const struct need *need)
 {
 	json_object *o = json_object_new_object();
-	json_object *pn = json_object_new_array();
-
+	json_object *pn = json_object_new_array(), *sizes = json_object_new_array();
 	char v[16];
 
 	snprintf(v, sizeof(v), "%u.%02u", need->dpdk_version / 100,
@@ -207,9 +206,29 @@ static json_object *json_need(const struct need *need)
 	add(o, "dpdk_version", mode_is_dpdk(need->mode) ? jstr(v) : NULL);
 	add(o, "page_size", jnum(need->page_size));
 	add(o, "pages", jnum(need->pages));
-	for (size_t i = 0; i < need->nr_nodes; i++)
-		json_object_array_add(pn, jnum(need->pages_per_node[i]));
+	for (size_t i = 0; i < MAX_SOCKETS; i++) {
+		uint64_t pages = 0;
+		bool any = false;
+
+		for (size_t k = 0; k < need->nr_sizes; k++) {
+			any |= i < need->sizes[k].nr_nodes;
+			if (i < need->sizes[k].nr_nodes)
+				pages += need->sizes[k].pages_per_node[i];
+		}
+		if (!any)
+			break;
+		json_object_array_add(pn, jnum(pages));
+	}
 	add(o, "pages_per_node", pn);
+	for (size_t k = 0; k < need->nr_sizes; k++) {
+		json_object *z = json_object_new_object();
+
+		add(z, "page_size", jnum(need->sizes[k].page_size));
+		add(z, "pages", jnum(need->sizes[k].pages));
+		add(z, "directory", jstr(need->sizes[k].app_dir));
+		json_object_array_add(sizes, z);
+	}
+	add(o, "sizes", sizes);
 	add(o, "peak_pages", jnum(need->pool_pages));
 	add(o, "memseg_lists", jnum(need->lists));
 	add(o, "baseline_vmas", jnum(need->baseline_vmas));

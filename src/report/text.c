@@ -187,14 +187,24 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 static void text_need(const struct report_opts *opt, const struct need *need)
 {
 	char s[32], t[32], u[32];
+	uint64_t bytes = 0;
 
 	fprintf(opt->out, "workload: %s", mode_name(need->mode));
 	if (mode_is_dpdk(need->mode))
 		fprintf(opt->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
 			need->dpdk_version % 100);
-	fprintf(opt->out, ", %" PRIu64 " x %s pages (%s)%s\n",
-		need->pages, format_bytes(need->page_size, s, sizeof(s)),
-		format_bytes(need->pages * need->page_size, t, sizeof(t)),
+	fputs(",", opt->out);
+	/* Several sizes: DPDK spreads -m over them, largest first. */
+	for (size_t i = 0, n = 0; i < need->nr_sizes; i++) {
+		const struct need_size *sz = &need->sizes[i];
+
+		if (!sz->pages && need->nr_sizes > 1)
+			continue;
+		fprintf(opt->out, "%s %" PRIu64 " x %s", n++ ? " +" : "", sz->pages,
+			format_bytes(sz->page_size, s, sizeof(s)));
+		bytes = hp_sat_add(bytes, sz->pages * sz->page_size);
+	}
+	fprintf(opt->out, " pages (%s)%s\n", format_bytes(bytes, t, sizeof(t)),
 		need->pages_default ? ", no -m/-n given: checking for one page" : "");
 	fprintf(opt->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
 		", %s), %" PRIu64 " fds, %s of address space",

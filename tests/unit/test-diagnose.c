@@ -166,7 +166,7 @@ START_TEST(two_node_node_pool)
 
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	ck_assert_uint_eq(need.pages, 1024);
-	ck_assert_uint_eq(need.pages_per_node[1], 512);
+	ck_assert_uint_eq(need.sizes[0].pages_per_node[1], 512);
 	/* Enough pages in total, not on node 1. */
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	f = NULL;
@@ -273,10 +273,20 @@ START_TEST(wrong_mount_for_huge_dir)
 	struct findings fs;
 	struct need need;
 
+	/* The mount --huge-dir names decides the page size, as for DPDK. */
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
-	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->message, "1 GiB"));
+	ck_assert_uint_eq(need.page_size, GiB);
+	ck_assert_str_eq(cause_of(&fs, "mount"), "");
+	ck_assert(!need.page_size_conflict);
 	done(&snap, &fs);
+	/* A --page-size that contradicts it is the user's mistake. */
+	wl.page_size = 2 * MiB;
+	wl.have_page_size = true;
+	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
+	ck_assert(need.page_size_conflict);
+	done(&snap, &fs);
+	wl.page_size = 0;
+	wl.have_page_size = false;
 	wl.huge_dir = "/srv/nothing";
 	diagnose_fixture("two-node", &wl, &snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");

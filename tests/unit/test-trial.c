@@ -134,7 +134,7 @@ START_TEST(findings_and_remedies)
 	diagnose_fixture("this-host", &wl, &snap, &need, &host);
 	r = failed("mmap", ENOMEM, 0);
 	r.fail.at.vmas = 65531;
-	ck_assert_int_eq((need.reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
+	ck_assert_int_eq((need.sizes[0].reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_FAIL);
 	ck_assert_str_eq(cname(out.v[0].cause), "map_count_limit");
 	ck_assert(out.v[0].first);
@@ -144,17 +144,17 @@ START_TEST(findings_and_remedies)
 	/* Short of pages, but 20 stale DPDK files hold them: a warning. */
 	r = failed("mmap", ENOMEM, 0);
 	r.fail.at.free_pages = 0;
-	ck_assert_int_eq((need.reclaim_pages = 20, trial_findings(&r, &snap, &need, &host, &out)), 0);
+	ck_assert_int_eq((need.sizes[0].reclaim_pages = 20, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_WARN);
 	ck_assert_uint_eq(finding_evidence(&out.v[0], "reclaimable_pages")->num, 20);
 	findings_free(&out);
 	/* ... but 10 are not enough. */
-	ck_assert_int_eq((need.reclaim_pages = 10, trial_findings(&r, &snap, &need, &host, &out)), 0);
+	ck_assert_int_eq((need.sizes[0].reclaim_pages = 10, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_str_eq(cname(out.v[0].cause), "pool_exhausted");
 	findings_free(&out);
 	r.ok = true;
 	r.failed = false;
-	ck_assert_int_eq((need.reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
+	ck_assert_int_eq((need.sizes[0].reclaim_pages = 0, trial_findings(&r, &snap, &need, &host, &out)), 0);
 	ck_assert_int_eq(out.v[0].status, HP_PASS);
 	findings_free(&out);
 	done_fixture(&snap, &host);

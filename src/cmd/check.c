@@ -55,7 +55,7 @@ const struct command cmd_check = {
 	.run = run_check,
 	.summary = "predict whether the workload's hugepage setup will succeed",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_pid, &group_report_file, &check_group,
+		&group_workload, &group_instance, &group_pid, &group_report_file, &check_group,
 		&group_fix, NULL,
 	},
 	.check = check_options,

@@ -93,7 +93,7 @@ int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
 void cmdline_help(const struct cmdline *l, FILE *o, const struct command *cmd);
 
 /* The groups the commands share (options.c). */
-extern const struct option_group group_workload, group_pid, group_report_file,
+extern const struct option_group group_workload, group_instance, group_pid, group_report_file,
 	group_fix;
 
 /* The commands (one file each). */

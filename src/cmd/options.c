@@ -117,6 +117,14 @@ static int set_dpdk_version(struct ctx *c, const char *arg)
 	return 0;
 }
 
+static int set_file_prefix(struct ctx *c, const char *arg)
+{
+	if (!*arg || strchr(arg, '/') || strchr(arg, '%'))
+		return usage_error("--file-prefix: '%s' is not a DPDK file prefix", arg);
+	c->wl.file_prefix = arg;
+	return 0;
+}
+
 static int set_baseline_vmas(struct ctx *c, const char *arg)
 {
 	if (opt_count("--baseline-vmas", arg, 0, &c->wl.baseline_vmas))
@@ -146,6 +154,16 @@ static const struct option_def workload_opts[] = {
 const struct option_group group_workload = {
 	"Workload", "workload options", workload_opts,
 };
+
+/* The running instance of the workload, when there is one: its pages are
+ * its own (check and fix; a trial cannot map them). */
+static const struct option_def instance_opts[] = {
+	{ "file-prefix", 0, "PREFIX", "DPDK's --file-prefix of the running instance:\n"
+	  "the pages it holds are its own", set_file_prefix },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_instance = { NULL, NULL, instance_opts };
 
 static int set_pid(struct ctx *c, const char *arg)
 {

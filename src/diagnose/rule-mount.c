@@ -104,72 +104,156 @@ void rule_mount(const struct snapshot *snap, const struct need *need,
 			mount_of_size(snap, need, &need->sizes[i], fs);
 }
 
+/* What a mount's quota holds: both limits, what is used of each less what
+ * the workload gets back, and the room left. */
+struct quota {
+	uint64_t used, files;		/* pages and files charged now */
+	uint64_t back_pages, back_files; /* of them, the workload's own */
+	uint64_t left, inodes_left;	/* HP_UNLIMITED without the limit */
+};
+
+static void quota_room(const struct mount *m, const struct need_size *sz, struct quota *q)
+{
+	uint64_t quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
+			 m->size_limit / sz->page_size;
+
+	q->used = m->have_quota_used ? m->quota_used : m->used_pages;
+	q->files = m->nr_files;
+	/* DPDK deletes its stale page files at start: their pages and inodes
+	 * go back to the quota before it maps anything; the running
+	 * instance's are its own again after a restart. */
+	q->back_pages = hp_sat_add(sz->reclaim_pages, sz->held_pages);
+	q->back_files = hp_sat_add(sz->reclaim_files, sz->held_files);
+	q->left = quota == HP_UNLIMITED ? HP_UNLIMITED :
+		  hp_sat_sub(quota, hp_sat_sub(q->used, q->back_pages));
+	/* The root directory takes an inode too: nr_inodes=129 leaves room
+	 * for DPDK's 128 page files, 128 for 127. */
+	q->inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
+		hp_sat_sub(m->nr_inodes, hp_sat_add(hp_sat_sub(q->files, q->back_files), 1));
+}
+
+/* "size=64 MiB: room for 32 more pages (40 used, 8 of them in stale DPDK
+ * page files ...)" and the same of nr_inodes=, for the limits the mount
+ * has, into BUF. */
+static void quota_text(const struct mount *m, const struct need_size *sz,
+		       const struct quota *q, char *buf, size_t size)
+{
+	char s1[32], back[160] = "";
+	int n = 0;
+
+	if (sz->reclaim_pages)
+		n = snprintf(back, sizeof(back), ", %" PRIu64 " of them in stale DPDK "
+			     "page files it deletes at start", sz->reclaim_pages);
+	if (sz->held_pages && n >= 0 && (size_t)n < sizeof(back))
+		snprintf(back + n, sizeof(back) - (size_t)n, ", %" PRIu64 " of them "
+			 "the running instance's", sz->held_pages);
+	n = 0;
+	if (m->size_limit != HP_UNLIMITED)
+		n = snprintf(buf, size, "size=%s: room for %" PRIu64 " more pages (%"
+			     PRIu64 " used%s)", format_bytes(m->size_limit, s1, sizeof(s1)),
+			     q->left, q->used, back);
+	if (n < 0 || (size_t)n >= size)
+		n = 0;
+	if (m->nr_inodes != HP_UNLIMITED)
+		snprintf(buf + n, size - (size_t)n, "%snr_inodes=%" PRIu64 ": room for %"
+			 PRIu64 " more files", n ? "; " : "", m->nr_inodes, q->inodes_left);
+}
+
+/*
+ * The mount again, with room for the workload's pages and files and
+ * headroom EXTRA (percent, at least 10: the finding then passes) in each
+ * limit that falls short of it, its other options kept.  Not a remount: hugetlbfs keeps size= and nr_inodes=
+ * through `mount -o remount` without a word (Linux 6.1, measured).
+ */
+static void quota_remedy(struct finding *f, const struct mount *m, const struct need_size *sz,
+			 const struct quota *q, unsigned extra, const char *path)
+{
+	uint64_t pages = hp_sat_add(sz->pages, sz->pages * extra / 100 + !!extra);
+	uint64_t files = hp_sat_add(sz->files, sz->files * extra / 100 + !!extra);
+	char opts[256], s1[32];
+	int n;
+
+	n = snprintf(opts, sizeof(opts), "pagesize=%s",
+		     format_short_size(m->page_size, s1, sizeof(s1)));
+	if (m->size_limit != HP_UNLIMITED && n > 0 && (size_t)n < sizeof(opts))
+		n += snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%s",
+			      format_short_size(q->left >= pages ? m->size_limit :
+				hp_sat_mul(hp_sat_add(hp_sat_sub(q->used, q->back_pages), pages),
+					   sz->page_size), s1, sizeof(s1)));
+	if (m->nr_inodes != HP_UNLIMITED && n > 0 && (size_t)n < sizeof(opts))
+		n += snprintf(opts + n, sizeof(opts) - (size_t)n, ",nr_inodes=%" PRIu64,
+			      q->inodes_left >= files ? m->nr_inodes :
+			      hp_sat_add(m->nr_inodes, files - q->inodes_left));
+	if (m->min_size && n > 0 && (size_t)n < sizeof(opts))
+		n += snprintf(opts + n, sizeof(opts) - (size_t)n, ",min_size=%s",
+			      format_short_size(m->min_size, s1, sizeof(s1)));
+	if (n > 0 && (size_t)n < sizeof(opts))
+		snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u,mode=%04o",
+			 m->uid, m->gid, m->mode);
+	finding_remedy(f, "umount %s && mount -t hugetlbfs -o %s nodev %s", path, opts, path);
+}
+
 static void quota_of_size(const struct snapshot *snap, const struct need *need,
 			  const struct need_size *sz, struct findings *fs)
 {
 	const struct mount *m = sz->mount;
-	uint64_t quota, left, inodes_left, used;
-	char s1[32], s2[32], qbuf[512];
-	const char *q;
+	struct quota q;
+	char qbuf[512], text[400], files[96];
+	const char *path;
 	struct finding *f;
+	bool pages_short, files_short, inodes_first;
+	uint64_t reach;
 
 	(void)snap;
-	if (!mode_uses_files(need->mode) || !m || !sz->page_size)
+	if (!mode_uses_files(need->mode) || !m || !sz->page_size ||
+	    (m->size_limit == HP_UNLIMITED && m->nr_inodes == HP_UNLIMITED))
 		return;
-	q = shell_quote(m->path, qbuf, sizeof(qbuf));
-	if (m->size_limit == HP_UNLIMITED && m->nr_inodes == HP_UNLIMITED)
-		return;
-	quota = m->size_limit == HP_UNLIMITED ? HP_UNLIMITED :
-		m->size_limit / sz->page_size;
-	used = m->have_quota_used ? m->quota_used : m->used_pages;
-	/* DPDK deletes its stale page files at start: their pages go back
-	 * to the quota before it maps anything. */
-	used = hp_sat_sub(used, sz->reclaim_pages);
-	left = quota == HP_UNLIMITED ? HP_UNLIMITED : hp_sat_sub(quota, used);
-	inodes_left = m->nr_inodes == HP_UNLIMITED ? HP_UNLIMITED :
-		      hp_sat_sub(m->nr_inodes, m->nr_files + 1);
-	if (left != HP_UNLIMITED && left < sz->pages) {
+	path = shell_quote(m->path, qbuf, sizeof(qbuf));
+	quota_room(m, sz, &q);
+	quota_text(m, sz, &q, text, sizeof(text));
+	/* The files, where an inode limit counts them. */
+	if (m->nr_inodes == HP_UNLIMITED)
+		snprintf(files, sizeof(files), "%" PRIu64 " pages needed", sz->pages);
+	else if (sz->files == sz->pages)
+		snprintf(files, sizeof(files), "%" PRIu64 " pages needed, a page file each",
+			 sz->pages);
+	else
+		snprintf(files, sizeof(files), "%" PRIu64 " pages needed in %" PRIu64
+			 " page file%s", sz->pages, sz->files, sz->files == 1 ? "" : "s");
+	pages_short = q.left != HP_UNLIMITED && q.left < sz->pages;
+	files_short = q.inodes_left != HP_UNLIMITED && q.inodes_left < sz->files;
+	if (pages_short || files_short) {
+		/* The pages mapped when the first limit is met: each file
+		 * holds pages/files of them. */
+		reach = !files_short ? HP_UNLIMITED : !sz->files ? 0 :
+			hp_sat_mul(q.inodes_left, sz->pages) / sz->files;
+		inodes_first = files_short && (!pages_short || reach <= q.left);
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_FAIL, CAUSE_MOUNT_QUOTA,
-				"%s has size=%s: room for %" PRIu64 " more pages "
-				"(%" PRIu64 " used), %" PRIu64 " needed; mmap "
-				"fails with ENOMEM past it", m->path,
-				format_bytes(m->size_limit, s1, sizeof(s1)), left,
-				used, sz->pages);
-		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(hp_sat_add(used, sz->pages) *
-					 sz->page_size, s2, sizeof(s2)), q);
-		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES, left);
-	} else if (inodes_left != HP_UNLIMITED && inodes_left < sz->pages) {
-		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_FAIL, CAUSE_MOUNT_QUOTA,
-				"%s has nr_inodes=%" PRIu64 ": room for %" PRIu64
-				" more files, one per page needs %" PRIu64,
-				m->path, m->nr_inodes, inodes_left, sz->pages);
-		finding_remedy(f, "mount -o remount,nr_inodes=%" PRIu64 " %s",
-		       m->nr_inodes + sz->pages - inodes_left, q);
+				"%s has %s; %s: %s", m->path, text, files, inodes_first ?
+				"opening a page file fails with ENOSPC past it" :
+				"mmap fails with ENOMEM past it");
+		quota_remedy(f, m, sz, &q, 10, path);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES,
-			  inodes_left);
-	} else if ((left != HP_UNLIMITED && dg_tight(sz->pages, left)) ||
-		   (inodes_left != HP_UNLIMITED && dg_tight(sz->pages, inodes_left))) {
+			     inodes_first ? reach : q.left);
+	} else if ((q.left != HP_UNLIMITED && dg_tight(sz->pages, q.left)) ||
+		   (q.inodes_left != HP_UNLIMITED && dg_tight(sz->files, q.inodes_left))) {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_WARN, CAUSE_NONE,
-				"%s's quota leaves less than 10%% headroom: room "
-				"for %" PRIu64 " more pages, %" PRIu64 " needed",
-				m->path, left, sz->pages);
-		finding_remedy(f, "mount -o remount,size=%s %s",
-		       format_short_size(hp_sat_add(used, sz->pages +
-						 sz->pages / 5 + 1) *
-					 sz->page_size, s2, sizeof(s2)), q);
+				"%s's quota leaves less than 10%% headroom: %s; %s",
+				m->path, text, files);
+		quota_remedy(f, m, sz, &q, 20, path);
 	} else {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_PASS, CAUSE_NONE,
-				"%s's quota has room for %" PRIu64 " more pages, "
-				"%" PRIu64 " needed", m->path,
-				left == HP_UNLIMITED ? inodes_left : left,
-				sz->pages);
+				"%s's quota has %s; %s", m->path, text, files);
 	}
 	finding_str(f, "path", m->path);
 	finding_lim(f, "size_limit", m->size_limit);
 	finding_lim(f, "inodes_limit", m->nr_inodes);
-	finding_num(f, "used_pages", used);
+	finding_num(f, "used_pages", q.used);
+	finding_num(f, "used_files", q.files);
+	finding_num(f, "own_pages", q.back_pages);
+	finding_num(f, "own_files", q.back_files);
 	finding_num(f, "need", sz->pages);
+	finding_num(f, "need_files", sz->files);
 }
 
 void rule_mount_quota(const struct snapshot *snap, const struct need *need,

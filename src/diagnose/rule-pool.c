@@ -55,7 +55,8 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
-	avail = hp_sat_sub(p->free, p->resv);
+	/* The running instance's pages are its own again after a restart. */
+	avail = hp_sat_add(hp_sat_sub(p->free, p->resv), sz->held_pages);
 	/* What the pool grows to: DPDK takes the pages of its stale files. */
 	grow_to = hp_sat_sub(hp_sat_add(p->total, sz->pages), hp_sat_add(avail, reclaim));
 	if (p->total == 0 && p->overcommit == 0) {
@@ -69,7 +70,15 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
-	if (avail >= sz->pages) {
+	if (avail >= sz->pages && sz->held_pages) {
+		f = finding_add(fs, CHECK_POOL, HP_PASS, CAUSE_NONE,
+				"%" PRIu64 " of %" PRIu64 " %s hugepages are the running "
+				"instance's (%" PRIu64 ") or free (%" PRIu64 "), %" PRIu64
+				" needed: it would get them again after a restart",
+				avail, p->total, s1, sz->held_pages,
+				hp_sat_sub(p->free, p->resv), sz->pages);
+		finding_num(f, "held", sz->held_pages);
+	} else if (avail >= sz->pages) {
 		f = finding_add(fs, CHECK_POOL, HP_PASS, CAUSE_NONE,
 				"%" PRIu64 " of %" PRIu64 " %s hugepages are free, "
 				"%" PRIu64 " needed%s", avail, p->total, s1, sz->pages,
@@ -226,7 +235,7 @@ static void growth_of_size(const struct snapshot *snap, const struct need_size *
 
 	if (!p || !base || !snap->nr_buddy)
 		return;
-	avail = hp_sat_sub(p->free, p->resv);
+	avail = hp_sat_add(hp_sat_sub(p->free, p->resv), sz->held_pages);
 	if (avail >= sz->pages)
 		return;
 	shortfall = sz->pages - avail;

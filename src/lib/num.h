@@ -27,6 +27,11 @@ static inline uint64_t hp_sat_sub(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
+static inline uint64_t hp_sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
 static inline uint64_t hp_div_up(uint64_t a, uint64_t b)
 {
 	return b ? a / b + (a % b != 0) : 0;

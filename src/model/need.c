@@ -156,6 +156,65 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 	return total;
 }
 
+/* The memseg lists of SZ that hold pages: the files --single-file-segments
+ * keeps, one per list, its pages filling each list of a node in turn. */
+static uint64_t node_lists(const struct need_size *sz)
+{
+	uint64_t lists = 0;
+
+	if (!sz->nr_nodes)
+		return hp_div_up(sz->pages, sz->n_segs);
+	for (size_t i = 0; i < sz->nr_nodes; i++)
+		lists += hp_div_up(sz->pages_per_node[i], sz->n_segs);
+	return lists;
+}
+
+/* Shifts the four counts of a peak and its baseline by the baseline's new
+ * value: what the model adds on top of the baseline stays. */
+static void rebase(uint64_t now, uint64_t *baseline, uint64_t *before, uint64_t *peak)
+{
+	uint64_t over = hp_sat_sub(*peak, *baseline), pre = before ? hp_sat_sub(*before, *baseline) : 0;
+
+	*baseline = now;
+	*peak = hp_sat_add(now, over);
+	if (before)
+		*before = hp_sat_add(now, pre);
+}
+
+/*
+ * The process --pid names may be the workload running already: what it
+ * holds now includes its hugepages and what the model adds for them (page
+ * files, memseg lists, their fds and address space).  Its baselines are
+ * then what it holds less that, so that the peak of a restart is about
+ * what it holds now, not twice that.
+ */
+static void running_baselines(const struct snapshot *snap, const struct workload *wl,
+			      struct need *need)
+{
+	const struct limits *l = &snap->lim;
+	uint64_t held_files = 0;
+
+	if (!wl->pid || !need->held_pages || wl->have_baseline_vmas)
+		return;
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		held_files += need->sizes[i].held_files;
+	rebase(hp_sat_sub(l->vma_count, hp_sat_add(l->hugetlb_vmas,
+		hp_sat_sub(need->vmas_before_pages, need->baseline_vmas))),
+	       &need->baseline_vmas, &need->vmas_before_pages, &need->vmas);
+	need->baseline_vmas_from = "--pid, less what its hugepages take";
+	if (l->have_fd_count)
+		rebase(hp_sat_sub(l->fd_count, hp_sat_add(held_files,
+			hp_sat_sub(need->fds_before_pages, need->baseline_fds))),
+		       &need->baseline_fds, &need->fds_before_pages, &need->fds);
+	if (l->st.have_vm) {
+		rebase(hp_sat_sub(l->st.vm_size, hp_sat_sub(need->va_bytes, need->baseline_va)),
+		       &need->baseline_va, NULL, &need->va_bytes);
+		rebase(hp_sat_sub(l->st.vm_data, hp_sat_sub(need->data_bytes,
+							     need->baseline_data)),
+		       &need->baseline_data, NULL, &need->data_bytes);
+	}
+}
+
 int need_compute(const struct snapshot *snap, const struct workload *wl,
 		 struct need *need)
 {
@@ -222,6 +281,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 				need->locked_bytes = n * ps;
 		}
 		need->raises_nofile = false;
+		running_baselines(snap, wl, need);
 		return 0;
 	}
 
@@ -247,7 +307,17 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 			if (need->sizes[k].page_size == mt->page_size) {
 				need->sizes[k].lists += mt->n_lists;
 				need->sizes[k].list_va = mt->list_va;
+				need->sizes[k].n_segs = mt->n_segs;
 			}
+	}
+	for (size_t k = 0; k < need->nr_sizes; k++) {
+		struct need_size *sz = &need->sizes[k];
+
+		sz->files = sz->pages;
+		if (need->mode == MODE_SINGLE_FILE && sz->n_segs)
+			sz->files = node_lists(sz);
+		else if (need->mode == MODE_IN_MEMORY)
+			sz->files = 0;
 	}
 	need->too_many_types = lay->too_many_types;
 	need->raises_nofile = !old_dpdk;
@@ -309,5 +379,6 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	else
 		need->fds_before_pages = hp_sat_sub(need->fds, n);
 	free(lay);
+	running_baselines(snap, wl, need);
 	return 0;
 }

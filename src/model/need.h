@@ -59,12 +59,21 @@ struct need_size {
 	size_t nr_nodes;		/* entries used in pages_per_node */
 	uint64_t lists;			/* DPDK memseg lists of this size */
 	uint64_t list_va;		/* bytes one of them reserves */
+	uint64_t n_segs;		/* pages one of them holds */
+	/* The page files its pages take in the mount, an inode each: one per
+	 * page, one per list that holds pages with --single-file-segments,
+	 * none without files (measured with dpdk-test against nr_inodes=). */
+	uint64_t files;
 	const struct mount *mount;	/* its hugetlbfs mount, or NULL */
 	const char *app_dir;		/* --huge-dir, or the mount's path, or NULL */
 	/* Stale "*map_*" files a DPDK primary deletes at start, taking their
 	 * pages: its own to take. */
 	uint64_t reclaim_pages;
 	uint64_t reclaim_files;
+	/* Pages the running instance (--pid, --file-prefix) holds already:
+	 * its own again after a restart. */
+	uint64_t held_pages;
+	uint64_t held_files;
 };
 
 /* What the workload needs. */
@@ -99,6 +108,10 @@ struct need {
 	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
 	uint64_t shm_bytes;		/* shmget size */
 	const char *huge_dir;		/* --huge-dir as given, or NULL */
+	/* The running instance, when one is named: its pages are its own. */
+	pid_t instance_pid;
+	const char *file_prefix;
+	uint64_t held_pages;		/* of every size */
 };
 
 /* The need of WL on this host: 0, or -ENOMEM. */

@@ -99,7 +99,23 @@ const struct need_size *need_size_of(const struct need *need, uint64_t ps)
 	return NULL;
 }
 
-/* Where the pages of SZ live, and the stale files DPDK takes among them. */
+/* Whether MF belongs to the running instance: mapped by the process --pid
+ * names, or, with --file-prefix, a page file of that prefix in use. */
+static bool instance_file(const struct workload *wl, const struct mount_file *mf)
+{
+	const char *base = strrchr(mf->path, '/');
+	size_t pl;
+
+	if (mf->held)
+		return true;
+	if (!wl->file_prefix || !mf->in_use || !base)
+		return false;
+	pl = strlen(wl->file_prefix);
+	return !strncmp(base + 1, wl->file_prefix, pl) && !strncmp(base + 1 + pl, "map_", 4);
+}
+
+/* Where the pages of SZ live, the stale files DPDK takes among them, and
+ * those the running instance holds. */
 static void size_files(const struct snapshot *snap, const struct workload *wl,
 		       enum mode mode, struct need_size *sz)
 {
@@ -110,15 +126,22 @@ static void size_files(const struct snapshot *snap, const struct workload *wl,
 		sz->mount = mount_of_size(snap, sz->page_size);
 		sz->app_dir = sz->mount ? sz->mount->path : NULL;
 	}
-	if (!snap->procs_scanned)
-		return;
-	for (size_t i = 0; i < snap->nr_mounts; i++)
-		for (size_t j = 0; j < snap->mounts[i].nr_files; j++)
-			if (size_reclaims(sz, mode, &snap->mounts[i],
-					  &snap->mounts[i].files[j])) {
-				sz->reclaim_files++;
-				sz->reclaim_pages += snap->mounts[i].files[j].pages;
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		const struct mount *m = &snap->mounts[i];
+
+		for (size_t j = 0; j < m->nr_files; j++) {
+			const struct mount_file *mf = &m->files[j];
+
+			if (m->page_size == sz->page_size && instance_file(wl, mf)) {
+				sz->held_files++;
+				sz->held_pages += mf->pages;
 			}
+			if (snap->procs_scanned && size_reclaims(sz, mode, m, mf)) {
+				sz->reclaim_files++;
+				sz->reclaim_pages += mf->pages;
+			}
+		}
+	}
 }
 
 static int cmp_desc(const void *a, const void *b)
@@ -256,8 +279,20 @@ int need_sizes(const struct snapshot *snap, const struct workload *wl,
 	need->pages = 0;
 	for (size_t i = need->nr_sizes; i-- > 0; ) {
 		need->pages = hp_sat_add(need->pages, need->sizes[i].pages);
+		need->held_pages = hp_sat_add(need->held_pages, need->sizes[i].held_pages);
 		if (need->sizes[i].pages)
 			need->page_size = need->sizes[i].page_size;
 	}
+	/* A process that holds hugepages in no file (--in-memory, a
+	 * MAP_HUGETLB mapping): its HugetlbPages are of the page size. */
+	for (size_t i = 0; i < need->nr_sizes && wl->pid && !need->held_pages &&
+	     snap->lim.st.have_hugetlb; i++)
+		if (need->sizes[i].page_size == need->page_size && need->page_size) {
+			need->sizes[i].held_pages = snap->lim.st.hugetlb_bytes /
+						    need->page_size;
+			need->held_pages = need->sizes[i].held_pages;
+		}
+	need->instance_pid = wl->pid;
+	need->file_prefix = wl->file_prefix;
 	return 0;
 }

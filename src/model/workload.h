@@ -35,6 +35,7 @@ struct workload {
 	uint64_t socket_mem[MAX_SOCKETS];	/* MiB per node */
 	size_t nr_socket_mem;
 	const char *huge_dir;
+	const char *file_prefix;	/* DPDK's --file-prefix: names a running instance */
 	uint64_t baseline_vmas;
 	bool have_baseline_vmas;
 	pid_t pid;

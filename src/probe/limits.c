@@ -51,8 +51,46 @@ const char *rlimit_name(enum rlimit_id id)
 	return rlimit_names[id];
 }
 
-int limits_scan(struct probe *p, pid_t pid, bool process, struct limits *lim)
+/* A line of the maps of the process --pid names: counted, and a page file
+ * of a hugetlbfs mount it maps is the running instance's own. */
+struct maps_ctx {
+	struct snapshot *snap;
+	uint64_t lines;
+};
+
+static int own_maps_line(const char *line, size_t len, void *arg)
 {
+	struct maps_ctx *c = arg;
+	uint64_t start, end, off;
+	const char *p;
+	char path[4096];
+	size_t plen;
+
+	c->lines++;
+	if (!c->snap->nr_mounts ||
+	    maps_parse_line(line, len, &start, &end, &off, &p, &plen) < 0 ||
+	    !plen || *p != '/' || plen >= sizeof(path))
+		return 0;
+	memcpy(path, p, plen);
+	path[plen] = '\0';
+	unescape_octal(path);
+	for (size_t i = 0; i < c->snap->nr_mounts; i++) {
+		struct mount *m = &c->snap->mounts[i];
+		struct mount_file *f = mount_file_find(m, path);
+
+		if (f) {
+			c->snap->lim.hugetlb_vmas++;
+			f->held = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap)
+{
+	struct limits *lim = &snap->lim;
+	struct maps_ctx mc = { .snap = snap };
 	char path[64], bad[128], *buf;
 	char **fds;
 	size_t nfd;
@@ -93,11 +131,14 @@ int limits_scan(struct probe *p, pid_t pid, bool process, struct limits *lim)
 		return rc;
 	}
 
-	/* The same count `hpdiag vma` makes. */
+	/* The same count `hpdiag vma` makes; with --pid, the page files the
+	 * process maps too. */
 	proc_path(path, sizeof(path), pid, PROC_MAPS);
-	rc = proc_count_maps(p->sr, pid, &lim->vma_count);
+	rc = pid ? sysroot_lines(p->sr, path, own_maps_line, &mc) :
+	     proc_count_maps(p->sr, pid, &mc.lines);
 	if (rc < 0)
 		return probe_fail_io(p, rc, path);
+	lim->vma_count = mc.lines;
 
 	proc_path(path, sizeof(path), pid, PROC_FD);
 	rc = sysroot_list(p->sr, path, &fds, &nfd);

@@ -52,7 +52,7 @@ static int probe_pid(struct probe *p, unsigned what, pid_t pid,
 	if ((what & PROBE_USERS) && (rc = mount_users_scan(p, snap)) < 0)
 		return rc;
 	if (what & PROBE_LIMITS) {
-		if ((rc = limits_scan(p, pid, what & PROBE_PROCESS, &snap->lim)) < 0 ||
+		if ((rc = limits_scan(p, pid, what & PROBE_PROCESS, snap)) < 0 ||
 		    (rc = cgroup_scan(p, pid, snap, &snap->cg)) < 0 ||
 		    (rc = host_scan(p, snap)) < 0)
 			return rc;

@@ -66,7 +66,7 @@ int mount_users_scan(struct probe *p, struct snapshot *snap);
 void mount_files_sort(struct mount *m);
 /* The file of M at PATH (M's files sorted), or NULL. */
 struct mount_file *mount_file_find(struct mount *m, const char *path);
-int limits_scan(struct probe *p, pid_t pid, bool process, struct limits *lim);
+int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap);
 int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg);
 int host_scan(struct probe *p, struct snapshot *snap);

@@ -70,6 +70,7 @@ struct mount_file {
 	uint64_t pages;			/* hugepages it holds (st_blocks) */
 	bool in_use;			/* mapped or held open by a process */
 	pid_t user;			/* one process that uses it, or 0 */
+	bool held;			/* mapped by the process --pid names */
 };
 
 struct mount {
@@ -146,6 +147,7 @@ struct buddy_zone {
 struct limits {
 	pid_t pid;			/* 0: hpdiag itself */
 	uint64_t vma_count;
+	uint64_t hugetlb_vmas;		/* of them, mapping hugetlbfs page files */
 	uint64_t fd_count;
 	bool have_fd_count;
 	struct proc_status st;		/* capabilities, ids, VmSize, VmData */

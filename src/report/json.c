@@ -226,6 +226,7 @@ static json_object *json_need(const struct need *need)
 		add(z, "page_size", jnum(need->sizes[k].page_size));
 		add(z, "pages", jnum(need->sizes[k].pages));
 		add(z, "directory", jstr(need->sizes[k].app_dir));
+		add(z, "held_pages", jnum(need->sizes[k].held_pages));
 		json_object_array_add(sizes, z);
 	}
 	add(o, "sizes", sizes);

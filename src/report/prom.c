@@ -184,11 +184,21 @@ static void need_metrics(FILE *o, const struct need *need)
 {
 	char ps[32];
 
-	snprintf(ps, sizeof(ps), "%" PRIu64, need->page_size);
 	family(o, "hpdiag_workload_pages", "Hugepages the described workload takes.");
-	fputs("hpdiag_workload_pages{", o);
-	label(o, "page_size_bytes", ps, true);
-	fprintf(o, "} %" PRIu64 "\n", need->pages);
+	for (size_t i = 0; i < need->nr_sizes; i++) {
+		snprintf(ps, sizeof(ps), "%" PRIu64, need->sizes[i].page_size);
+		fputs("hpdiag_workload_pages{", o);
+		label(o, "page_size_bytes", ps, true);
+		fprintf(o, "} %" PRIu64 "\n", need->sizes[i].pages);
+	}
+	family(o, "hpdiag_workload_held_pages", "Hugepages the running instance of the "
+	       "workload (--pid, --file-prefix) holds: its own again after a restart.");
+	for (size_t i = 0; i < need->nr_sizes; i++) {
+		snprintf(ps, sizeof(ps), "%" PRIu64, need->sizes[i].page_size);
+		fputs("hpdiag_workload_held_pages{", o);
+		label(o, "page_size_bytes", ps, true);
+		fprintf(o, "} %" PRIu64 "\n", need->sizes[i].held_pages);
+	}
 	family(o, "hpdiag_workload_vmas", "VMAs the workload holds at its peak.");
 	fprintf(o, "hpdiag_workload_vmas %" PRIu64 "\n", need->vmas);
 }

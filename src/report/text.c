@@ -70,11 +70,11 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 		fprintf(o, "no hugetlbfs mounts\n");
 		return;
 	}
-	fprintf(o, "%-24s %-8s %-10s %-8s %-6s %-6s %-11s %s\n", "PATH", "SIZE",
-		"QUOTA", "USED", "FILES", "STALE", "OWNER", "MODE");
+	fprintf(o, "%-24s %-8s %-10s %-8s %-10s %-6s %-6s %-11s %s\n", "PATH", "SIZE",
+		"QUOTA", "USED", "INODES", "FILES", "STALE", "OWNER", "MODE");
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
 		const struct mount *m = &snap->mounts[i];
-		char used[32] = "-", files[16] = "-", stale[16] = "-";
+		char used[32] = "-", files[16] = "-", stale[16] = "-", inodes[24] = "unlimited";
 
 		if (m->have_usage) {
 			uint64_t n, pages;
@@ -86,10 +86,12 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 			if (snap->procs_scanned)
 				snprintf(stale, sizeof(stale), "%" PRIu64, n);
 		}
+		if (m->nr_inodes != HP_UNLIMITED)
+			snprintf(inodes, sizeof(inodes), "%" PRIu64, m->nr_inodes);
 		snprintf(own, sizeof(own), "%u:%u", m->uid, m->gid);
-		fprintf(o, "%-24s %-8s %-10s %-8s %-6s %-6s %-11s %04o%s%s\n",
+		fprintf(o, "%-24s %-8s %-10s %-8s %-10s %-6s %-6s %-11s %04o%s%s\n",
 			m->path, format_bytes(m->page_size, s1, sizeof(s1)),
-			format_limit(m->size_limit, s2, sizeof(s2)), used, files,
+			format_limit(m->size_limit, s2, sizeof(s2)), used, inodes, files,
 			stale, own, m->mode, m->read_only ? " ro" : "",
 			m->writable == 0 ? " not-writable" : "");
 		for (size_t j = 0; j < m->nr_files && opt->verbose; j++)

@@ -229,6 +229,71 @@ START_TEST(two_node_quota_and_cgroup)
 }
 END_TEST
 
+/* size= and nr_inodes= both: each is reported, and the remedy raises each
+ * that falls short.  DPDK needs a file (an inode) per page, one per memseg
+ * list with --single-file-segments; the root directory takes one too
+ * (dpdk-test -m 256 starts under nr_inodes=129, not 128). */
+START_TEST(quota_both_limits)
+{
+	struct workload wl = { .pages = 128, .have_pages = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	const struct finding *f;
+	uint64_t files_now;
+
+	diagnose_fixture("seed-000", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	snap.mounts[0].size_limit = 64 * MiB;
+	snap.mounts[0].nr_inodes = 10;
+	diagnose_check(&snap, &need, &fs);
+	f = fget(&fs, "mount_quota");
+	ck_assert_str_eq(cause_of(&fs, "mount_quota"), "mount_quota");
+	ck_assert_ptr_nonnull(strstr(f->message, "size=64 MiB: room for"));
+	ck_assert_ptr_nonnull(strstr(f->message, "nr_inodes=10: room for"));
+	/* Mounted again, not remounted: hugetlbfs keeps both through a
+	 * remount.  Each limit grows to the 2 pages (and 2 files) in use, 128
+	 * needed and 10% more, so that the finding then passes. */
+	ck_assert_str_eq(f->remedy.text, "umount /dev/hugepages && mount -t hugetlbfs -o "
+			 "pagesize=2M,size=286M,nr_inodes=144,uid=0,gid=0,mode=0755 "
+			 "nodev /dev/hugepages");
+	findings_free(&fs);
+	snap.mounts[0].size_limit = 286 * MiB;
+	snap.mounts[0].nr_inodes = 144;
+	diagnose_check(&snap, &need, &fs);
+	ck_assert_int_eq(status_of(&fs, "mount_quota"), HP_PASS);
+	ck_assert_uint_eq(finding_evidence(f, "need_files")->num, 128);
+	findings_free(&fs);
+
+	/* The inodes alone: exactly room for 128 files passes, one less fails,
+	 * and its remedy leaves size= alone. */
+	files_now = snap.mounts[0].nr_files - need.sizes[0].reclaim_files;
+	snap.mounts[0].size_limit = HP_UNLIMITED;
+	snap.mounts[0].nr_inodes = files_now + 128 + 1;
+	diagnose_check(&snap, &need, &fs);
+	ck_assert_int_ne(status_of(&fs, "mount_quota"), HP_FAIL);
+	findings_free(&fs);
+	snap.mounts[0].nr_inodes--;
+	diagnose_check(&snap, &need, &fs);
+	f = fget(&fs, "mount_quota");
+	ck_assert_int_eq(f->status, HP_FAIL);
+	ck_assert_ptr_null(strstr(f->remedy.text, ",size="));
+	ck_assert_ptr_nonnull(strstr(f->remedy.text, ",nr_inodes="));
+	ck_assert_ptr_nonnull(strstr(f->message, "ENOSPC"));
+	findings_free(&fs);
+
+	/* --single-file-segments: one file for the 128 pages of one list. */
+	wl.mode = MODE_SINGLE_FILE;
+	wl.have_mode = true;
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
+	ck_assert_uint_eq(need.sizes[0].files, 1);
+	snap.mounts[0].nr_inodes = files_now + 2;
+	diagnose_check(&snap, &need, &fs);
+	ck_assert_int_ne(status_of(&fs, "mount_quota"), HP_FAIL);
+	done(&snap, &fs);
+}
+END_TEST
+
 START_TEST(two_node_gigantic_pages_grow_at_boot)
 {
 	struct workload wl = { .page_size = GiB, .pages = 10, .have_pages = true,
@@ -396,9 +461,11 @@ START_TEST(mount_missing_and_readonly)
 	wl.pages = 8;
 	need_compute(&snap, &wl, &need);
 	diagnose_check(&snap, &need, &fs);
-	/* 8 pages + 2 held by files in use (the 2 stale ones DPDK frees). */
+	/* 8 pages and 10% + 2 held by files in use (the 2 stale ones DPDK
+	 * frees). */
 	ck_assert_str_eq(fget(&fs, "mount_quota")->remedy.text,
-			 "mount -o remount,size=20M /dev/hugepages");
+			 "umount /dev/hugepages && mount -t hugetlbfs -o pagesize=2M,size=22M,"
+			 "uid=0,gid=0,mode=0755 nodev /dev/hugepages");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = HP_UNLIMITED;
 	snap.mounts[0].read_only = true;
@@ -424,6 +491,7 @@ int main(void)
 	tcase_add_test(tc, seed004_starves_kernel);
 	tcase_add_test(tc, two_node_node_pool);
 	tcase_add_test(tc, two_node_quota_and_cgroup);
+	tcase_add_test(tc, quota_both_limits);
 	tcase_add_test(tc, two_node_gigantic_pages_grow_at_boot);
 	tcase_add_test(tc, two_node_fragmentation);
 	tcase_add_test(tc, wrong_mount_for_huge_dir);

@@ -64,6 +64,9 @@ void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
 	for (size_t s = 0; s < nr_sizes; s++) {
 		uint64_t p = sizes[s];
 
+		/* A kernel without hugetlb has no page size: no lists. */
+		if (!p)
+			continue;
 		for (size_t n = 0; n < nr_nodes && out->nr_types < MODEL_MAX_TYPES; n++) {
 			struct memseg_type *t = &out->types[out->nr_types++];
 			uint64_t segs_type, segs_cap, mem_list;
@@ -139,7 +142,7 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 		const struct pool *p = snapshot_pool(snap, sizes[s]);
 		uint64_t n;
 
-		if (!p)
+		if (!p || !sizes[s])
 			continue;
 		n = hp_sat_add(hp_sat_sub(p->free, p->resv), hp_sat_sub(p->overcommit, p->surplus));
 		/* A size= quota stops phase 1 early (it is not fatal there). */
@@ -211,15 +214,15 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->vmas = hp_sat_add(need->baseline_vmas, 1);
 		need->vmas_before_pages = need->baseline_vmas;
 		need->fds = need->baseline_fds;
-		need->va_bytes = hp_sat_add(need->baseline_va, n * ps);
+		need->va_bytes = hp_sat_add(need->baseline_va, hp_sat_mul(n, ps));
 		need->data_bytes = need->baseline_data;
 		need->pool_pages = n;
 		if (wl->mode == MODE_SHM) {
-			need->shm_bytes = n * ps;
+			need->shm_bytes = hp_sat_mul(n, ps);
 			/* Without CAP_IPC_LOCK or vm.hugetlb_shm_group the
 			 * kernel charges the segment to RLIMIT_MEMLOCK. */
 			if (!shm_privileged(snap))
-				need->locked_bytes = n * ps;
+				need->locked_bytes = need->shm_bytes;
 		}
 		need->raises_nofile = false;
 		return 0;
@@ -260,19 +263,20 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		if (old_dpdk) {
 			/* 16.04: every free page mapped twice before -m applies. */
 			need->vmas_before_pages = need->baseline_vmas;
-			need->vmas = hp_sat_add(need->baseline_vmas, 2 * need->pool_pages);
+			need->vmas = hp_sat_add(need->baseline_vmas,
+						hp_sat_mul(2, need->pool_pages));
 			need->fds = need->baseline_fds + 1;
 			need->va_bytes = hp_sat_add(need->baseline_va,
-						 2 * need->pool_pages * ps);
+						 hp_sat_mul(hp_sat_mul(2, need->pool_pages), ps));
 		} else {
 			/* Lists reserved, then every free page mapped once, plus
 			 * the hugepage_data file while both exist. */
 			need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
 			need->vmas = hp_sat_add(need->vmas_before_pages,
 					     need->pool_pages + 1);
-			need->fds = need->baseline_fds + 2 + l + n;
+			need->fds = hp_sat_add(need->baseline_fds + 2 + l, n);
 			need->va_bytes = hp_sat_add(hp_sat_add(need->baseline_va, lay->va_bytes),
-						 need->pool_pages * ps);
+						 hp_sat_mul(need->pool_pages, ps));
 		}
 		break;
 	case MODE_SINGLE_FILE:
@@ -295,7 +299,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	default:
 		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
 		need->vmas = hp_sat_add(need->vmas_before_pages, n);
-		need->fds = need->baseline_fds + 2 + l + n;
+		need->fds = hp_sat_add(need->baseline_fds + 2 + l, n);
 		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		break;
 	}

@@ -25,6 +25,7 @@ static rule_fn *const rules[] = {
 	rule_stale,
 	rule_starve,
 	rule_growth,
+	rule_boot_pools,
 };
 
 int diagnose_check(const struct snapshot *snap, const struct need *need,

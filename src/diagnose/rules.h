@@ -41,5 +41,6 @@ rule_fn rule_mount, rule_mount_quota, rule_stale;	/* rule-mount.c */
 rule_fn rule_va, rule_data, rule_shm, rule_map_count,	/* rule-limits.c */
 	rule_nofile, rule_cgroup;
 rule_fn rule_starve;					/* rule-host.c */
+rule_fn rule_boot_pools;				/* rule-boot.c */
 
 #endif /* HPDIAG_DIAGNOSE_RULES_H */

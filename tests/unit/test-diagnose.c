@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/parse.h"
 #include "testutil.h"
 
 #define MiB (1ULL << 20)
@@ -265,6 +266,124 @@ START_TEST(two_node_fragmentation)
 }
 END_TEST
 
+/* The findings of CHECK, in order (at most MAX). */
+static size_t all_of(const struct findings *fs, enum check check,
+		     const struct finding **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n && n < max; i++)
+		if (fs->v[i].check == check)
+			out[n++] = &fs->v[i];
+	return n;
+}
+
+/*
+ * tests/fixtures/boot-short: the command line asks for 16 x 1 GiB and 2048
+ * x 2 MiB on each of two nodes; the kernel got 14 and, on node 1, 1200.
+ */
+START_TEST(boot_pools_not_obtained)
+{
+	struct workload wl = { .mem_bytes = 4 * GiB, .have_mem = true };
+	const struct finding *w[4];
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	char *tree;
+
+	diagnose_fixture("boot-short", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 2);
+	ck_assert_int_eq(w[0]->status, HP_WARN);
+	ck_assert_int_eq(w[0]->cause, CAUSE_NONE);
+	ck_assert_uint_eq(finding_evidence(w[0], "page_size")->num, GiB);
+	ck_assert_uint_eq(finding_evidence(w[0], "boot_pages")->num, 16);
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 14);
+	ck_assert_ptr_null(finding_evidence(w[0], "node"));
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "(hugepagesz=1G hugepages=16)"));
+	ck_assert_str_eq(w[0]->remedy.text, "echo 16 > /sys/kernel/mm/hugepages/"
+			 "hugepages-1048576kB/nr_hugepages (grows it now if memory "
+			 "allows; dmesg | grep HugeTLB says why the boot allocation "
+			 "fell short)");
+	/* Per node: node 0 got its 2048, node 1 only 1200. */
+	ck_assert_uint_eq(finding_evidence(w[1], "page_size")->num, 2 * MiB);
+	ck_assert_uint_eq(finding_evidence(w[1], "node")->num, 1);
+	ck_assert_uint_eq(finding_evidence(w[1], "boot_pages")->num, 2048);
+	ck_assert_uint_eq(finding_evidence(w[1], "pages")->num, 1200);
+	ck_assert_ptr_nonnull(strstr(w[1]->remedy.text, "echo 2048 > /sys/devices/"
+				     "system/node/node1/hugepages/hugepages-2048kB/"
+				     "nr_hugepages"));
+	/* A warning, not a failure: the workload's 4 pages are there. */
+	ck_assert_int_eq(findings_verdict(&fs), HP_WARN);
+	done(&snap, &fs);
+
+	/* Surplus pages are not the boot-time pool. */
+	tree = copy_fixture("boot-short");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "16\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "16\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "2\n");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 2);
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 14);
+	done(&snap, &fs);
+	/* The remedies run: the pools as the command line asked. */
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "0\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "4096\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "4096\n");
+	write_file(tree, "sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages",
+		   "2048\n");
+	write_file(tree, "sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages",
+		   "2048\n");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert_ptr_null(fget(&fs, "boot_pool_short"));
+	ck_assert_int_eq(findings_verdict(&fs), HP_PASS);
+	done(&snap, &fs);
+	remove_tree(tree);
+	free(tree);
+}
+END_TEST
+
+/* Sizes the kernel does not have, hugetlb_cma, and the default's count. */
+START_TEST(boot_pools_other_shapes)
+{
+	struct workload wl = { .mem_bytes = 4 * GiB, .have_mem = true };
+	const unsigned online[] = { 0, 1 };
+	const struct finding *w[4];
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	diagnose_fixture("boot-short", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	/* 16 GiB pages: x86 has none; the kernel ignored the count. */
+	parse_boot_pools("hugepagesz=16G hugepages=2", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 1);
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "no pool of 16 GiB pages"));
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 0);
+	ck_assert_str_eq(w[0]->remedy.text, "give hugepagesz= a size this kernel "
+			 "offers (2M, 1G)");
+	findings_free(&fs);
+	/* With hugetlb_cma= no gigantic page is allocated at boot: said. */
+	parse_boot_pools("hugetlb_cma=16G hugepagesz=1G hugepages=16", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 1);
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "hugetlb_cma="));
+	ck_assert_uint_eq(finding_evidence(w[0], "cma")->num, 1);
+	findings_free(&fs);
+	/* A count before any size is the default size's (1 GiB here), and
+	 * wins over the one given with hugepagesz=1G. */
+	parse_boot_pools("hugepages=12 hugepagesz=1G hugepages=16", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_ptr_null(fget(&fs, "boot_pool_short"));
+	findings_free(&fs);
+	parse_boot_pools("hugepages=15", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(evidence_num(&fs, "boot_pool_short", "boot_pages"), 15);
+	ck_assert_uint_eq(evidence_num(&fs, "boot_pool_short", "page_size"), GiB);
+	done(&snap, &fs);
+}
+END_TEST
+
 START_TEST(wrong_mount_for_huge_dir)
 {
 	struct workload wl = { .pages = 4, .have_pages = true,
@@ -427,6 +546,8 @@ int main(void)
 	tcase_add_test(tc, two_node_gigantic_pages_grow_at_boot);
 	tcase_add_test(tc, two_node_fragmentation);
 	tcase_add_test(tc, wrong_mount_for_huge_dir);
+	tcase_add_test(tc, boot_pools_not_obtained);
+	tcase_add_test(tc, boot_pools_other_shapes);
 	tcase_add_test(tc, pool_boundaries);
 	tcase_add_test(tc, nofile_boundaries);
 	tcase_add_test(tc, mount_missing_and_readonly);

@@ -19,6 +19,7 @@ static rule_fn *const rules[] = {
 	rule_va,
 	rule_data,
 	rule_shm,
+	rule_vfio_memlock,
 	rule_map_count,
 	rule_nofile,
 	rule_cgroup,

@@ -16,15 +16,24 @@
 #include "lib/caps.h"
 #include "model/need.h"
 
+bool memlock_exempt(const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+
+	if (l->st.have_caps)
+		return caps_in(l->st.cap_eff, "cap_ipc_lock");
+	if (l->pid && l->st.have_uid)
+		return l->st.uid == 0;
+	return snap->meta.have_euid && snap->meta.euid == 0;
+}
+
 /* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
 bool shm_privileged(const struct snapshot *snap)
 {
 	const struct limits *l = &snap->lim;
 	uint64_t group = l->sysctl[SC_HUGETLB_SHM_GROUP].value;
 
-	if (l->st.have_caps && caps_in(l->st.cap_eff, "cap_ipc_lock"))
-		return true;
-	if (!l->st.have_caps && snap->meta.have_euid && snap->meta.euid == 0)
+	if (memlock_exempt(snap))
 		return true;
 	if (l->sysctl[SC_HUGETLB_SHM_GROUP].present) {
 		if (l->st.have_gid && l->st.gid == group)
@@ -130,6 +139,23 @@ static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
 		sizes[n++] = ps;
 	qsort(sizes, n, sizeof(*sizes), cmp_desc);
 	return n < DPDK_MAX_HUGEPAGE_SIZES ? n : DPDK_MAX_HUGEPAGE_SIZES;
+}
+
+/*
+ * Whether DPDK pins its pages for DMA through VFIO's type1 IOMMU (as it
+ * does for every page it holds, once it probes a device bound to
+ * vfio-pci): for a running process (--pid), whether it holds a VFIO group
+ * open; otherwise whether a device is bound to vfio-pci behind an IOMMU
+ * (a no-IOMMU group pins nothing).
+ */
+static bool vfio_dma(const struct snapshot *snap, const struct workload *wl)
+{
+	if (wl->pid && snap->vfio.pid_known)
+		return snap->vfio.pid_groups > 0;
+	for (size_t i = 0; i < snap->vfio.nr_devs; i++)
+		if (snap->vfio.devs[i].group >= 0 && !snap->vfio.devs[i].noiommu)
+			return true;
+	return false;
 }
 
 /* Pages DPDK's legacy phase 1 maps: every free page of every size used. */
@@ -303,6 +329,12 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		break;
 	}
+	/* VFIO pins the pages DPDK keeps (legacy mode: after it let the rest
+	 * go) and the kernel charges them to RLIMIT_MEMLOCK. */
+	need->vfio_dma = vfio_dma(snap, wl);
+	need->memlock_exempt = memlock_exempt(snap);
+	if (need->vfio_dma && !need->memlock_exempt)
+		need->locked_bytes = hp_sat_mul(n, ps);
 	/* The fd table of each list (an int per slot) lives on the heap. */
 	for (size_t t = 0; t < lay->nr_types; t++)
 		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;

@@ -55,6 +55,23 @@ int parse_node_dir(const char *name, unsigned *node)
 	return 0;
 }
 
+bool parse_pci_addr(const char *name)
+{
+	/* Hex digits, then the separator after them, in order. */
+	static const struct { size_t digits; char sep; } parts[] = {
+		{ 4, ':' }, { 2, ':' }, { 2, '.' }, { 1, '\0' },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		for (size_t k = 0; k < parts[i].digits; k++, name++)
+			if (!isxdigit((unsigned char)*name))
+				return false;
+		if (*name++ != parts[i].sep)
+			return false;
+	}
+	return true;
+}
+
 /*
  * Splits "Key:   1234 kB" into key and value (bytes if kB, else a count).
  * HugePages_* are counts; every other field is in kB, so a value without

@@ -20,6 +20,8 @@ struct boot_pools;
 
 int parse_hugepages_dir(const char *name, uint64_t *page_size);
 int parse_node_dir(const char *name, unsigned *node);
+/* "0000:03:00.0": a PCI device's address (domain:bus:device.function). */
+bool parse_pci_addr(const char *name);
 
 /* "/proc/meminfo" or "nodeN/meminfo" ("Node 0 MemTotal: ... kB"). */
 int parse_meminfo(const char *buf, struct meminfo *mem, char *bad, size_t badsz);

@@ -166,6 +166,25 @@ struct meta {
 };
 
 /*
+ * VFIO: a PCI device bound to vfio-pci.  A process that maps memory for its
+ * DMA through VFIO's type1 IOMMU pins those pages, and the kernel charges
+ * them to its RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK; a group in
+ * no-IOMMU mode pins nothing.
+ */
+struct vfio_dev {
+	char addr[16];			/* "0000:03:00.0" */
+	int group;			/* its IOMMU group, -1 if none */
+	bool noiommu;			/* the group is "vfio-noiommu" */
+};
+
+struct vfio {
+	struct vfio_dev *devs;
+	size_t nr_devs;
+	bool pid_known;			/* --pid: its fds were read */
+	size_t pid_groups;		/* its fds on /dev/vfio/GROUP */
+};
+
+/*
  * A pool the kernel command line asks for at boot: hugepages=N after
  * hugepagesz=SIZE (or default_hugepagesz=SIZE), or before any size for the
  * default one, and hugepages=NODE:N,NODE:N for pages on given nodes.
@@ -206,6 +225,7 @@ struct snapshot {
 	size_t nr_buddy;
 	char *cmdline;
 	struct boot_pools boot;		/* the pools cmdline asks for */
+	struct vfio vfio;
 	char thp[16];			/* transparent hugepage mode, "" if absent */
 	bool procs_scanned;		/* mount files' users are known */
 };

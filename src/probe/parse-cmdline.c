@@ -249,7 +249,8 @@ static const char *next_word(const char *line, char *buf, size_t size)
 static const char *param_value(const char *word, const char *name)
 {
 	for (; *name; word++, name++)
-		if (*word != *name && !(strchr("-_", *word) && strchr("-_", *name)))
+		if (!*word || (*word != *name &&
+			       !(strchr("-_", *word) && strchr("-_", *name))))
 			return NULL;
 	return *word == '=' ? word + 1 : NULL;
 }

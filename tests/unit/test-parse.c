@@ -160,6 +160,8 @@ START_TEST(boot_pools)
 	ck_assert_uint_eq(boot("hugepages=many")->n, 0);
 	ck_assert_uint_eq(boot("")->n, 0);
 	ck_assert_uint_eq(boot("hugepages_x=4 nohugepages=4 hugepages")->n, 0);
+	/* A word that ends where a name goes on with '_' is not that name. */
+	ck_assert(!boot("hugetlb")->cma);
 	ck_assert(boot("hugetlb_cma=4G hugepagesz=1G hugepages=4")->cma);
 	ck_assert(!boot("hugetlb_cma=0")->cma);
 }

@@ -61,14 +61,13 @@ void rule_vfio_memlock(const struct snapshot *snap, const struct need *need,
 		       struct findings *fs)
 {
 	const struct rlim *ml = &snap->lim.rlimits[RL_MEMLOCK];
-	uint64_t want = hp_sat_mul(need->pages, need->page_size);
 	char s1[32], s2[32], where[160];
 	struct finding *f;
 
 	if (!mode_is_dpdk(need->mode) || !need->vfio_dma || !need->page_size)
 		return;
 	vfio_where(snap, where, sizeof(where));
-	format_bytes(want, s2, sizeof(s2));
+	format_bytes(need->dma_bytes, s2, sizeof(s2));
 	if (need->memlock_exempt) {
 		f = finding_add(fs, CHECK_MEMLOCK, HP_PASS, CAUSE_NONE,
 				"the process has CAP_IPC_LOCK: the %s VFIO pins for "

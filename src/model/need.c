@@ -333,8 +333,12 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	 * go) and the kernel charges them to RLIMIT_MEMLOCK. */
 	need->vfio_dma = vfio_dma(snap, wl);
 	need->memlock_exempt = memlock_exempt(snap);
-	if (need->vfio_dma && !need->memlock_exempt)
-		need->locked_bytes = hp_sat_mul(n, ps);
+	for (size_t i = 0; need->vfio_dma && i < need->nr_sizes; i++)
+		need->dma_bytes = hp_sat_add(need->dma_bytes,
+					     hp_sat_mul(need->sizes[i].pages,
+							need->sizes[i].page_size));
+	if (!need->memlock_exempt)
+		need->locked_bytes = need->dma_bytes;
 	/* The fd table of each list (an int per slot) lives on the heap. */
 	for (size_t t = 0; t < lay->nr_types; t++)
 		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;

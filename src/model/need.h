@@ -98,6 +98,7 @@ struct need {
 	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
 	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
 	bool vfio_dma;			/* DPDK pins its pages for DMA via VFIO */
+	uint64_t dma_bytes;		/* the pages it pins, of every size */
 	bool memlock_exempt;		/* CAP_IPC_LOCK: nothing is charged */
 	uint64_t shm_bytes;		/* shmget size */
 	const char *huge_dir;		/* --huge-dir as given, or NULL */

@@ -218,6 +218,7 @@ static void make_workload(struct in *in, const struct snapshot *s,
 
 	memset(wl, 0, sizeof(*wl));
 	wl->page_size = page_size(in);
+	wl->have_page_size = wl->page_size && (b & 1);
 	wl->mode = (enum mode)(u8(in) % MODE_COUNT);
 	wl->have_mode = true;
 	wl->dpdk_version = versions[b & 3];

@@ -19,12 +19,14 @@ static rule_fn *const rules[] = {
 	rule_va,
 	rule_data,
 	rule_shm,
+	rule_vfio_memlock,
 	rule_map_count,
 	rule_nofile,
 	rule_cgroup,
 	rule_stale,
 	rule_starve,
 	rule_growth,
+	rule_boot_pools,
 };
 
 int diagnose_check(const struct snapshot *snap, const struct need *need,

@@ -48,6 +48,7 @@ static const char *const check_names[CHECK_COUNT] = {
 	[CHECK_STARVE_KERNEL] = "hugepages_starve_kernel",
 	[CHECK_BOOT_TIME_ONLY] = "boot_time_only",
 	[CHECK_FRAGMENTATION] = "pool_fragmentation",
+	[CHECK_BOOT_POOL_SHORT] = "boot_pool_short",
 	[CHECK_VMA_LEAK] = "vma_leak",
 	[CHECK_TRIAL] = "trial",
 	[CHECK_EXEC] = "exec",

@@ -38,9 +38,11 @@ static const struct pool *largest_pool(const struct snapshot *snap)
 {
 	const struct pool *best = NULL;
 
+	/* A pool of no size holds nothing (the probes refuse one). */
 	for (size_t i = 0; i < snap->nr_pools; i++)
-		if (!best || snap->pools[i].total * snap->pools[i].page_size >
-			     best->total * best->page_size)
+		if (snap->pools[i].page_size &&
+		    (!best || hp_sat_mul(snap->pools[i].total, snap->pools[i].page_size) >
+			      hp_sat_mul(best->total, best->page_size)))
 			best = &snap->pools[i];
 	return best;
 }

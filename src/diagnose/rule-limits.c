@@ -253,7 +253,7 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 	char s1[32], s2[32];
 	struct finding *f;
 
-	if (need->mode != MODE_SHM)
+	if (need->mode != MODE_SHM || !need->page_size)
 		return;
 	if (l->sysctl[SC_SHMMAX].present && need->shm_bytes > shmmax) {
 		f = finding_add(fs, CHECK_SHM, HP_FAIL, CAUSE_SHM_LIMIT,
@@ -324,9 +324,11 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 		uint64_t want, left;
 		struct finding *f;
 
-		if (cl->page_size != need->page_size || cl->limit == HP_UNLIMITED)
+		/* Page size 0 is the memory controller's limit, not a pool's. */
+		if (!cl->page_size || cl->page_size != need->page_size ||
+		    cl->limit == HP_UNLIMITED)
 			continue;
-		want = need->pages * need->page_size;
+		want = hp_sat_mul(need->pages, need->page_size);
 		left = hp_sat_sub(cl->limit, cl->usage);
 		if (left < want) {
 			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_FAIL,

@@ -44,7 +44,9 @@ static void mount_of_size(const struct snapshot *snap, const struct need *need,
 	char s1[32];
 	struct finding *f;
 
-	if (!sz->page_size || !mode_uses_files(need->mode))
+	/* A kernel without hugetlb has no hugetlbfs to mount either: the
+	 * pool finding says so. */
+	if (!sz->page_size || !snap->nr_pools || !mode_uses_files(need->mode))
 		return;
 	format_bytes(sz->page_size, s1, sizeof(s1));
 	if (!m) {

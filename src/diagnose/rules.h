@@ -19,6 +19,7 @@ enum stage {
 	STAGE_LEGACY_MAP,
 	STAGE_COUNT,
 	STAGE_PAGES,
+	STAGE_DEVICES,
 };
 
 /* Whether the workload takes pages of its I-th size (a size DPDK sets
@@ -41,5 +42,7 @@ rule_fn rule_mount, rule_mount_quota, rule_stale;	/* rule-mount.c */
 rule_fn rule_va, rule_data, rule_shm, rule_map_count,	/* rule-limits.c */
 	rule_nofile, rule_cgroup;
 rule_fn rule_starve;					/* rule-host.c */
+rule_fn rule_boot_pools;				/* rule-boot.c */
+rule_fn rule_vfio_memlock;				/* rule-vfio.c */
 
 #endif /* HPDIAG_DIAGNOSE_RULES_H */

@@ -32,6 +32,12 @@ static inline uint64_t hp_sat_mul(uint64_t a, uint64_t b)
 	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
+/* Whether V is a power of two (0 is not): the only sizes pages come in. */
+static inline bool hp_is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
 static inline uint64_t hp_div_up(uint64_t a, uint64_t b)
 {
 	return b ? a / b + (a % b != 0) : 0;

@@ -30,6 +30,12 @@
 #define PATH_NODE_MEMINFO	"/sys/devices/system/node/node%u/meminfo"
 #define PATH_NODE_CPULIST	"/sys/devices/system/node/node%u/cpulist"
 #define PATH_THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+/* VFIO: the devices bound to vfio-pci, their IOMMU groups ("%s" a PCI
+ * address, "%u" a group), and the group devices a process opens. */
+#define PATH_VFIO_PCI		"/sys/bus/pci/drivers/vfio-pci"
+#define PATH_PCI_IOMMU_GROUP	"/sys/bus/pci/devices/%s/iommu_group"
+#define PATH_IOMMU_GROUP_NAME	"/sys/kernel/iommu_groups/%u/name"
+#define PATH_DEV_VFIO		"/dev/vfio"
 
 #define PATH_MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
 #define PATH_NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"

@@ -16,15 +16,24 @@
 #include "lib/caps.h"
 #include "model/need.h"
 
+bool memlock_exempt(const struct snapshot *snap)
+{
+	const struct limits *l = &snap->lim;
+
+	if (l->st.have_caps)
+		return caps_in(l->st.cap_eff, "cap_ipc_lock");
+	if (l->pid && l->st.have_uid)
+		return l->st.uid == 0;
+	return snap->meta.have_euid && snap->meta.euid == 0;
+}
+
 /* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
 bool shm_privileged(const struct snapshot *snap)
 {
 	const struct limits *l = &snap->lim;
 	uint64_t group = l->sysctl[SC_HUGETLB_SHM_GROUP].value;
 
-	if (l->st.have_caps && caps_in(l->st.cap_eff, "cap_ipc_lock"))
-		return true;
-	if (!l->st.have_caps && snap->meta.have_euid && snap->meta.euid == 0)
+	if (memlock_exempt(snap))
 		return true;
 	if (l->sysctl[SC_HUGETLB_SHM_GROUP].present) {
 		if (l->st.have_gid && l->st.gid == group)
@@ -64,6 +73,9 @@ void memseg_layout(const uint64_t *sizes, size_t nr_sizes, size_t nr_nodes,
 	for (size_t s = 0; s < nr_sizes; s++) {
 		uint64_t p = sizes[s];
 
+		/* A kernel without hugetlb has no page size: no lists. */
+		if (!p)
+			continue;
 		for (size_t n = 0; n < nr_nodes && out->nr_types < MODEL_MAX_TYPES; n++) {
 			struct memseg_type *t = &out->types[out->nr_types++];
 			uint64_t segs_type, segs_cap, mem_list;
@@ -129,6 +141,23 @@ static size_t dpdk_sizes(const struct snapshot *snap, const struct workload *wl,
 	return n < DPDK_MAX_HUGEPAGE_SIZES ? n : DPDK_MAX_HUGEPAGE_SIZES;
 }
 
+/*
+ * Whether DPDK pins its pages for DMA through VFIO's type1 IOMMU (as it
+ * does for every page it holds, once it probes a device bound to
+ * vfio-pci): for a running process (--pid), whether it holds a VFIO group
+ * open; otherwise whether a device is bound to vfio-pci behind an IOMMU
+ * (a no-IOMMU group pins nothing).
+ */
+static bool vfio_dma(const struct snapshot *snap, const struct workload *wl)
+{
+	if (wl->pid && snap->vfio.pid_known)
+		return snap->vfio.pid_groups > 0;
+	for (size_t i = 0; i < snap->vfio.nr_devs; i++)
+		if (snap->vfio.devs[i].group >= 0 && !snap->vfio.devs[i].noiommu)
+			return true;
+	return false;
+}
+
 /* Pages DPDK's legacy phase 1 maps: every free page of every size used. */
 static uint64_t legacy_free_pages(const struct snapshot *snap,
 				  const uint64_t *sizes, size_t nr_sizes)
@@ -139,7 +168,7 @@ static uint64_t legacy_free_pages(const struct snapshot *snap,
 		const struct pool *p = snapshot_pool(snap, sizes[s]);
 		uint64_t n;
 
-		if (!p)
+		if (!p || !sizes[s])
 			continue;
 		n = hp_sat_add(hp_sat_sub(p->free, p->resv), hp_sat_sub(p->overcommit, p->surplus));
 		/* A size= quota stops phase 1 early (it is not fatal there). */
@@ -270,15 +299,15 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->vmas = hp_sat_add(need->baseline_vmas, 1);
 		need->vmas_before_pages = need->baseline_vmas;
 		need->fds = need->baseline_fds;
-		need->va_bytes = hp_sat_add(need->baseline_va, n * ps);
+		need->va_bytes = hp_sat_add(need->baseline_va, hp_sat_mul(n, ps));
 		need->data_bytes = need->baseline_data;
 		need->pool_pages = n;
 		if (wl->mode == MODE_SHM) {
-			need->shm_bytes = n * ps;
+			need->shm_bytes = hp_sat_mul(n, ps);
 			/* Without CAP_IPC_LOCK or vm.hugetlb_shm_group the
 			 * kernel charges the segment to RLIMIT_MEMLOCK. */
 			if (!shm_privileged(snap))
-				need->locked_bytes = n * ps;
+				need->locked_bytes = need->shm_bytes;
 		}
 		need->raises_nofile = false;
 		running_baselines(snap, wl, need);
@@ -330,19 +359,20 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		if (old_dpdk) {
 			/* 16.04: every free page mapped twice before -m applies. */
 			need->vmas_before_pages = need->baseline_vmas;
-			need->vmas = hp_sat_add(need->baseline_vmas, 2 * need->pool_pages);
+			need->vmas = hp_sat_add(need->baseline_vmas,
+						hp_sat_mul(2, need->pool_pages));
 			need->fds = need->baseline_fds + 1;
 			need->va_bytes = hp_sat_add(need->baseline_va,
-						 2 * need->pool_pages * ps);
+						 hp_sat_mul(hp_sat_mul(2, need->pool_pages), ps));
 		} else {
 			/* Lists reserved, then every free page mapped once, plus
 			 * the hugepage_data file while both exist. */
 			need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
 			need->vmas = hp_sat_add(need->vmas_before_pages,
 					     need->pool_pages + 1);
-			need->fds = need->baseline_fds + 2 + l + n;
+			need->fds = hp_sat_add(need->baseline_fds + 2 + l, n);
 			need->va_bytes = hp_sat_add(hp_sat_add(need->baseline_va, lay->va_bytes),
-						 need->pool_pages * ps);
+						 hp_sat_mul(need->pool_pages, ps));
 		}
 		break;
 	case MODE_SINGLE_FILE:
@@ -365,10 +395,20 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	default:
 		need->vmas_before_pages = need->baseline_vmas + 2 + 2 * l;
 		need->vmas = hp_sat_add(need->vmas_before_pages, n);
-		need->fds = need->baseline_fds + 2 + l + n;
+		need->fds = hp_sat_add(need->baseline_fds + 2 + l, n);
 		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
 		break;
 	}
+	/* VFIO pins the pages DPDK keeps (legacy mode: after it let the rest
+	 * go) and the kernel charges them to RLIMIT_MEMLOCK. */
+	need->vfio_dma = vfio_dma(snap, wl);
+	need->memlock_exempt = memlock_exempt(snap);
+	for (size_t i = 0; need->vfio_dma && i < need->nr_sizes; i++)
+		need->dma_bytes = hp_sat_add(need->dma_bytes,
+					     hp_sat_mul(need->sizes[i].pages,
+							need->sizes[i].page_size));
+	if (!need->memlock_exempt)
+		need->locked_bytes = need->dma_bytes;
 	/* The fd table of each list (an int per slot) lives on the heap. */
 	for (size_t t = 0; t < lay->nr_types; t++)
 		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;

@@ -106,6 +106,9 @@ struct need {
 	uint64_t baseline_data;
 	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
 	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
+	bool vfio_dma;			/* DPDK pins its pages for DMA via VFIO */
+	uint64_t dma_bytes;		/* the pages it pins, of every size */
+	bool memlock_exempt;		/* CAP_IPC_LOCK: nothing is charged */
 	uint64_t shm_bytes;		/* shmget size */
 	const char *huge_dir;		/* --huge-dir as given, or NULL */
 	/* The running instance, when one is named: its pages are its own. */
@@ -129,6 +132,9 @@ bool need_reclaims(const struct need *need, const struct mount *m,
 const struct need_size *need_size_of(const struct need *need, uint64_t ps);
 /* CAP_IPC_LOCK, or membership of vm.hugetlb_shm_group. */
 bool shm_privileged(const struct snapshot *snap);
+/* CAP_IPC_LOCK (without the capabilities known: uid 0), with which the
+ * kernel charges nothing the process locks or pins to RLIMIT_MEMLOCK. */
+bool memlock_exempt(const struct snapshot *snap);
 /* Where hpdiag (and its remedies) mount hugetlbfs for a page size PS when
  * DEF is the kernel's default size: /dev/hugepages, else /dev/hugepages-1G. */
 void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size);

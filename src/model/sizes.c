@@ -163,12 +163,14 @@ static size_t candidate_sizes(const struct snapshot *snap, enum mode mode,
 	for (size_t i = 0; i < snap->nr_pools; i++) {
 		uint64_t ps = snap->pools[i].page_size;
 
-		if (mode == MODE_IN_MEMORY || mount_of_size(snap, ps))
+		/* A pool of no size holds nothing (the probes refuse one). */
+		if (ps && (mode == MODE_IN_MEMORY || mount_of_size(snap, ps)))
 			sizes[n++] = ps;
 		if (n == NEED_MAX_SIZES)
 			break;
 	}
-	qsort(sizes, n, sizeof(*sizes), cmp_desc);
+	if (n > 1)
+		qsort(sizes, n, sizeof(*sizes), cmp_desc);
 	return n;
 }
 

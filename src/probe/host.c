@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * host.c - facts of the host that bound how pools can grow: the free
- * blocks per order in /proc/buddyinfo, the kernel command line (boot-time
- * pools) and the transparent hugepage mode.
+ * blocks per order in /proc/buddyinfo, the kernel command line and the
+ * pools it asks for at boot, and the transparent hugepage mode.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,8 +56,14 @@ int host_scan(struct probe *p, struct snapshot *snap)
 		return rc;
 	rc = probe_read(p, PATH_CMDLINE, false, &buf, NULL);
 	if (rc == 0) {
+		unsigned online[BOOT_MAX_NODES];
+		size_t n = 0;
+
 		buf[strcspn(buf, "\n")] = '\0';
 		snap->cmdline = buf;
+		for (size_t i = 0; i < snap->nr_nodes && n < BOOT_MAX_NODES; i++)
+			online[n++] = snap->nodes[i].id;
+		parse_boot_pools(buf, online, n, &snap->boot);
 	} else if (rc != -ENOENT) {
 		return rc;
 	}

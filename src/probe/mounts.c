@@ -102,9 +102,15 @@ static int mount_add(struct probe *p, const char *path, struct snapshot *snap,
 	rc = opt_size(fsopts, "pagesize", &m->page_size);
 	if (rc == -ENOENT)
 		m->page_size = snap->mem.hugepagesize;
-	else if (rc < 0)
+	else if (rc < 0 || !hp_is_pow2(m->page_size))
 		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "
 				  "bad pagesize= option", m->path);
+	/* Only a kernel with hugepages mounts hugetlbfs: a tree without
+	 * them is not one a kernel showed. */
+	if (!m->page_size)
+		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s has no "
+				  "pagesize= option and " PATH_MEMINFO " no "
+				  "Hugepagesize line", m->path);
 	rc = opt_size(fsopts, "size", &m->size_limit);
 	if (rc < 0 && rc != -ENOENT)
 		return probe_fail(p, EINVAL, path, "hugetlbfs mount %s: "

@@ -16,7 +16,11 @@
 #include "probe/parse.h"
 #include "probe/snapshot.h"
 
-/* "hugepages-2048kB" -> 2097152 */
+/*
+ * "hugepages-2048kB" -> 2097152.  -EINVAL for a name of another form,
+ * -ERANGE for one whose size is no page size: 0, not a power of two, or
+ * too large to hold in bytes.
+ */
 int parse_hugepages_dir(const char *name, uint64_t *page_size)
 {
 	char num[32];
@@ -32,8 +36,8 @@ int parse_hugepages_dir(const char *name, uint64_t *page_size)
 		return -EINVAL;
 	memcpy(num, p, len);
 	num[len] = '\0';
-	if (parse_u64(num, &kb) < 0 || !kb || kb > (UINT64_MAX >> 10))
-		return -EINVAL;
+	if (parse_u64(num, &kb) < 0 || !hp_is_pow2(kb) || kb > (UINT64_MAX >> 10))
+		return -ERANGE;
 	*page_size = kb << 10;
 	return 0;
 }
@@ -49,6 +53,23 @@ int parse_node_dir(const char *name, unsigned *node)
 		return -EINVAL;
 	*node = (unsigned)v;
 	return 0;
+}
+
+bool parse_pci_addr(const char *name)
+{
+	/* Hex digits, then the separator after them, in order. */
+	static const struct { size_t digits; char sep; } parts[] = {
+		{ 4, ':' }, { 2, ':' }, { 2, '.' }, { 1, '\0' },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		for (size_t k = 0; k < parts[i].digits; k++, name++)
+			if (!isxdigit((unsigned char)*name))
+				return false;
+		if (*name++ != parts[i].sep)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -136,8 +157,12 @@ static int parse_kv(const char *buf, char *bad, size_t badsz,
 			break;
 		}
 		rc = fn(key, val, ctx);
-		if (rc)
+		if (rc < 0) {
+			/* Only a size of page is checked by value. */
+			copy_bad(bad, badsz, "line %zu: not a page size (a power "
+				 "of two): '%s'", lineno, shown);
 			break;
+		}
 	}
 	free(copy);
 	return rc;
@@ -170,6 +195,9 @@ static int meminfo_field(const char *key, uint64_t val, void *ctx)
 	} else if (!strcmp(key, "HugePages_Surp")) {
 		m->hp_surp = val;
 	} else if (!strcmp(key, "Hugepagesize")) {
+		/* The size every other hugepage number is counted in. */
+		if (!hp_is_pow2(val))
+			return -ERANGE;
 		m->hugepagesize = val;
 	} else if (!strcmp(key, "Hugetlb")) {
 		m->hugetlb = val;

@@ -196,7 +196,13 @@ int pool_scan(struct probe *pr, struct snapshot *snap)
 		struct pool *p = &snap->pools[snap->nr_pools];
 		char dir[256];
 
-		if (parse_hugepages_dir(names[i], &p->page_size) < 0)
+		rc = parse_hugepages_dir(names[i], &p->page_size);
+		if (rc == -ERANGE) {
+			rc = probe_fail(pr, EINVAL, PATH_HUGEPAGES, "%s: not a "
+					"page size (a power of two)", names[i]);
+			goto out;
+		}
+		if (rc < 0)
 			continue;
 		snap->nr_pools++;
 		snprintf(dir, sizeof(dir), "%s/%s", PATH_HUGEPAGES, names[i]);

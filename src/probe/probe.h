@@ -70,6 +70,7 @@ int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap)
 int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg);
 int host_scan(struct probe *p, struct snapshot *snap);
+int vfio_scan(struct probe *p, pid_t pid, struct vfio *v);
 int meta_scan(struct probe *p, struct snapshot *snap);
 int meta_write(int dirfd, const struct snapshot *snap);
 

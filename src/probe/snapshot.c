@@ -36,6 +36,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->cg.v1_memory);
 	free(snap->buddy);
 	free(snap->cmdline);
+	free(snap->vfio.devs);
 	memset(snap, 0, sizeof(*snap));
 }
 

@@ -167,6 +167,51 @@ struct meta {
 	bool captured;			/* read from a snapshot's metadata file */
 };
 
+/*
+ * VFIO: a PCI device bound to vfio-pci.  A process that maps memory for its
+ * DMA through VFIO's type1 IOMMU pins those pages, and the kernel charges
+ * them to its RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK; a group in
+ * no-IOMMU mode pins nothing.
+ */
+struct vfio_dev {
+	char addr[16];			/* "0000:03:00.0" */
+	int group;			/* its IOMMU group, -1 if none */
+	bool noiommu;			/* the group is "vfio-noiommu" */
+};
+
+struct vfio {
+	struct vfio_dev *devs;
+	size_t nr_devs;
+	bool pid_known;			/* --pid: its fds were read */
+	size_t pid_groups;		/* its fds on /dev/vfio/GROUP */
+};
+
+/*
+ * A pool the kernel command line asks for at boot: hugepages=N after
+ * hugepagesz=SIZE (or default_hugepagesz=SIZE), or before any size for the
+ * default one, and hugepages=NODE:N,NODE:N for pages on given nodes.
+ */
+#define BOOT_MAX_SIZES	6
+#define BOOT_MAX_NODES	64
+struct boot_node {
+	unsigned node;
+	uint64_t pages;
+};
+
+struct boot_pool {
+	uint64_t page_size;		/* 0: the kernel's default size */
+	char param[128];		/* "hugepagesz=1G hugepages=16", as given */
+	uint64_t pages;			/* N, or the sum over the nodes */
+	struct boot_node nodes[BOOT_MAX_NODES];
+	size_t nr_nodes;		/* 0: N for the whole pool */
+};
+
+struct boot_pools {
+	struct boot_pool v[BOOT_MAX_SIZES];
+	size_t n;
+	bool cma;			/* hugetlb_cma=: no gigantic pages at boot */
+};
+
 struct snapshot {
 	struct meta meta;
 	struct meminfo mem;
@@ -181,6 +226,8 @@ struct snapshot {
 	struct buddy_zone *buddy;
 	size_t nr_buddy;
 	char *cmdline;
+	struct boot_pools boot;		/* the pools cmdline asks for */
+	struct vfio vfio;
 	char thp[16];			/* transparent hugepage mode, "" if absent */
 	bool procs_scanned;		/* mount files' users are known */
 };

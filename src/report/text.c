@@ -195,19 +195,23 @@ static void text_need(const struct report_opts *opt, const struct need *need)
 	if (mode_is_dpdk(need->mode))
 		fprintf(opt->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
 			need->dpdk_version % 100);
-	fputs(",", opt->out);
-	/* Several sizes: DPDK spreads -m over them, largest first. */
-	for (size_t i = 0, n = 0; i < need->nr_sizes; i++) {
-		const struct need_size *sz = &need->sizes[i];
+	if (!need->page_size) {
+		fprintf(opt->out, ", no hugepage size: the kernel offers none\n");
+	} else {
+		fputs(",", opt->out);
+		/* Several sizes: DPDK spreads -m over them, largest first. */
+		for (size_t i = 0, n = 0; i < need->nr_sizes; i++) {
+			const struct need_size *sz = &need->sizes[i];
 
-		if (!sz->pages && need->nr_sizes > 1)
-			continue;
-		fprintf(opt->out, "%s %" PRIu64 " x %s", n++ ? " +" : "", sz->pages,
-			format_bytes(sz->page_size, s, sizeof(s)));
-		bytes = hp_sat_add(bytes, sz->pages * sz->page_size);
+			if (!sz->pages && need->nr_sizes > 1)
+				continue;
+			fprintf(opt->out, "%s %" PRIu64 " x %s", n++ ? " +" : "", sz->pages,
+				format_bytes(sz->page_size, s, sizeof(s)));
+			bytes = hp_sat_add(bytes, hp_sat_mul(sz->pages, sz->page_size));
+		}
+		fprintf(opt->out, " pages (%s)%s\n", format_bytes(bytes, t, sizeof(t)),
+			need->pages_default ? ", no -m/-n given: checking for one page" : "");
 	}
-	fprintf(opt->out, " pages (%s)%s\n", format_bytes(bytes, t, sizeof(t)),
-		need->pages_default ? ", no -m/-n given: checking for one page" : "");
 	fprintf(opt->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
 		", %s), %" PRIu64 " fds, %s of address space",
 		need->vmas, need->baseline_vmas, need->baseline_vmas_from,

@@ -63,6 +63,29 @@ broken "bad snapshot metadata" hpdiag.snapshot "format 1
 mount /dev/hugepages writable=yes
 " "line 2"
 broken "symlink out of the tree" proc/meminfo @outside "symbolic link"
+# Page sizes that are no page size: the model divides by them.
+meminfo_with() {	# the seed-000 meminfo with its Hugepagesize line replaced
+	sed "s/^Hugepagesize:.*/Hugepagesize: $1/" "$FIXTURES/seed-000/proc/meminfo"
+}
+broken "Hugepagesize of 0" proc/meminfo "$(meminfo_with '0 kB')" "not a page size"
+broken "Hugepagesize of 3 kB" proc/meminfo "$(meminfo_with '3 kB')" "not a page size"
+broken "hugetlbfs pagesize=0" proc/self/mountinfo "40 26 0:45 / /dev/hugepages rw - hugetlbfs nodev rw,pagesize=0
+" "bad pagesize"
+broken "hugetlbfs pagesize=3M" proc/self/mountinfo "40 26 0:45 / /dev/hugepages rw - hugetlbfs nodev rw,pagesize=3M
+" "bad pagesize"
+# A pool directory whose size is no page size.
+rm -rf "$T/tree"
+cp -a "$FIXTURES/seed-000" "$T/tree"
+mv "$T/tree/sys/kernel/mm/hugepages/hugepages-2048kB" "$T/tree/sys/kernel/mm/hugepages/hugepages-3kB"
+expect_exit 3 "pool of 3 kB pages" -- "$HPDIAG" --sysroot "$T/tree" check -n 8
+contains "$err" "$T/tree/sys/kernel/mm/hugepages: hugepages-3kB: not a page size" \
+	"pool of 3 kB pages: names the directory"
+# A hugetlbfs mount on a kernel without hugepages (no size to give it).
+rm -rf "$T/tree"
+cp -a "$FIXTURES/no-hugetlb" "$T/tree"
+printf '40 26 0:45 / /dev/hugepages rw - hugetlbfs nodev rw\n' >> "$T/tree/proc/self/mountinfo"
+expect_exit 3 "hugetlbfs without a page size" -- "$HPDIAG" --sysroot "$T/tree" check -m 64
+contains "$err" "no pagesize= option" "hugetlbfs without a page size: says so"
 if [ "$(id -u)" -eq 0 ]; then
 	broken "device file for meminfo" proc/meminfo @chardev "not a regular file"
 	broken "device file for max_map_count" proc/sys/vm/max_map_count @chardev "not a regular file"

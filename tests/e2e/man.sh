@@ -37,6 +37,7 @@ done
 for id in pool node_pool mount mount_quota map_count nofile cgroup_hugetlb \
 	  stale_hugepage_files hugepages_starve_kernel boot_time_only pool_fragmentation \
 	  address_space va_space data shm memlock shm_limit explain \
+	  boot_pool_short \
 	  pool_exhausted node_pool_exhausted no_pool no_mount mount_permission \
 	  cgroup_hugetlb_limit map_count_limit rlimit_nofile rlimit_data rlimit_as \
 	  rlimit_memlock va_space unknown; do

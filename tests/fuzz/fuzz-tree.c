@@ -3,8 +3,8 @@
  * fuzz-tree.c - the files only a whole probe reads: the first byte picks
  * one file of a captured tree (mountinfo, status, cgroup, cgroup v2 limits
  * and usage, cmdline, buddyinfo, the snapshot metadata, smaps, the THP
- * mode), the rest
- * replaces it, and `check`'s probe and rules run on the tree.
+ * mode, meminfo and its Hugepagesize, a pool's size), the rest replaces
+ * it, and `check`'s probe and rules run on the tree.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,6 +31,8 @@ static const char *const files[] = {
 	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.max",
 	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.current",
 	"sys/fs/cgroup/system.slice/dpdk.service/memory.max",
+	"proc/meminfo",
+	"sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
 };
 #define NR_FILES (sizeof(files) / sizeof(files[0]))
 

@@ -4,9 +4,12 @@
  * hosts and a two-node box) and from snapshots changed in memory to reach
  * each boundary: pass, warn within 10%, fail.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "probe/parse.h"
 #include "testutil.h"
 
 #define MiB (1ULL << 20)
@@ -251,6 +254,7 @@ START_TEST(quota_both_limits)
 	ck_assert_str_eq(cause_of(&fs, "mount_quota"), "mount_quota");
 	ck_assert_ptr_nonnull(strstr(f->message, "size=64 MiB: room for"));
 	ck_assert_ptr_nonnull(strstr(f->message, "nr_inodes=10: room for"));
+	ck_assert_uint_eq(finding_evidence(f, "need_files")->num, 128);
 	/* Mounted again, not remounted: hugetlbfs keeps both through a
 	 * remount.  Each limit grows to the 2 pages (and 2 files) in use, 128
 	 * needed and 10% more, so that the finding then passes. */
@@ -262,7 +266,6 @@ START_TEST(quota_both_limits)
 	snap.mounts[0].nr_inodes = 144;
 	diagnose_check(&snap, &need, &fs);
 	ck_assert_int_eq(status_of(&fs, "mount_quota"), HP_PASS);
-	ck_assert_uint_eq(finding_evidence(f, "need_files")->num, 128);
 	findings_free(&fs);
 
 	/* The inodes alone: exactly room for 128 files passes, one less fails,
@@ -326,6 +329,284 @@ START_TEST(two_node_fragmentation)
 	/* Free blocks of order 9 count once, of order 10 twice, per zone. */
 	ck_assert_uint_eq(evidence_num(&fs, "pool_fragmentation", "growable_pages"),
 			  1 + 3 * 2 + 2 + 300 * 2 + 5 + 4 * 2 + 3 + 2 * 2);
+	done(&snap, &fs);
+}
+END_TEST
+
+static void unlink_in(const char *dir, const char *file)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	ck_assert_int_eq(unlink(path), 0);
+}
+
+/* The findings of CHECK, in order (at most MAX). */
+static size_t all_of(const struct findings *fs, enum check check,
+		     const struct finding **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n && n < max; i++)
+		if (fs->v[i].check == check)
+			out[n++] = &fs->v[i];
+	return n;
+}
+
+/*
+ * tests/fixtures/boot-short: the command line asks for 16 x 1 GiB and 2048
+ * x 2 MiB on each of two nodes; the kernel got 14 and, on node 1, 1200.
+ */
+START_TEST(boot_pools_not_obtained)
+{
+	struct workload wl = { .mem_bytes = 4 * GiB, .have_mem = true };
+	const struct finding *w[4];
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	char *tree;
+
+	diagnose_fixture("boot-short", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 2);
+	ck_assert_int_eq(w[0]->status, HP_WARN);
+	ck_assert_int_eq(w[0]->cause, CAUSE_NONE);
+	ck_assert_uint_eq(finding_evidence(w[0], "page_size")->num, GiB);
+	ck_assert_uint_eq(finding_evidence(w[0], "boot_pages")->num, 16);
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 14);
+	ck_assert_ptr_null(finding_evidence(w[0], "node"));
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "(hugepagesz=1G hugepages=16)"));
+	ck_assert_str_eq(w[0]->remedy.text, "echo 16 > /sys/kernel/mm/hugepages/"
+			 "hugepages-1048576kB/nr_hugepages (grows it now if memory "
+			 "allows; dmesg | grep HugeTLB says why the boot allocation "
+			 "fell short)");
+	/* Per node: node 0 got its 2048, node 1 only 1200. */
+	ck_assert_uint_eq(finding_evidence(w[1], "page_size")->num, 2 * MiB);
+	ck_assert_uint_eq(finding_evidence(w[1], "node")->num, 1);
+	ck_assert_uint_eq(finding_evidence(w[1], "boot_pages")->num, 2048);
+	ck_assert_uint_eq(finding_evidence(w[1], "pages")->num, 1200);
+	ck_assert_ptr_nonnull(strstr(w[1]->remedy.text, "echo 2048 > /sys/devices/"
+				     "system/node/node1/hugepages/hugepages-2048kB/"
+				     "nr_hugepages"));
+	/* A warning, not a failure: the workload's 4 pages are there. */
+	ck_assert_int_eq(findings_verdict(&fs), HP_WARN);
+	done(&snap, &fs);
+
+	/* Surplus pages are not the boot-time pool. */
+	tree = copy_fixture("boot-short");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "16\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "16\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "2\n");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 2);
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 14);
+	done(&snap, &fs);
+	/* The remedies run: the pools as the command line asked. */
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "0\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "4096\n");
+	write_file(tree, "sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "4096\n");
+	write_file(tree, "sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages",
+		   "2048\n");
+	write_file(tree, "sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages",
+		   "2048\n");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert_ptr_null(fget(&fs, "boot_pool_short"));
+	ck_assert_int_eq(findings_verdict(&fs), HP_PASS);
+	done(&snap, &fs);
+	remove_tree(tree);
+	free(tree);
+}
+END_TEST
+
+/* Sizes the kernel does not have, hugetlb_cma, and the default's count. */
+START_TEST(boot_pools_other_shapes)
+{
+	struct workload wl = { .mem_bytes = 4 * GiB, .have_mem = true };
+	const unsigned online[] = { 0, 1 };
+	const struct finding *w[4];
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	diagnose_fixture("boot-short", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	/* 16 GiB pages: x86 has none; the kernel ignored the count. */
+	parse_boot_pools("hugepagesz=16G hugepages=2", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 1);
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "no pool of 16 GiB pages"));
+	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 0);
+	ck_assert_str_eq(w[0]->remedy.text, "give hugepagesz= a size this kernel "
+			 "offers (2M, 1G)");
+	findings_free(&fs);
+	/* With hugetlb_cma= no gigantic page is allocated at boot: said. */
+	parse_boot_pools("hugetlb_cma=16G hugepagesz=1G hugepages=16", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 1);
+	ck_assert_ptr_nonnull(strstr(w[0]->message, "hugetlb_cma="));
+	ck_assert_uint_eq(finding_evidence(w[0], "cma")->num, 1);
+	findings_free(&fs);
+	/* A count before any size is the default size's (1 GiB here), and
+	 * wins over the one given with hugepagesz=1G. */
+	parse_boot_pools("hugepages=12 hugepagesz=1G hugepages=16", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_ptr_null(fget(&fs, "boot_pool_short"));
+	findings_free(&fs);
+	parse_boot_pools("hugepages=15", online, 2, &snap.boot);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_uint_eq(evidence_num(&fs, "boot_pool_short", "boot_pages"), 15);
+	ck_assert_uint_eq(evidence_num(&fs, "boot_pool_short", "page_size"), GiB);
+	done(&snap, &fs);
+}
+END_TEST
+
+/* Probes the fixture NAME as process PID sees it, and diagnoses WL. */
+static void diagnose_pid(const char *name, pid_t pid, struct workload *wl,
+			 struct snapshot *snap, struct need *need, struct findings *fs)
+{
+	struct sysroot sr;
+	struct probe p = { .sr = &sr };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
+	ck_assert_int_eq(sysroot_init(&sr, path), 0);
+	ck_assert_msg(probe_snapshot(&p, PROBE_ALL, pid, snap) == 0, "%s", p.err.msg);
+	sysroot_release(&sr);
+	wl->pid = pid;
+	ck_assert_int_eq(need_compute(snap, wl, need), 0);
+	ck_assert_int_eq(diagnose_check(snap, need, fs), 0);
+}
+
+/*
+ * tests/fixtures/vfio-user: uid 1001 without capabilities, RLIMIT_MEMLOCK
+ * 8 MiB, two ports bound to vfio-pci behind the IOMMU.  DPDK maps every
+ * page it keeps for their DMA; VFIO pins them and charges them to the
+ * limit.
+ */
+START_TEST(vfio_memlock)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	const struct finding *f;
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	char *tree;
+
+	diagnose_fixture("vfio-user", &wl, &snap, &need, &fs);
+	ck_assert(need.vfio_dma);
+	ck_assert(!need.memlock_exempt);
+	ck_assert_uint_eq(need.locked_bytes, 64 * MiB);
+	f = fget(&fs, "memlock");
+	ck_assert_str_eq(cname(f->cause), "rlimit_memlock");
+	ck_assert(f->first);
+	ck_assert_uint_eq(finding_evidence(f, "soft")->num, 8 * MiB);
+	ck_assert_uint_eq(finding_evidence(f, "need")->num, 64 * MiB);
+	/* The no-IOMMU device pins nothing and is not counted. */
+	ck_assert_uint_eq(finding_evidence(f, "vfio_devices")->num, 2);
+	ck_assert_ptr_nonnull(strstr(f->message, "0000:3b:00.0 0000:3b:00.1)"));
+	ck_assert_ptr_nonnull(strstr(f->message, "Cannot set up DMA remapping, error 12"));
+	ck_assert_str_eq(f->remedy.text, "ulimit -l unlimited, or at least ulimit -l "
+			 "65536 (KiB; systemd: LimitMEMLOCK=infinity)");
+	ck_assert_uint_eq(f->remedy.n, 1);
+	ck_assert_int_eq(f->remedy.acts[0].kind, ACT_RLIMIT);
+	ck_assert_int_eq(f->remedy.acts[0].rlimit, RL_MEMLOCK);
+	done(&snap, &fs);
+
+	/* Legacy mode pins what it keeps, not the pool it mapped first. */
+	wl.mode = MODE_LEGACY;
+	diagnose_fixture("vfio-user", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.locked_bytes, 64 * MiB);
+	ck_assert_str_eq(cause_of(&fs, "memlock"), "rlimit_memlock");
+	done(&snap, &fs);
+	/* PostgreSQL or a JVM: no VFIO. */
+	wl.mode = MODE_ANON;
+	diagnose_fixture("vfio-user", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.locked_bytes, 0);
+	ck_assert_ptr_null(fget(&fs, "memlock"));
+	done(&snap, &fs);
+	wl.mode = MODE_DYNAMIC;
+
+	/* Exactly the limit fits, but pages added at run time do not. */
+	wl.mem_bytes = 8 * MiB;
+	diagnose_fixture("vfio-user", &wl, &snap, &need, &fs);
+	ck_assert_int_eq(status_of(&fs, "memlock"), HP_WARN);
+	done(&snap, &fs);
+	wl.mem_bytes = 64 * MiB;
+
+	/* The remedy run: ulimit -l unlimited where the application starts. */
+	tree = copy_fixture("vfio-user");
+	write_file(tree, "proc/self/limits",
+		   "Limit                     Soft Limit           Hard Limit           Units\n"
+		   "Max data size             unlimited            unlimited            bytes\n"
+		   "Max open files            1024                 524288               files\n"
+		   "Max locked memory         unlimited            unlimited            bytes\n"
+		   "Max address space         unlimited            unlimited            bytes\n");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert_int_eq(status_of(&fs, "memlock"), HP_PASS);
+	ck_assert_int_eq(findings_verdict(&fs), HP_PASS);
+	done(&snap, &fs);
+	/* CAP_IPC_LOCK: nothing is charged. */
+	write_file(tree, "proc/self/limits",
+		   "Limit                     Soft Limit           Hard Limit           Units\n"
+		   "Max data size             unlimited            unlimited            bytes\n"
+		   "Max open files            1024                 524288               files\n"
+		   "Max locked memory         65536                65536                bytes\n"
+		   "Max address space         unlimited            unlimited            bytes\n");
+	write_file(tree, "proc/self/status", "Name:\thpdiag\nUid:\t1001\t1001\t1001\t1001\n"
+		   "Gid:\t1001\t1001\t1001\t1001\nCapEff:\t0000000000004000\n");
+	wl.mode = MODE_DYNAMIC;
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert(need.memlock_exempt);
+	ck_assert_uint_eq(need.locked_bytes, 0);
+	ck_assert_int_eq(status_of(&fs, "memlock"), HP_PASS);
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "memlock")->message, "CAP_IPC_LOCK"));
+	done(&snap, &fs);
+	/* Only the no-IOMMU device left bound: nothing is pinned. */
+	remove_tree(tree);
+	free(tree);
+	tree = copy_fixture("vfio-user");
+	unlink_in(tree, "sys/bus/pci/drivers/vfio-pci/0000:3b:00.0");
+	unlink_in(tree, "sys/bus/pci/drivers/vfio-pci/0000:3b:00.1");
+	diagnose_fixture(tree, &wl, &snap, &need, &fs);
+	ck_assert(!need.vfio_dma);
+	ck_assert_ptr_null(fget(&fs, "memlock"));
+	done(&snap, &fs);
+	remove_tree(tree);
+	free(tree);
+}
+END_TEST
+
+/* A running instance (--pid): its own groups and its own limits decide. */
+START_TEST(vfio_memlock_pid)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	/* testpmd 5100 holds group 42 and runs with LimitMEMLOCK=infinity. */
+	diagnose_pid("vfio-user", 5100, &wl, &snap, &need, &fs);
+	ck_assert(need.vfio_dma);
+	ck_assert_uint_eq(need.locked_bytes, 64 * MiB);
+	ck_assert_int_eq(status_of(&fs, "memlock"), HP_PASS);
+	ck_assert_uint_eq(evidence_num(&fs, "memlock", "vfio_devices"), 1);
+	/* Unlimited: null in JSON. */
+	ck_assert_int_eq(finding_evidence(fget(&fs, "memlock"), "soft")->type, EV_NULL);
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "memlock")->message,
+				     "process 5100 holds 1 VFIO group open"));
+	findings_free(&fs);
+	/* The same process with the user's 8 MiB limit fails. */
+	snap.lim.rlimits[RL_MEMLOCK].soft = 8 * MiB;
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_str_eq(cause_of(&fs, "memlock"), "rlimit_memlock");
+	findings_free(&fs);
+	/* A process that holds no VFIO group pins nothing, whatever the
+	 * host has bound. */
+	snap.vfio.pid_groups = 0;
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
+	ck_assert(!need.vfio_dma);
+	ck_assert_uint_eq(need.locked_bytes, 0);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_ptr_null(fget(&fs, "memlock"));
 	done(&snap, &fs);
 }
 END_TEST
@@ -495,6 +776,10 @@ int main(void)
 	tcase_add_test(tc, two_node_gigantic_pages_grow_at_boot);
 	tcase_add_test(tc, two_node_fragmentation);
 	tcase_add_test(tc, wrong_mount_for_huge_dir);
+	tcase_add_test(tc, boot_pools_not_obtained);
+	tcase_add_test(tc, boot_pools_other_shapes);
+	tcase_add_test(tc, vfio_memlock);
+	tcase_add_test(tc, vfio_memlock_pid);
 	tcase_add_test(tc, pool_boundaries);
 	tcase_add_test(tc, nofile_boundaries);
 	tcase_add_test(tc, mount_missing_and_readonly);

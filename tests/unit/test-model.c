@@ -5,6 +5,7 @@
  * fds and address space per mode, the pre-18.05 legacy sequence, and the
  * PostgreSQL and JVM models; and which failure the application meets first.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -234,6 +235,99 @@ START_TEST(address_space_and_data)
 }
 END_TEST
 
+/*
+ * A kernel without hugetlb (tests/fixtures/no-hugetlb): no page size at
+ * all.  Every mode and amount gives the one FAIL no_pool that names the
+ * kernel configuration, and no remedy that mounts a hugetlbfs it cannot
+ * have; the model reserves no memseg list for a size of 0.
+ */
+START_TEST(no_hugetlb)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	for (int m = 0; m < MODE_COUNT; m++) {
+		for (int amount = 0; amount < 4; amount++) {
+			wl = (struct workload){ .mode = (enum mode)m };
+			if (amount == 1) {
+				wl.mem_bytes = 64 * MiB;
+				wl.have_mem = true;
+			} else if (amount == 2) {
+				wl.pages = 4;
+				wl.have_pages = true;
+			} else if (amount == 3) {
+				wl.socket_mem[0] = 64;
+				wl.nr_socket_mem = 1;
+			}
+			diagnose_fixture("no-hugetlb", &wl, &snap, &need, &fs);
+			ck_assert_uint_eq(need.page_size, 0);
+			ck_assert_uint_eq(need.lists, 0);
+			ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
+			ck_assert(fget(&fs, "pool")->first);
+			ck_assert_str_eq(fget(&fs, "pool")->remedy.text,
+					 "use a kernel built with CONFIG_HUGETLBFS");
+			ck_assert_ptr_null(fget(&fs, "mount"));
+			ck_assert_ptr_null(fget(&fs, "node_pool"));
+			/* The memory controller's limit is no hugetlb limit. */
+			ck_assert_ptr_null(fget(&fs, "cgroup_hugetlb"));
+			for (size_t i = 0; i < fs.n; i++)
+				ck_assert(fs.v[i].status != HP_FAIL ||
+					  fs.v[i].check == CHECK_POOL);
+			done_fixture(&snap, &fs);
+		}
+	}
+	/* A page size given by hand changes nothing but the need. */
+	wl = (struct workload){ .page_size = 2 * MiB, .mem_bytes = 64 * MiB,
+				.have_mem = true };
+	diagnose_fixture("no-hugetlb", &wl, &snap, &need, &fs);
+	ck_assert_uint_eq(need.pages, 32);
+	ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
+	ck_assert_ptr_null(fget(&fs, "mount"));
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
+/* Page sizes no kernel has: the model neither divides by zero nor wraps. */
+START_TEST(absurd_page_sizes)
+{
+	const uint64_t sizes[] = { 0, 1, 3, 4096, 1ULL << 62, 1ULL << 63,
+				   UINT64_MAX };
+	struct memseg_layout *l = calloc(1, sizeof(*l));
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+
+	ck_assert_ptr_nonnull(l);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memseg_layout(&sizes[i], 1, 2, NULL, l);
+		/* No list for a size of 0, or one larger than a type's share. */
+		if (!sizes[i] || sizes[i] > 32 * GiB)
+			ck_assert_uint_eq(l->lists, 0);
+		else
+			ck_assert_uint_gt(l->lists, 0);
+		for (int m = 0; m < MODE_COUNT; m++) {
+			struct workload wl = { .page_size = sizes[i], .mode = (enum mode)m,
+					       .pages = UINT64_MAX, .have_pages = true };
+
+			diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+			/* 0 asks for the kernel's default size. */
+			ck_assert_uint_eq(need.page_size, sizes[i] ? sizes[i] :
+					  snap.mem.hugepagesize);
+			/* UINT64_MAX pages of any size never fit. */
+			ck_assert_int_eq(findings_verdict(&fs), HP_FAIL);
+			if (m == MODE_ANON)
+				ck_assert_uint_eq(need.va_bytes, UINT64_MAX);
+			done_fixture(&snap, &fs);
+		}
+	}
+	memseg_layout(sizes, sizeof(sizes) / sizeof(sizes[0]), 1, NULL, l);
+	ck_assert(!l->too_many_types);
+	free(l);
+}
+END_TEST
+
 /* Several failures: the one met first is marked. */
 START_TEST(first_failure)
 {
@@ -294,6 +388,8 @@ int main(void)
 	tcase_add_test(tc, anon_and_shm);
 	tcase_add_test(tc, address_space_and_data);
 	tcase_add_test(tc, first_failure);
+	tcase_add_test(tc, no_hugetlb);
+	tcase_add_test(tc, absurd_page_sizes);
 	tcase_add_test(tc, parse_names);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

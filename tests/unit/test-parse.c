@@ -71,11 +71,99 @@ START_TEST(sysfs_names)
 	ck_assert_int_eq(parse_hugepages_dir("hugepages-2048MB", &ps), -EINVAL);
 	ck_assert_int_eq(parse_hugepages_dir("hugepages-kB", &ps), -EINVAL);
 	ck_assert_int_eq(parse_hugepages_dir("transparent", &ps), -EINVAL);
+	/* The right form, but no page size: the model divides by it. */
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-0kB", &ps), -ERANGE);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-3kB", &ps), -ERANGE);
+	ck_assert_int_eq(parse_hugepages_dir("hugepages-18014398509481984kB", &ps),
+			 -ERANGE);
 	ck_assert_int_eq(parse_node_dir("node12", &node), 0);
 	ck_assert_uint_eq(node, 12);
 	ck_assert_int_eq(parse_node_dir("node", &node), -EINVAL);
 	ck_assert_int_eq(parse_node_dir("nodex", &node), -EINVAL);
 	ck_assert_int_eq(parse_node_dir("online", &node), -EINVAL);
+}
+END_TEST
+
+/* The pools a kernel command line asks for, as mm/hugetlb.c reads them. */
+static const struct boot_pools *boot(const char *cmdline)
+{
+	static const unsigned online[] = { 0, 1 };
+	static struct boot_pools bp;
+
+	parse_boot_pools(cmdline, online, 2, &bp);
+	return &bp;
+}
+
+START_TEST(boot_pools)
+{
+	const struct boot_pools *bp;
+
+	/* Before any size: the default size (0 until the kernel says). */
+	bp = boot("BOOT_IMAGE=/vmlinuz ro quiet hugepages=1024");
+	ck_assert_uint_eq(bp->n, 1);
+	ck_assert_uint_eq(bp->v[0].page_size, 0);
+	ck_assert_uint_eq(bp->v[0].pages, 1024);
+	ck_assert_uint_eq(bp->v[0].nr_nodes, 0);
+	ck_assert(!bp->cma);
+	/* Per size, and per node (the sum is the pool). */
+	bp = boot("default_hugepagesz=1G hugepagesz=1G hugepages=16 "
+		  "hugepagesz=2M hugepages=0:512,1:256");
+	ck_assert_uint_eq(bp->n, 2);
+	ck_assert_uint_eq(bp->v[0].page_size, 1ULL << 30);
+	ck_assert_uint_eq(bp->v[0].pages, 16);
+	ck_assert_uint_eq(bp->v[1].page_size, 2ULL << 20);
+	ck_assert_uint_eq(bp->v[1].pages, 768);
+	ck_assert_uint_eq(bp->v[1].nr_nodes, 2);
+	ck_assert_uint_eq(bp->v[1].nodes[1].node, 1);
+	ck_assert_uint_eq(bp->v[1].nodes[1].pages, 256);
+	/* The words that asked, for the message. */
+	ck_assert_str_eq(bp->v[0].param, "hugepagesz=1G hugepages=16");
+	ck_assert_str_eq(bp->v[1].param, "hugepagesz=2M hugepages=0:512,1:256");
+	/* default_hugepagesz= takes over a count given before it. */
+	bp = boot("hugepages=8 default_hugepagesz=1G");
+	ck_assert_uint_eq(bp->n, 1);
+	ck_assert_uint_eq(bp->v[0].page_size, 1ULL << 30);
+	ck_assert_uint_eq(bp->v[0].pages, 8);
+	/* The same pool twice: the kernel keeps the first. */
+	bp = boot("hugepagesz=2M hugepages=512 hugepages=1024");
+	ck_assert_uint_eq(bp->v[0].pages, 512);
+	/* A size given twice is ignored, and the count after it too. */
+	bp = boot("hugepagesz=1G hugepages=2 hugepagesz=1G hugepages=4");
+	ck_assert_uint_eq(bp->n, 1);
+	ck_assert_uint_eq(bp->v[0].pages, 2);
+	/* An unsupported size: its count is ignored, the next one is not. */
+	bp = boot("hugepagesz=3M hugepages=4 hugepages=6");
+	ck_assert_uint_eq(bp->n, 1);
+	ck_assert_uint_eq(bp->v[0].page_size, 0);
+	ck_assert_uint_eq(bp->v[0].pages, 6);
+	/* memparse(): C numbers, K/M/G suffixes, the rest of the word ignored. */
+	bp = boot("hugepagesz=0x40000000 hugepages=1 hugepagesz=2048k hugepages=2 "
+		  "hugepagesz=64KB hugepages=3");
+	ck_assert_uint_eq(bp->n, 3);
+	ck_assert_uint_eq(bp->v[0].page_size, 1ULL << 30);
+	ck_assert_uint_eq(bp->v[1].page_size, 2ULL << 20);
+	ck_assert_uint_eq(bp->v[2].page_size, 64ULL << 10);
+	/* Names with '-' for '_', quotes, and "--" ending the kernel's part. */
+	bp = boot("default-hugepagesz=1G \"hugepages=2\" -- hugepagesz=2M hugepages=9");
+	ck_assert_uint_eq(bp->n, 1);
+	ck_assert_uint_eq(bp->v[0].pages, 2);
+	bp = boot("hugepages=\"64\"");
+	ck_assert_uint_eq(bp->v[0].pages, 64);
+	/* A node that is not online: the pages before it, for the whole pool. */
+	bp = boot("hugepagesz=2M hugepages=0:512,5:512");
+	ck_assert_uint_eq(bp->v[0].pages, 512);
+	ck_assert_uint_eq(bp->v[0].nr_nodes, 0);
+	bp = boot("hugepages=0:512,1:x");
+	ck_assert_uint_eq(bp->v[0].pages, 512);
+	ck_assert_uint_eq(bp->v[0].nr_nodes, 0);
+	/* Not a count; nothing at all; a parameter with another name. */
+	ck_assert_uint_eq(boot("hugepages=many")->n, 0);
+	ck_assert_uint_eq(boot("")->n, 0);
+	ck_assert_uint_eq(boot("hugepages_x=4 nohugepages=4 hugepages")->n, 0);
+	/* A word that ends where a name goes on with '_' is not that name. */
+	ck_assert(!boot("hugetlb")->cma);
+	ck_assert(boot("hugetlb_cma=4G hugepagesz=1G hugepages=4")->cma);
+	ck_assert(!boot("hugetlb_cma=0")->cma);
 }
 END_TEST
 
@@ -143,6 +231,29 @@ START_TEST(meminfo_bad)
 	ck_assert_int_eq(parse_meminfo("MemTotal: 12 MB\n", &m, bad, sizeof(bad)),
 			 -EINVAL);
 	ck_assert_int_eq(parse_meminfo("", &m, bad, sizeof(bad)), -EINVAL);
+	/* A Hugepagesize that is no page size names its line. */
+	ck_assert_int_eq(parse_meminfo("MemTotal: 1024 kB\nHugepagesize: 3 kB\n", &m,
+				       bad, sizeof(bad)), -ERANGE);
+	ck_assert_str_eq(bad, "line 2: not a page size (a power of two): "
+			 "'Hugepagesize: 3 kB'");
+	ck_assert_int_eq(parse_meminfo("MemTotal: 1024 kB\nHugepagesize: 0 kB\n", &m,
+				       bad, sizeof(bad)), -ERANGE);
+}
+END_TEST
+
+/* A kernel without CONFIG_HUGETLB_PAGE prints none of the hugepage lines. */
+START_TEST(meminfo_without_hugetlb)
+{
+	struct meminfo m;
+	char bad[128];
+
+	ck_assert_int_eq(parse_meminfo("MemTotal:        8155880 kB\n"
+				       "MemFree:         6815744 kB\n"
+				       "AnonHugePages:         0 kB\n", &m, bad,
+				       sizeof(bad)), 0);
+	ck_assert_uint_eq(m.hugepagesize, 0);
+	ck_assert_uint_eq(m.hp_total, 0);
+	ck_assert(!m.have_hugetlb);
 }
 END_TEST
 
@@ -262,8 +373,10 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, sysfs_names);
 	tcase_add_test(tc, lists);
+	tcase_add_test(tc, boot_pools);
 	tcase_add_test(tc, meminfo_good);
 	tcase_add_test(tc, meminfo_bad);
+	tcase_add_test(tc, meminfo_without_hugetlb);
 	tcase_add_test(tc, node_meminfo);
 	tcase_add_test(tc, limits_good);
 	tcase_add_test(tc, limits_bad);

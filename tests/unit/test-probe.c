@@ -5,6 +5,7 @@
  * who uses them, rlimits, sysctls, cgroups, buddyinfo; and broken trees,
  * which must give an error naming the file.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,127 @@ static void expect_error(const char *file, const char *text, const char *words)
 	free(dir);
 }
 
+/* Probes DIR (a path, or a fixture's name) as PID sees it. */
+static void load_pid(const char *dir, pid_t pid, struct snapshot *snap)
+{
+	struct sysroot sr;
+	struct probe p = { .sr = &sr };
+	char path[4096];
+
+	if (dir[0] == '/')
+		snprintf(path, sizeof(path), "%s", dir);
+	else
+		snprintf(path, sizeof(path), "%s/%s", FIXTURES, dir);
+	ck_assert_int_eq(sysroot_init(&sr, path), 0);
+	ck_assert_msg(probe_snapshot(&p, PROBE_ALL, pid, snap) == 0, "%s", p.err.msg);
+	sysroot_release(&sr);
+}
+
+/* tests/fixtures/vfio-user: two ports behind the IOMMU, one no-IOMMU. */
+static void check_vfio_user(const struct snapshot *snap)
+{
+	ck_assert_uint_eq(snap->vfio.nr_devs, 3);
+	ck_assert_str_eq(snap->vfio.devs[0].addr, "0000:3b:00.0");
+	ck_assert_int_eq(snap->vfio.devs[0].group, 42);
+	ck_assert(!snap->vfio.devs[0].noiommu);
+	ck_assert_int_eq(snap->vfio.devs[1].group, 43);
+	ck_assert_str_eq(snap->vfio.devs[2].addr, "0000:5e:00.0");
+	ck_assert_int_eq(snap->vfio.devs[2].group, 7);
+	ck_assert(snap->vfio.devs[2].noiommu);
+}
+
+START_TEST(vfio_devices)
+{
+	struct snapshot snap;
+	char err[1024], *dir;
+
+	ck_assert_int_eq(load_fixture("vfio-user", PROBE_ALL, &snap, err, sizeof(err)), 0);
+	check_vfio_user(&snap);
+	/* hpdiag itself: its fds are not looked at. */
+	ck_assert(!snap.vfio.pid_known);
+	snapshot_free(&snap);
+	/* The running testpmd holds the container and one group open. */
+	load_pid("vfio-user", 5100, &snap);
+	check_vfio_user(&snap);
+	ck_assert(snap.vfio.pid_known);
+	ck_assert_uint_eq(snap.vfio.pid_groups, 1);
+	snapshot_free(&snap);
+	/* Without vfio-pci: no device, and that is no error. */
+	ck_assert_int_eq(load_fixture("this-host", PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_uint_eq(snap.vfio.nr_devs, 0);
+	snapshot_free(&snap);
+	/* A device without an IOMMU group is listed, with none. */
+	dir = copy_fixture("vfio-user");
+	write_file(dir, "sys/bus/pci/drivers/vfio-pci/0000:af:00.0", "../x/0000:af:00.0");
+	ck_assert_int_eq(load_fixture(dir, PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_uint_eq(snap.vfio.nr_devs, 4);
+	ck_assert_int_eq(snap.vfio.devs[3].group, -1);
+	snapshot_free(&snap);
+	/* A group link that names no group is malformed. */
+	write_file(dir, "sys/bus/pci/devices/0000:3b:00.1/iommu_group", "../../elsewhere\n");
+	ck_assert_int_lt(load_fixture(dir, PROBE_ALL, &snap, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "sys/bus/pci/devices/0000:3b:00.1/iommu_group: "
+				     "not a link to an IOMMU group"));
+	snapshot_free(&snap);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * On a live host the links are symbolic links: a snapshot keeps each as a
+ * file holding its target, and the capture answers as the host did.
+ */
+START_TEST(vfio_capture)
+{
+	static const char *const links[] = {
+		"sys/bus/pci/drivers/vfio-pci/0000:3b:00.0",
+		"sys/bus/pci/drivers/vfio-pci/0000:3b:00.1",
+		"sys/bus/pci/drivers/vfio-pci/0000:5e:00.0",
+		"sys/bus/pci/devices/0000:3b:00.0/iommu_group",
+		"sys/bus/pci/devices/0000:3b:00.1/iommu_group",
+		"sys/bus/pci/devices/0000:5e:00.0/iommu_group",
+		"proc/5100/fd/17", "proc/5100/fd/18",
+	};
+	char *host = copy_fixture("vfio-user"), rec[] = "/tmp/hpdiag-rec-XXXXXX";
+	struct snapshot snap;
+	struct sysroot sr;
+	struct probe p = { .sr = &sr };
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char path[4096], target[4096];
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", host, links[i]);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		n = fread(target, 1, sizeof(target) - 1, f);
+		fclose(f);
+		target[n] = '\0';
+		target[strcspn(target, "\n")] = '\0';
+		ck_assert_int_eq(unlink(path), 0);
+		ck_assert_int_eq(symlink(target, path), 0);
+	}
+	ck_assert_ptr_nonnull(mkdtemp(rec));
+	ck_assert_int_eq(sysroot_init(&sr, host), 0);
+	sr.recordfd = open(rec, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(sr.recordfd, 0);
+	ck_assert_int_eq(probe_snapshot(&p, PROBE_ALL, 5100, &snap), 0);
+	check_vfio_user(&snap);
+	ck_assert_uint_eq(snap.vfio.pid_groups, 1);
+	snapshot_free(&snap);
+	sysroot_release(&sr);
+	load_pid(rec, 5100, &snap);
+	check_vfio_user(&snap);
+	ck_assert_uint_eq(snap.vfio.pid_groups, 1);
+	snapshot_free(&snap);
+	remove_tree(rec);
+	remove_tree(host);
+	free(host);
+}
+END_TEST
+
 START_TEST(broken_trees)
 {
 	expect_error("proc/meminfo", "MemTotal: banana kB\n", "line 1");
@@ -319,6 +441,8 @@ int main(void)
 	tcase_add_test(tc, seed004_sizes_and_nodes);
 	tcase_add_test(tc, two_node_mounts_and_cgroup);
 	tcase_add_test(tc, broken_trees);
+	tcase_add_test(tc, vfio_devices);
+	tcase_add_test(tc, vfio_capture);
 	tcase_add_test(tc, nul_and_huge_files);
 	tcase_add_test(tc, symlink_out_of_root);
 	tcase_add_test(tc, empty_root);

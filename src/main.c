@@ -55,13 +55,6 @@ static int set_color(struct ctx *c, const char *arg)
 	return 0;
 }
 
-static int set_quiet(struct ctx *c, const char *arg)
-{
-	(void)arg;
-	c->rep.quiet = true;
-	return 0;
-}
-
 static int set_verbose(struct ctx *c, const char *arg)
 {
 	(void)arg;
@@ -91,8 +84,8 @@ static const struct option_def global_opts[] = {
 	{ "format", 0, "text|json|prometheus", "\noutput format (default text)",
 	  set_format },
 	{ "color", 0, "auto|always|never", "", set_color },
-	{ "quiet", 'q', NULL, "print only warnings, failures and the verdict", set_quiet },
-	{ "verbose", 'v', NULL, "print evidence for passing checks too", set_verbose },
+	{ "verbose", 'v', NULL, "more detail: the evidence of passing checks,\n"
+	  "per-node rows, each page file", set_verbose },
 	{ "help", 'h', NULL, "print this help", set_help },
 	{ "version", 'V', NULL, "print the version", set_version },
 	{ NULL, 0, NULL, NULL, NULL },

@@ -55,8 +55,8 @@ const struct command cmd_check = {
 	.run = run_check,
 	.summary = "predict whether the workload's hugepage setup will succeed",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_instance, &group_pid, &group_report_file, &check_group,
-		&group_fix, NULL,
+		&group_workload, &group_instance, &group_pid, &group_report, &check_group,
+		&group_check_fix, NULL,
 	},
 	.check = check_options,
 };

@@ -27,6 +27,10 @@ static void optset_add(struct optset *s, const struct option_def *d)
 {
 	size_t sl = strlen(s->shorts);
 
+	/* A leading ':' has getopt tell a missing argument from an unknown
+	 * option. */
+	if (!sl)
+		s->shorts[sl++] = ':';
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->longopts[i].name, d->name))
 			return;
@@ -173,8 +177,31 @@ static int unknown_option(int argc, char **argv)
 {
 	(void)argc;
 	if (optopt && optopt < 256)
-		return usage_error("unknown or incomplete option '-%c'", optopt);
-	return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		return usage_error("unknown option '-%c' (hpdiag --help lists them)", optopt);
+	return usage_error("unknown option '%s' (hpdiag --help lists them)", argv[optind - 1]);
+}
+
+/* getopt said ':': the option it was reading needs its argument. */
+static int missing_argument(const struct optset *s, char **argv)
+{
+	bool is_short = optopt && optopt < 256;
+	const char *name = is_short ? NULL : argv[optind - 1];
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct option_def *d = s->defs[i];
+
+		if (is_short ? d->key == optopt :
+		    !strncmp(name, "--", 2) && !strcmp(name + 2, d->name)) {
+			if (is_short)
+				return usage_error("option '-%c' needs an argument (%s)",
+						   optopt, d->arg);
+			return usage_error("option '--%s' needs an argument (%s)",
+					   d->name, d->arg);
+		}
+	}
+	if (is_short)
+		return usage_error("option '-%c' needs an argument", optopt);
+	return usage_error("option '%s' needs an argument", name);
 }
 
 /*
@@ -197,6 +224,8 @@ int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
 	while ((opt = getopt_long(argc, argv, all.shorts, all.longopts, NULL)) != -1) {
 		const struct option_def *d = optset_def(&all, opt);
 
+		if (opt == ':')
+			return missing_argument(&all, argv);
 		if (!d)
 			return unknown_option(argc, argv);
 		/* --version and --help whatever else is there. */
@@ -222,6 +251,8 @@ int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
 		const char *arg = optarg ? optarg : "";
 		int rc;
 
+		if (opt == ':')
+			return missing_argument(&set, argv);
 		if (!d) {
 			const char *name = optopt && optopt < 256 ? NULL : argv[optind - 1];
 			char shopt[4] = { '-', (char)optopt, '\0', '\0' };

@@ -169,7 +169,7 @@ const struct command cmd_exec = {
 	.operands = "-- COMMAND [ARGS...]",
 	.summary = "run the application itself and catch its first failing memory call",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_report_file, NULL,
+		&group_workload, &group_report, NULL,
 	},
 	.check = workload_options_check,
 };

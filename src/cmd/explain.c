@@ -128,7 +128,7 @@ const struct command cmd_explain = {
 	.operands = "[FILE]",
 	.summary = "name the cause of a failure from the application's log, on this host",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_pid, &group_report_file, NULL,
+		&group_workload, &group_pid, &group_report, NULL,
 	},
 	.check = workload_options_check,
 };

@@ -121,7 +121,7 @@ const struct command cmd_fix = {
 	.summary = "plan the host changes that clear the failures; with --apply "
 		   "make them",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_instance, &group_pid, &group_fix, &group_report_file, NULL,
+		&group_workload, &group_instance, &group_pid, &group_fix, &group_report, NULL,
 	},
 	.check = workload_options_check,
 };

@@ -44,27 +44,17 @@ static int set_pages(struct ctx *c, const char *arg)
 static int set_socket_mem(struct ctx *c, const char *arg)
 {
 	struct workload *wl = &c->wl;
-	char *copy = strdup(arg), *tok, *save = NULL;
-	int rc = 0;
+	uint64_t total = 0;
 
-	if (!copy)
-		return EXIT_ERROR;
-	wl->nr_socket_mem = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t mb;
-
-		if (wl->nr_socket_mem >= MAX_SOCKETS || parse_u64(tok, &mb) < 0 ||
-		    mb > (UINT64_MAX >> 21)) {
-			rc = usage_error("--socket-mem: '%s' is not a list of MiB "
-					 "per node such as 1024,1024", arg);
-			break;
-		}
-		wl->socket_mem[wl->nr_socket_mem++] = mb;
-	}
-	if (!rc && !wl->nr_socket_mem)
-		rc = usage_error("--socket-mem: empty list");
-	free(copy);
-	return rc;
+	if (socket_mem_parse(arg, wl->socket_mem, &wl->nr_socket_mem) < 0)
+		return usage_error("--socket-mem: '%s' is not a list of MiB per node "
+				   "such as 1024,1024 (no empty field, at most %d)",
+				   arg, MAX_SOCKETS);
+	for (size_t i = 0; i < wl->nr_socket_mem; i++)
+		total += wl->socket_mem[i];
+	if (!total)
+		return usage_error("--socket-mem: '%s' asks for no memory on any node", arg);
+	return 0;
 }
 
 static int set_node(struct ctx *c, const char *arg)
@@ -199,6 +189,31 @@ static const struct option_def report_file_opts[] = {
 
 const struct option_group group_report_file = { "Output", NULL, report_file_opts };
 
+static int set_quiet(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->rep.quiet = true;
+	return 0;
+}
+
+/* The commands that make findings: -q keeps the failing ones. */
+static const struct option_def report_opts[] = {
+	{ "output", 'o', "FILE", "write the report to FILE, atomically (a\n"
+	  "temporary file renamed over it)", set_output },
+	{ "quiet", 'q', NULL, "print only warnings, failures and the verdict", set_quiet },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_report = { "Output", NULL, report_opts };
+
+static const struct option_def quiet_opts[] = {
+	{ "quiet", 'q', NULL, "print no replay hint", set_quiet },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/* snapshot's -q: the hint is all it prints. */
+const struct option_group group_quiet = { NULL, NULL, quiet_opts };
+
 /* The first fix option given: check says it needs --fix. */
 static void fix_used(struct ctx *c, const char *opt)
 {
@@ -264,6 +279,8 @@ static const struct option_def fix_opts[] = {
 };
 
 const struct option_group group_fix = { "Fix", "fix options", fix_opts };
+/* The same, in check: they take effect with --fix only. */
+const struct option_group group_check_fix = { "Fix, with --fix", "fix options", fix_opts };
 
 /* Options of the workload that exclude each other. */
 int workload_options_check(struct ctx *c)

@@ -109,6 +109,6 @@ const struct command cmd_snapshot = {
 	.flags = CMD_LIVE_ONLY,
 	.summary = "copy every kernel file hpdiag reads into DIR, for --sysroot DIR",
 	.groups = (const struct option_group *const[]) {
-		&snapshot_group, &group_pid, NULL,
+		&snapshot_group, &group_pid, &group_quiet, NULL,
 	},
 };

@@ -133,7 +133,7 @@ const struct command cmd_trial = {
 	.summary = "map the workload's hugepages for real in a child process, "
 		   "name what stops it",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &trial_group, &group_report_file, NULL,
+		&group_workload, &trial_group, &group_report, NULL,
 	},
 	.check = workload_options_check,
 };

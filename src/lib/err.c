@@ -64,6 +64,6 @@ int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'hpdiag --help' for more information.\n", stderr);
+	fputc('\n', stderr);
 	return EXIT_ERROR;
 }

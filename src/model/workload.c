@@ -84,3 +84,27 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 	if (!wl->page_size && h->page_size)
 		wl->page_size = h->page_size;
 }
+
+int socket_mem_parse(const char *s, uint64_t *mb, size_t *n)
+{
+	const char *p = s;
+
+	*n = 0;
+	for (;;) {
+		uint64_t v = 0;
+		const char *start = p;
+
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (v > (UINT64_MAX >> 21) / 10)
+				return -EINVAL;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		if (p == start || v > (UINT64_MAX >> 21) || *n >= MAX_SOCKETS)
+			return -EINVAL;
+		mb[(*n)++] = v;
+		if (!*p)
+			return 0;
+		if (*p++ != ',')
+			return -EINVAL;
+	}
+}

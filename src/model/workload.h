@@ -73,5 +73,9 @@ bool mode_is_dpdk(enum mode m);
 bool mode_uses_files(enum mode m);
 /* "22.11" -> 2211; returns -EINVAL for anything else. */
 int dpdk_version_parse(const char *s, unsigned *v);
+/* DPDK's --socket-mem list "1024,0,512" into MB[] (at most MAX_SOCKETS
+ * fields): 0, or -EINVAL for an empty field, a field that is not a number
+ * of MiB, or too many fields (DPDK rejects "1,,2" and "2,"). */
+int socket_mem_parse(const char *s, uint64_t *mb, size_t *n);
 
 #endif /* HPDIAG_MODEL_WORKLOAD_H */

@@ -91,6 +91,28 @@ if [ "$(id -u)" -eq 0 ]; then
 	broken "device file for max_map_count" proc/sys/vm/max_map_count @chardev "not a regular file"
 fi
 
+# Bad command lines: exit 3 and one line that says what is wrong, nothing
+# else printed.
+usage() {	# WORDS ARGS...: hpdiag ARGS on seed-000
+	words=$1
+	shift
+	expect_exit 3 "hpdiag $*" -- "$HPDIAG" --sysroot "$FIXTURES/seed-000" "$@"
+	lines=$(printf '%s\n' "$err" | grep -c .)
+	[ "$lines" -eq 1 ] || fail "hpdiag $*: $lines lines on stderr: $err"
+	contains "$err" "$words" "hpdiag $*: says '$words'"
+	[ -z "$out" ] || fail "hpdiag $*: printed: $out"
+}
+usage "not a list of MiB per node" check --socket-mem 1,,2	# DPDK rejects it too
+usage "not a list of MiB per node" check --socket-mem 2,
+usage "not a list of MiB per node" check --socket-mem ,1
+usage "not a list of MiB per node" check --socket-mem 1,x
+usage "asks for no memory" check --socket-mem 0,0
+usage "option '-m' needs an argument (MB)" check -m
+usage "option '--pid' needs an argument (PID)" check --pid
+usage "unknown option '--bogus'" check --bogus
+usage "option '-q' does not apply" pools -q
+usage "option '--apply' does not apply" pools --apply
+
 # An empty root.
 mkdir -p "$T/empty"
 expect_exit 3 "empty root" -- "$HPDIAG" --sysroot "$T/empty" check

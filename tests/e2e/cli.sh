@@ -63,4 +63,12 @@ fi
 expect_exit 2 "-q" -- "$HPDIAG" --sysroot "$S" -q check -n 3100
 case $out in *PASS*) fail "-q printed PASS lines" ;; *) pass "-q hides PASS lines" ;; esac
 contains "$out" "verdict: FAIL" "-q still prints the verdict"
+# A command's --help offers only what it takes: check's fix options are
+# headed as taking effect with --fix; pools has no -q.
+help=$("$HPDIAG" check --help)
+heading=$(printf '%s\n' "$help" | awk '/^[A-Z][^:]*:$/ { h = $0 } /^ *-y, --apply/ { print h }')
+[ "$heading" = "Fix, with --fix:" ] && pass "check --help: --apply under 'Fix, with --fix:'" ||
+	fail "check --help: --apply under '$heading'"
+case $("$HPDIAG" pools --help) in *--quiet*) fail "pools --help offers --quiet" ;;
+*) pass "pools --help offers no --quiet" ;; esac
 finish

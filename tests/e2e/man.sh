@@ -53,13 +53,14 @@ done
 # options are left to "global-options".  A placeholder stands for a group
 # of --help: the options that every command with the group lists in it and
 # that no command without it takes ("workload-options" for "Workload:",
-# "fix-options" for "Fix:"; --pid, --fix, --timeout and -o are not in them).
+# "fix-options" for "Fix:" or "Fix, with --fix:"; --pid, --fix, --timeout
+# and -o are not in them).
 long_opts() {	# the long options in the text on stdin
 	grep -o -- '--[a-z][a-z-]*' | LC_ALL=C sort -u
 }
 group_opts() {	# GROUP CMD: the long options under "GROUP:" in CMD --help
-	"$HPDIAG" "$2" --help | awk -v g="$1:" '
-		/^[A-Z][A-Za-z ]*:$/ { on = ($0 == g); next }
+	"$HPDIAG" "$2" --help | awk -v g="$1" '
+		/^[A-Z][^:]*:$/ { h = substr($0, 1, length($0) - 1); sub(/,.*/, "", h); on = (h == g); next }
 		/^$/ { on = 0; next }
 		on && /^ +-/ && match($0, /--[a-z][a-z-]*/) { print substr($0, RSTART, RLENGTH) }' |
 		LC_ALL=C sort -u

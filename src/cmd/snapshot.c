@@ -77,9 +77,15 @@ static int run_snapshot(struct ctx *c)
 		return EXIT_ERROR;
 	}
 	if (!c->rep.quiet && c->rep.format == FMT_TEXT) {
+		char pid[32] = "", q[1024];
+
+		/* The tree holds the process's view (its mounts, its limits),
+		 * under its own PID. */
+		if (c->pid)
+			snprintf(pid, sizeof(pid), " --pid %d", (int)c->pid);
 		fprintf(c->rep.out, "snapshot written to %s\n"
-			"replay it with: hpdiag --sysroot %s check\n",
-			c->output, c->output);
+			"replay it with: hpdiag --sysroot %s check%s\n",
+			c->output, shell_quote(c->output, q, sizeof(q)), pid);
 	} else if (c->rep.format == FMT_JSON) {
 		struct result r = { .snapshot_dir = c->output };
 

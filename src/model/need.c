@@ -223,7 +223,7 @@ static void running_baselines(const struct snapshot *snap, const struct workload
 	const struct limits *l = &snap->lim;
 	uint64_t held_files = 0;
 
-	if (!wl->pid || !need->held_pages || wl->have_baseline_vmas)
+	if (!wl->pid || !need->held_pages || wl->have_baseline_vmas || l->maps_errno)
 		return;
 	for (size_t i = 0; i < need->nr_sizes; i++)
 		held_files += need->sizes[i].held_files;
@@ -271,7 +271,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	if (wl->have_baseline_vmas) {
 		need->baseline_vmas = wl->baseline_vmas;
 		need->baseline_vmas_from = "--baseline-vmas";
-	} else if (wl->pid) {
+	} else if (wl->pid && !snap->lim.maps_errno) {
 		need->baseline_vmas = snap->lim.vma_count;
 		need->baseline_vmas_from = "--pid";
 	} else if (old_dpdk) {
@@ -284,6 +284,8 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->baseline_vmas = DEFAULT_BASELINE_VMAS_OTHER;
 		need->baseline_vmas_from = "default";
 	}
+	if (wl->pid && snap->lim.maps_errno && !wl->have_baseline_vmas)
+		need->baseline_vmas_from = "a default: the maps of --pid cannot be read";
 	if (wl->pid && snap->lim.have_fd_count)
 		need->baseline_fds = snap->lim.fd_count;
 	else

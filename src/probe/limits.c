@@ -136,12 +136,16 @@ int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap)
 	proc_path(path, sizeof(path), pid, PROC_MAPS);
 	rc = pid ? sysroot_lines(p->sr, path, own_maps_line, &mc) :
 	     proc_count_maps(p->sr, pid, &mc.lines);
-	if (rc < 0)
+	if (pid && (rc == -EACCES || rc == -EPERM))
+		lim->maps_errno = -rc;
+	else if (rc < 0)
 		return probe_fail_io(p, rc, path);
 	lim->vma_count = mc.lines;
 
 	proc_path(path, sizeof(path), pid, PROC_FD);
 	rc = sysroot_list(p->sr, path, &fds, &nfd);
+	if (rc == -EACCES || rc == -EPERM)
+		lim->fd_errno = -rc;
 	if (rc == 0) {
 		lim->fd_count = nfd;
 		lim->have_fd_count = true;

@@ -150,6 +150,10 @@ struct limits {
 	uint64_t hugetlb_vmas;		/* of them, mapping hugetlbfs page files */
 	uint64_t fd_count;
 	bool have_fd_count;
+	/* With --pid: an errno when its maps or fds could not be read (a
+	 * process of another user, or one the kernel guards), 0 otherwise.
+	 * Its rlimits are still known. */
+	int maps_errno, fd_errno;
 	struct proc_status st;		/* capabilities, ids, VmSize, VmData */
 	struct rlim rlimits[RL_COUNT];
 	struct sysctl_value sysctl[SC_COUNT];

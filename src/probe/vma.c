@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/pathnames.h"
 #include "lib/proc.h"
@@ -254,6 +255,7 @@ int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top)
 	rc = proc_list(p->sr, &pids, &n);
 	if (rc < 0)
 		return probe_fail_io(p, rc, "/proc");
+	top->as_root = geteuid() == 0;
 	for (size_t i = 0; i < n; i++) {
 		struct vma_proc vp = { .pid = pids[i] };
 		struct proc_guard g;

@@ -65,6 +65,7 @@ struct vma_top {
 	struct vma_proc *procs;		/* sorted, most VMAs first */
 	size_t nr_procs;
 	uint64_t scanned, unreadable, vanished;
+	bool as_root;			/* the scan ran as root: root cannot read them either */
 };
 
 int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top);

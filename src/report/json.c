@@ -145,7 +145,7 @@ static json_object *json_limits(const struct snapshot *snap)
 
 	add(o, "pid", l->pid ? json_object_new_int(l->pid) : NULL);
 	add(o, "max_map_count", jnum(l->sysctl[SC_MAX_MAP_COUNT].value));
-	add(o, "vma_count", jnum(l->vma_count));
+	add(o, "vma_count", l->maps_errno ? NULL : jnum(l->vma_count));
 	add(o, "fd_count", l->have_fd_count ? jnum(l->fd_count) : NULL);
 	for (int i = 0; i < RL_COUNT; i++) {
 		json_object *r = json_object_new_object();

@@ -110,12 +110,21 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 
 	if (l->pid)
 		fprintf(o, "process %d\n", (int)l->pid);
+	else if (snap->meta.captured)
+		fprintf(o, "process: the limits hpdiag had when the tree was captured\n");
 	else
 		fprintf(o, "process: this shell's limits (as inherited by hpdiag)\n");
-	fprintf(o, "  %-28s %" PRIu64 " of vm.max_map_count %" PRIu64 "\n",
-		"VMAs", l->vma_count, l->sysctl[SC_MAX_MAP_COUNT].value);
+	if (l->maps_errno)
+		fprintf(o, "  %-28s unknown: /proc/%d/maps cannot be read (%s)\n", "VMAs",
+			(int)l->pid, strerror(l->maps_errno));
+	else
+		fprintf(o, "  %-28s %" PRIu64 " of vm.max_map_count %" PRIu64 "\n",
+			"VMAs", l->vma_count, l->sysctl[SC_MAX_MAP_COUNT].value);
 	if (l->have_fd_count)
 		fprintf(o, "  %-28s %" PRIu64 "\n", "open fds", l->fd_count);
+	else if (l->fd_errno)
+		fprintf(o, "  %-28s unknown: /proc/%d/fd cannot be read (%s)\n", "open fds",
+			(int)l->pid, strerror(l->fd_errno));
 	fprintf(o, "rlimits%21s %-14s %s\n", "", "SOFT", "HARD");
 	for (int i = 0; i < RL_COUNT; i++) {
 		bool bytes = i != RL_NOFILE;
@@ -348,8 +357,9 @@ static void text_vma(const struct report_opts *opt, const struct result *r)
 		}
 		fprintf(o, "%" PRIu64 " processes scanned", r->top->scanned);
 		if (r->top->unreadable)
-			fprintf(o, ", %" PRIu64 " not readable (run as root)",
-				r->top->unreadable);
+			fprintf(o, ", %" PRIu64 " not readable%s", r->top->unreadable,
+				r->top->as_root ? " (the kernel guards them, even from root)" :
+				" (run as root)");
 		if (r->top->vanished)
 			fprintf(o, ", %" PRIu64 " exited during the scan", r->top->vanished);
 		fputc('\n', o);

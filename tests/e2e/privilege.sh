@@ -56,4 +56,36 @@ gone=$!
 wait "$gone"
 expect_exit 3 "--pid of an exited process" -- "$HPDIAG" check --pid "$gone"
 contains "$err" "/proc/$gone" "names the process"
+# --pid of a process whose maps and fds hpdiag cannot read (root's, read
+# by nobody, as /proc/1 of a guarded init is even to root): its rlimits
+# are still reported, and what cannot be read is named, not fatal.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && [ -z "${HPDIAG_SANITIZED:-}" ]; then
+	sleep 60 &
+	guarded=$!
+	chmod 755 "$T"
+	expect_exit 0 "limits --pid of root's process, run by nobody" -- setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$HPDIAG" limits --pid "$guarded"
+	contains "$out" "VMAs                         unknown: /proc/$guarded/maps cannot be read" \
+		"names the maps it cannot read"
+	contains "$out" "  nofile   " "still reports its rlimits"
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HPDIAG" check -n 1 \
+		--pid "$guarded" 2>&1)
+	contains "$out" "a default: the maps of --pid cannot be read" \
+		"check takes a default baseline and says why"
+	kill "$guarded"
+	wait "$guarded" 2>/dev/null
+fi
+# A snapshot of --pid replays with the hint it prints.
+sleep 60 &
+snap_pid=$!
+expect_exit 0 "snapshot --pid" -- "$HPDIAG" snapshot -o "$T/snap" --pid "$snap_pid"
+hint=$(printf '%s\n' "$out" | sed -n 's/^replay it with: //p')
+contains "$hint" "--pid $snap_pid" "the replay hint names --pid"
+kill "$snap_pid"
+wait "$snap_pid" 2>/dev/null
+# The hint names the installed hpdiag: run it with this build.
+sh -c "\"\$HPDIAG\"${hint#hpdiag}" > "$T/replay" 2>&1
+rc=$?
+[ "$rc" -le 2 ] && pass "the replay hint runs (exit $rc)" ||
+	fail "the replay hint: exit $rc: $(cat "$T/replay")"
 finish

@@ -242,32 +242,101 @@ static json_object *json_need(const struct need *need)
 	return o;
 }
 
+/* explain's (a): what the log proves. */
+static json_object *json_proves(const struct explain *ex)
+{
+	const struct log_proof *pr = &ex->proof;
+	const struct workload_hint *h = &ex->hint;
+	json_object *o = json_object_new_object();
+	json_object *sm = json_object_new_array();
+	json_object *f = NULL;
+	char dv[16];
+
+	add(o, "application", jstr(app_name(pr->app)));
+	add(o, "version", pr->version[0] ? jstr(pr->version) : NULL);
+	snprintf(dv, sizeof(dv), "%u.%02u", h->dpdk_version / 100, h->dpdk_version % 100);
+	add(o, "dpdk_version", h->dpdk_version ? jstr(dv) : NULL);
+	add(o, "mode", h->have_mode ? jstr(mode_name(h->mode)) : NULL);
+	add(o, "mem_bytes", h->have_mem ? jnum(h->mem_mb << 20) : NULL);
+	for (size_t i = 0; i < h->nr_socket_mem; i++)
+		json_object_array_add(sm, jnum(h->socket_mem[i] << 20));
+	add(o, "socket_mem_bytes", sm);
+	add(o, "huge_dir", jstr(h->huge_dir));
+	add(o, "page_size", h->page_size ? jnum(h->page_size) : NULL);
+	add(o, "numa_nodes", pr->nodes ? jnum(pr->nodes) : NULL);
+	add(o, "memory_came_up", pr->up_line ? jnum(pr->up_line) : NULL);
+	if (pr->requested_mb || pr->available_mb || pr->call[0] || pr->size) {
+		f = json_object_new_object();
+		add(f, "call", pr->call[0] ? jstr(pr->call) : NULL);
+		add(f, "requested_bytes", pr->requested_mb || pr->available_mb ?
+		    jnum(pr->requested_mb << 20) : NULL);
+		add(f, "available_bytes", pr->requested_mb || pr->available_mb ?
+		    jnum(pr->available_mb << 20) : NULL);
+		add(f, "socket", pr->socket >= 0 ? jnum((uint64_t)pr->socket) : NULL);
+		add(f, "size", pr->size ? jnum(pr->size) : NULL);
+	}
+	add(o, "failure", f);
+	return o;
+}
+
 static json_object *json_explain(const struct result *r)
 {
 	const struct explain *ex = r->explain;
+	const struct explain_answer *ans = r->answer;
 	json_object *o = json_object_new_object();
 	json_object *lines = json_object_new_array();
+	json_object *cands = json_object_new_array();
+	json_object *a = json_object_new_object();
+	char where[600];
 
 	add(o, "source", jstr(r->source));
+	add(o, "log_only", json_object_new_boolean(ans && ans->log_only));
 	add(o, "lines_read", jnum(ex->lines));
 	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
 	add(o, "command", jstr(ex->cmd));
 	add(o, "file_prefix", jstr(ex->hint.file_prefix));
+	add(o, "proves", json_proves(ex));
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 		json_object *l = json_object_new_object();
 		json_object *c = json_object_new_array();
+		const char *sig = e->sig ? sigabbrev_np(e->sig) : NULL;
 
 		add(l, "line", jnum(e->lineno));
 		add(l, "text", jstr(e->text));
 		add(l, "meaning", jstr(e->what));
-		add(l, "failure", json_object_new_boolean(e->fatal));
+		add(l, "failure", json_object_new_boolean(e->kind == LINE_FAIL ||
+							  e->kind == LINE_SOFT));
+		add(l, "kind", jstr(e->kind == LINE_FAIL ? "failure" : e->kind == LINE_SOFT ?
+				    "failed_call" : e->kind == LINE_FALLBACK ? "fallback" :
+				    e->kind == LINE_NOTE ? "notice" : e->kind == LINE_UP ?
+				    "came_up" : "other"));
+		add(l, "errno", e->err ? jstr(strerrorname_np(e->err)) : NULL);
+		add(l, "signal", sig ? jstr(sig) : NULL);
+		add(l, "after_memory_came_up", json_object_new_boolean(e->after_up));
+		add(l, "repeats", jnum(e->repeats));
 		for (size_t k = 0; k < e->nr_causes; k++)
 			json_object_array_add(c, jstr(cause_name(e->causes[k])));
 		add(l, "causes", c);
 		json_object_array_add(lines, l);
 	}
 	add(o, "recognised", lines);
+	add(o, "outcome", ans ? jstr(outcome_name(ans->outcome)) : NULL);
+	for (size_t i = 0; ans && i < ans->nr_cands; i++) {
+		json_object *c = json_object_new_object();
+
+		add(c, "cause", jstr(cause_name(ans->cands[i])));
+		add(c, "host", jstr(host_view_name(ans->view[i])));
+		explain_where(ans->cands[i], ex->hint.page_size, ex->hint.huge_dir,
+			      where, sizeof(where));
+		add(c, "where", jstr(where));
+		json_object_array_add(cands, c);
+	}
+	add(o, "candidates", cands);
+	add(a, "cause", ans ? jstr(cause_name(ans->cause)) : NULL);
+	add(a, "certain", json_object_new_boolean(ans && ans->certain));
+	add(a, "basis", ans ? jstr(basis_name(ans->basis)) : NULL);
+	add(o, "answer", a);
 	add(o, "host_findings", json_findings(r->host));
 	return o;
 }

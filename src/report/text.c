@@ -267,23 +267,71 @@ static void text_findings(const struct report_opts *opt, const struct findings *
 		counts[HP_FAIL]);
 }
 
+static const char *view_text(enum host_view v)
+{
+	switch (v) {
+	case VIEW_CONFIRMED:
+		return "this host shows it";
+	case VIEW_RULED_OUT:
+		return "ruled out by this host";
+	case VIEW_UNSEEN:
+		return "a limit of the application's process: not visible from here";
+	case VIEW_NOT_SHOWN:
+		return "not shown by this host";
+	default:
+		return NULL;
+	}
+}
+
+/* (a) what the log proves, (b) the causes consistent with it, (c) what
+ * the host shows of each, and the answer. */
 static void text_explain(const struct report_opts *opt, const struct result *r)
 {
 	const struct explain *ex = r->explain;
+	const struct explain_answer *ans = r->answer;
+	const struct log_proof *pr = &ex->proof;
 	FILE *o = opt->out;
 
-	fprintf(o, "explain: %u lines read from %s, %zu recognised\n", ex->lines,
-		r->source, ex->nr_events);
+	fprintf(o, "explain: %u lines read from %s, %zu recognised%s\n", ex->lines,
+		r->source, ex->nr_events, ans && ans->log_only ?
+		"; the log alone (--log-only): nothing of this host is read" : "");
+	if (pr->app != APP_UNKNOWN)
+		fprintf(o, "application: %s%s%s (line %u)\n", app_name(pr->app),
+			pr->version[0] ? " " : "", pr->version, pr->app_line);
 	if (ex->cmd_lineno)
 		fprintf(o, "command line (line %u): %s\n", ex->cmd_lineno, ex->cmd);
 	if (ex->version_line)
 		fprintf(o, "DPDK before 18.05 (legacy memory only): told by line %u\n",
 			ex->version_line);
+	if (pr->requested_mb || pr->available_mb)
+		fprintf(o, "requested: %" PRIu64 " MiB, available: %" PRIu64 " MiB%s\n",
+			pr->requested_mb, pr->available_mb, pr->nodes == 1 ?
+			" (one NUMA node)" : "");
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 
-		fprintf(o, "  line %-4u %s\n            %s\n", e->lineno, e->text,
-			e->what);
+		fprintf(o, "  line %-4u %s\n            %s", e->lineno, e->text, e->what);
+		if (e->repeats)
+			fprintf(o, " (%u more time%s)", e->repeats, e->repeats == 1 ? "" : "s");
+		if (e->after_up)
+			fputs(" [after memory came up]", o);
+		fputc('\n', o);
+	}
+	if (!ans)
+		return;
+	fprintf(o, "outcome: %s", outcome_name(ans->outcome));
+	if (pr->up_line)
+		fprintf(o, " (memory came up at line %u)", pr->up_line);
+	fputc('\n', o);
+	if (ans->nr_cands) {
+		fputs("consistent causes:", o);
+		for (size_t i = 0; i < ans->nr_cands; i++) {
+			const char *v = view_text(ans->view[i]);
+
+			fprintf(o, "%s %s%s%s%s", i ? "," : "", cause_name(ans->cands[i]),
+				v ? " (" : "", v ? v : "", v ? ")" : "");
+		}
+		fputc('\n', o);
 	}
 }
 

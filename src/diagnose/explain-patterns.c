@@ -70,6 +70,9 @@ const struct explain_pattern explain_patterns[] = {
 	{ "cannot get a virtual area at requested address", NULL, LINE_FAIL, APP_DPDK,
 	  "a secondary process could not map the primary's memory at the same "
 	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, "mmap" },
+	{ "in /dev/zero to requested address", NULL, LINE_FAIL, APP_DPDK,
+	  "a secondary process could not map the primary's memory at the same "
+	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, "mmap" },
 	{ "please use '--base-virtaddr' option", NULL, LINE_FAIL, APP_DPDK,
 	  "a secondary process could not map the primary's memory at the same "
 	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, NULL },
@@ -130,10 +133,12 @@ const struct explain_pattern explain_patterns[] = {
 					 CAUSE_MAP_COUNT_LIMIT, CAUSE_CGROUP_HUGETLB_LIMIT },
 	  PAT_MODERN | PAT_MEMORY, "mmap" },
 	{ "cannot set up dma remapping", NULL, LINE_FAIL, APP_DPDK,
-	  "VFIO could not map memory for DMA: the pages are pinned against "
-	  "RLIMIT_MEMLOCK", { CAUSE_RLIMIT_MEMLOCK }, PAT_MEMORY, "ioctl" },
+	  "VFIO could not map memory for DMA (the pages it maps are pinned, "
+	  "and counted against RLIMIT_MEMLOCK)", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
+	{ "dma remapping failed", NULL, LINE_FAIL, APP_DPDK,
+	  "a device could not map memory for DMA", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
 	{ "couldn't map new region for dma", NULL, LINE_FAIL, APP_DPDK,
-	  "VFIO could not map new memory for DMA", { CAUSE_RLIMIT_MEMLOCK }, PAT_MEMORY, "ioctl" },
+	  "VFIO could not map new memory for DMA", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
 	{ "cannot init plugins", NULL, LINE_FAIL, APP_DPDK,
 	  "EAL could not load its driver plug-ins",
 	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA, CAUSE_RLIMIT_AS }, PAT_MEMORY, NULL },
@@ -167,6 +172,10 @@ const struct explain_pattern explain_patterns[] = {
 	{ "mempool", "cannot allocate memory", LINE_FAIL, APP_DPDK,
 	  "creating a memory pool failed", { CAUSE_NONE }, PAT_MEMORY, NULL },
 	/* ---- the dynamic loader --------------------------------------- */
+	{ "cannot apply additional memory protection after relocation", NULL,
+	  LINE_SOFT, APP_UNKNOWN, "the dynamic loader could not split a library's "
+	  "mapping: the process has no mapping left",
+	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA }, PAT_LOADER, "mprotect" },
 	{ "error while loading shared libraries", "failed to map segment", LINE_FAIL,
 	  APP_UNKNOWN, "the dynamic loader could not map a library",
 	  { LOADER_CAUSES }, PAT_LOADER, "mmap" },
@@ -181,7 +190,8 @@ const struct explain_pattern explain_patterns[] = {
 	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA, CAUSE_RLIMIT_AS }, PAT_LOADER, "mmap" },
 	/* ---- SPDK, VPP, OVS-DPDK -------------------------------------- */
 	{ "falling back to non-hugepage backed buffer pool", NULL, LINE_FALLBACK,
-	  APP_VPP, "VPP runs its buffers without hugepages", { CAUSE_NONE }, PAT_MEMORY, NULL },
+	  APP_VPP, "VPP runs its buffers without hugepages",
+	  { MAPPING_CAUSES }, PAT_MEMORY, "mmap" },
 	{ "pmalloc_map_pages: failed to mmap", NULL, LINE_SOFT, APP_VPP,
 	  "VPP could not map hugepages", { CAUSE_NONE }, PAT_MEMORY | PAT_ANON, "mmap" },
 	{ "not enough free huge pages", NULL, LINE_FAIL, APP_VPP,
@@ -222,13 +232,13 @@ const struct explain_pattern explain_patterns[] = {
 	{ "no large pages configured and available", NULL, LINE_FALLBACK, APP_JVM,
 	  "the JVM found no hugepage it could map: it runs without them",
 	  { CAUSE_NO_POOL, CAUSE_POOL_EXHAUSTED, CAUSE_CGROUP_HUGETLB_LIMIT },
-	  PAT_MEMORY, NULL },
+	  PAT_MEMORY | PAT_JVM_PROBE, NULL },
 	{ "failed to reserve and commit memory", NULL, LINE_FALLBACK, APP_JVM,
 	  "the JVM could not map a region with hugepages: it maps it with "
-	  "small pages", { CAUSE_NONE }, PAT_ANON | PAT_MEMORY, "mmap" },
+	  "small pages", { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
 	{ "failed to reserve large pages memory", NULL, LINE_FALLBACK, APP_JVM,
 	  "the JVM could not map a region with hugepages: it maps it with "
-	  "small pages", { CAUSE_NONE }, PAT_ANON | PAT_MEMORY, "mmap" },
+	  "small pages", { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
 	{ "openjdk version", NULL, LINE_UP, APP_JVM,
 	  "the JVM started", { CAUSE_NONE }, 0, NULL },
 	/* ---- QEMU ------------------------------------------------------ */
@@ -240,10 +250,10 @@ const struct explain_pattern explain_patterns[] = {
 	  "QEMU could not create the guest's memory file", { CAUSE_NONE }, 0, "open" },
 	{ "preallocating memory failed", NULL, LINE_FAIL, APP_QEMU,
 	  "QEMU touched the guest's hugepages and the kernel refused them",
-	  { SIGBUS_CAUSES }, PAT_SIGBUS | PAT_MEMORY, "madvise" },
+	  { SIGBUS_CAUSES }, PAT_FAULT | PAT_MEMORY, "madvise" },
 	{ "insufficient free host memory pages available", NULL, LINE_FAIL, APP_QEMU,
 	  "QEMU touched the guest's hugepages and the kernel refused them",
-	  { SIGBUS_CAUSES }, PAT_SIGBUS | PAT_MEMORY, NULL },
+	  { SIGBUS_CAUSES }, PAT_FAULT | PAT_MEMORY, NULL },
 	/* ---- a bare SIGBUS --------------------------------------------- */
 	{ "bus error", NULL, LINE_FAIL, APP_UNKNOWN,
 	  "the process was killed by SIGBUS: a page was refused at fault time",
@@ -262,6 +272,8 @@ const struct explain_pattern explain_patterns[] = {
 	{ "lcore 0 is ready", NULL, LINE_UP, APP_DPDK, "EAL came up", { CAUSE_NONE }, 0, NULL },
 	{ "interactive-mode selected", NULL, LINE_UP, APP_DPDK,
 	  "testpmd is running: EAL came up", { CAUSE_NONE }, 0, NULL },
+	{ "entering main loop on lcore", NULL, LINE_UP, APP_DPDK,
+	  "the application runs its main loop: EAL came up", { CAUSE_NONE }, 0, NULL },
 	{ "checking link statuses", NULL, LINE_UP, APP_DPDK,
 	  "the application is running: EAL came up", { CAUSE_NONE }, 0, NULL },
 	/* ---- generic: an errno alone ----------------------------------- */
@@ -392,6 +404,9 @@ size_t explain_errno_causes(int err, const char *call, enum cause *out)
 		/* madvise(MADV_POPULATE_WRITE) of a page the kernel refused. */
 		PUT(CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED);
 	case ENOMEM:
+		/* VFIO's DMA map pins the pages: RLIMIT_MEMLOCK. */
+		if (call && !strcmp(call, "ioctl"))
+			PUT(CAUSE_RLIMIT_MEMLOCK);
 		if (shm)
 			PUT(CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_SHM_LIMIT);
 		if (call && !strcmp(call, "memfd_create"))
@@ -411,6 +426,12 @@ static size_t mmap_causes(const char *args, enum cause *out)
 		PUT(MAPPING_CAUSES);
 	if (strstr(args, "PROT_NONE") && strstr(args, "MAP_ANONYMOUS"))
 		PUT(VA_CAUSES);
+	/* A page file mapped where the kernel chooses is DPDK's legacy
+	 * first pass over the whole pool; since 18.05 the dynamic mode
+	 * maps each page MAP_FIXED into its reserved lists. */
+	if (strstr(args, "MAP_SHARED") && !strstr(args, "MAP_ANONYMOUS") &&
+	    strstr(args, "MAP_POPULATE") && !strstr(args, "MAP_FIXED"))
+		PUT(LEGACY_MMAP_CAUSES);
 	if (strstr(args, "MAP_SHARED") && !strstr(args, "MAP_ANONYMOUS"))
 		PUT(FILE_MMAP_CAUSES);
 	return explain_errno_causes(ENOMEM, "mmap", out);

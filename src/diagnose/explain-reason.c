@@ -135,6 +135,13 @@ static size_t event_causes(const struct explain *ex, const struct log_event *e,
 		if (n)
 			return n;
 	}
+	/* The JVM's test mapping is a shmget with -XX:+UseSHM: a process
+	 * without CAP_IPC_LOCK outside vm.hugetlb_shm_group is refused it
+	 * by RLIMIT_MEMLOCK. */
+	if ((e->flags & PAT_JVM_PROBE) && ex->hint.have_mode && ex->hint.mode == MODE_SHM) {
+		memcpy(out, e->causes, e->nr_causes * sizeof(*out));
+		return add_cause(out, e->nr_causes, CAUSE_RLIMIT_MEMLOCK);
+	}
 	/* After EAL came up, memory runs short when the heap grows: the
 	 * pool, the mount, the cgroup or the mappings. */
 	if (e->after_up && dpdk_family(ex->proof.app) && !e->sig &&
@@ -268,34 +275,52 @@ static size_t narrow(const struct explain *ex, enum cause *v, size_t n)
 	return k;
 }
 
-/* (c): what HOST shows of CAUSE. */
-static enum host_view view_of(const struct explain *ex, const struct findings *host,
-			      bool app_view, enum cause cause, const struct finding **f)
+/* The causes whose check depends on how much memory the workload needs:
+ * after memory came up the log does not tell how much more the
+ * application asked for, so a check that passes for the amount of -m
+ * rules nothing out. */
+static bool amount_dependent(enum cause c)
 {
-	bool sigbus = ex->proof.sig == SIGBUS;
+	return c == CAUSE_POOL_EXHAUSTED || c == CAUSE_NODE_POOL_EXHAUSTED ||
+	       c == CAUSE_MOUNT_QUOTA;
+}
+
+/* (c): what HOST shows of CAUSE. */
+static enum host_view view_of(const struct explain *ex, const struct explain_answer *ans,
+			      const struct findings *host, bool app_view, enum cause cause,
+			      const struct finding **f)
+{
+	bool runtime = ans->event && ans->event->after_up;
 
 	*f = findings_failure(host, cause);
 	if (*f)
 		return VIEW_CONFIRMED;
 	for (size_t i = 0; i < sizeof(cause_checks) / sizeof(cause_checks[0]); i++) {
-		const struct finding *c;
+		const struct finding *c, *m;
 
 		if (cause_checks[i].cause != cause)
 			continue;
 		c = findings_get(host, cause_checks[i].check);
-		/* A SIGBUS and a hugetlb limit on the process's cgroup: that
-		 * limit is the one, whatever the workload the log tells. */
-		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && sigbus && c &&
+		/* A page refused at fault time and a hugetlb limit on the
+		 * process's cgroup: that limit is the one, whatever the
+		 * workload the log tells. */
+		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && ex->proof.fault && c &&
 		    finding_evidence(c, "limit")) {
 			*f = c;
 			return VIEW_CONFIRMED;
 		}
 		if (cause_checks[i].per_process && !app_view)
 			return VIEW_UNSEEN;
+		if (runtime && amount_dependent(cause))
+			return VIEW_NOT_SHOWN;
 		if (c && c->status == HP_PASS)
 			return VIEW_RULED_OUT;
 		/* No hugetlb limit at all on the process's cgroup. */
 		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && !c)
+			return VIEW_RULED_OUT;
+		/* The application's mount has neither size= nor nr_inodes=. */
+		m = findings_get(host, CHECK_MOUNT);
+		if (cause == CAUSE_MOUNT_QUOTA && !c && m && m->status == HP_PASS)
 			return VIEW_RULED_OUT;
 		return VIEW_NOT_SHOWN;
 	}
@@ -343,7 +368,8 @@ void explain_reason(const struct explain *ex, const struct findings *host,
 		return;
 	}
 	for (size_t i = 0; i < ans->nr_cands; i++) {
-		ans->view[i] = host ? view_of(ex, host, app_view, ans->cands[i], &ans->host[i]) :
+		ans->view[i] = host ? view_of(ex, ans, host, app_view, ans->cands[i],
+					      &ans->host[i]) :
 			       VIEW_NOT_CHECKED;
 		if (ans->view[i] == VIEW_CONFIRMED &&
 		    (pick == SIZE_MAX || (ans->host[i]->first && !ans->host[pick]->first)))

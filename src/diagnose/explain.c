@@ -331,7 +331,9 @@ static void note_numbers(struct explain *ex, const char *n)
 	const char *p;
 
 	a = num_after(n, "detected numa nodes:", &f1);
-	if (f1)
+	if (!f1)
+		a = num_after(n, "eal: detected", &f1);
+	if (f1 && (strstr(n, "numa nodes") || strstr(n, "numa node:")))
 		pr->nodes = (unsigned)a;
 	a = num_after(n, "requested:", &f1);
 	b = num_after(n, "available:", &f2);
@@ -371,6 +373,12 @@ static void note_numbers(struct explain *ex, const char *n)
 	}
 	if (f2 && b >= (1 << 20))
 		h->page_size = b;
+	/* VPP: "pmalloc_map_pages: failed to mmap N pages". */
+	a = num_after(n, "failed to mmap", &f1);
+	if (f1 && strstr(n, " pages at ") && !h->have_mem) {
+		h->have_mem = true;
+		h->mem_mb = a * ((h->page_size ? h->page_size : 2ULL << 20) >> 20);
+	}
 	a = num_after(n, "attempted to allocate", &f1);
 	b = num_after(n, "but only", &f2);
 	if (f1 && f2) {
@@ -583,9 +591,22 @@ int explain_parse(const char *text, struct explain *ex)
 			ex->proof.up_line = ex->events[i].lineno;
 			break;
 		}
-	for (size_t i = 0; i < ex->nr_events; i++)
-		ex->events[i].after_up = ex->proof.up_line &&
-					 ex->events[i].lineno > ex->proof.up_line;
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		struct log_event *e = &ex->events[i];
+		struct log_proof *pr = &ex->proof;
+
+		e->after_up = pr->up_line && e->lineno > pr->up_line;
+		if (e->kind != LINE_FAIL && e->kind != LINE_SOFT && e->kind != LINE_FALLBACK)
+			continue;
+		if (!pr->fail_line && e->kind == LINE_FAIL)
+			pr->fail_line = e->lineno;
+		if (!pr->err && e->err)
+			pr->err = e->err;
+		if (!pr->sig && e->sig)
+			pr->sig = e->sig;
+		if (e->flags & (PAT_SIGBUS | PAT_FAULT))
+			pr->fault = true;
+	}
 	/* Before 18.05 DPDK knew only the legacy sequence. */
 	if (ex->hint.dpdk_version && ex->hint.dpdk_version < 1805)
 		set_mode(&ex->hint, MODE_LEGACY);

@@ -73,6 +73,9 @@ enum {
 	PAT_NO_MOUNT	= 1 << 9,	/* "reserved, but no mounted hugetlbfs" */
 	PAT_HUGEINFO	= 1 << 10,	/* "Cannot get hugepage information" */
 	PAT_LOADER	= 1 << 11,	/* the dynamic loader */
+	PAT_FAULT	= 1 << 12,	/* a page refused at fault time, no signal */
+	PAT_JVM_PROBE	= 1 << 13,	/* the JVM's test mapping: with UseSHM a
+					   shmget, which RLIMIT_MEMLOCK refuses too */
 };
 
 /* One recognised line. */
@@ -105,6 +108,7 @@ struct log_proof {
 	char call[32];			/* "mmap", "open", "shmget", ... or "" */
 	int err;
 	int sig;
+	bool fault;			/* a page was refused at fault time */
 	uint64_t requested_mb, available_mb;	/* "Requested: N MB, available: M MB" */
 	int socket;			/* its socket, -1: none */
 	uint64_t size;			/* bytes of the mapping that failed */

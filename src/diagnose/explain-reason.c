@@ -452,7 +452,7 @@ static int finding_failed(const struct explain *ex, const struct explain_answer 
 		else if (hf)
 			snprintf(hp, sizeof(hp), "; this host shows it: %s", hf->message);
 		else if (ans->view[0] == VIEW_UNSEEN)
-			snprintf(hp, sizeof(hp), "; a limit of the application's own "
+			snprintf(hp, sizeof(hp), "; it depends on the application's own "
 				 "process, not visible from here: look at %s", where);
 		else
 			snprintf(hp, sizeof(hp), "; this host does not show it now (it "
@@ -470,8 +470,9 @@ static int finding_failed(const struct explain *ex, const struct explain_answer 
 			snprintf(tail, sizeof(tail), "; this host rules out %s", out_l);
 		l = strlen(tail);
 		if (unseen[0])
-			snprintf(tail + l, sizeof(tail) - l, "; not visible from here "
-				 "(limits of the application's own process): %s", unseen);
+			snprintf(tail + l, sizeof(tail) - l, "; not visible from here, "
+				 "as %s on the application's own process: %s",
+				 strchr(unseen, ',') ? "they depend" : "it depends", unseen);
 		snprintf(msg, sizeof(msg), "%s; consistent with %s%s; %s %s; look at %s",
 			 head, all, tail,
 			 ans->basis == BASIS_ELIMINATION ? "the one left is" : "most likely",

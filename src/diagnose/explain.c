@@ -18,209 +18,6 @@
 #include "diagnose/explain.h"
 #include "lib/num.h"
 
-/* The programs a pasted command line may run. */
-static const char *const commands[] = {
-	"testpmd", "dpdk-", "l2fwd", "l3fwd", "spdk", "nvmf_tgt", "vhost",
-	"vpp", "ovs-v", "postgres", "pg_ctl", "java", "qemu-system", "-XX:",
-	"--socket-mem", "--legacy-mem", "--in-memory", " -m", " -l ", " -c ",
-};
-
-static bool is_command_line(const char *line, const char **cmd)
-{
-	const char *p = line;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	/* A prompt: "# ", "$ ", "root@host:~# ". */
-	for (const char *q = p; *q && *q != ' '; q++) {
-		if ((*q == '#' || *q == '$') && q[1] == ' ') {
-			p = q + 2;
-			while (*p == ' ')
-				p++;
-			if (!*p || !strncmp(p, "echo ", 5) || !strncmp(p, "ulimit", 6) ||
-			    !strncmp(p, "cat ", 4) || !strncmp(p, "sysctl", 6))
-				return false;
-			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-				if (strstr(p, commands[i])) {
-					*cmd = p;
-					return true;
-				}
-			return false;
-		}
-	}
-	return false;
-}
-
-/* The value of OPT in TOK ("--opt=value") or in TOK after PREV ("--opt"). */
-static char *opt_value(const char *prev, char *tok, const char *opt)
-{
-	size_t ol = strlen(opt);
-
-	if (prev && !strcmp(prev, opt))
-		return tok;
-	if (!strncmp(tok, opt, ol) && tok[ol] == '=')
-		return tok + ol + 1;
-	return NULL;
-}
-
-static void set_str(char **dst, const char *val)
-{
-	char *copy = strdup(val);
-
-	if (copy) {
-		free(*dst);
-		*dst = copy;
-	}
-}
-
-static void set_mode(struct workload_hint *h, enum mode m)
-{
-	h->have_mode = true;
-	h->mode = m;
-}
-
-/* A size with an optional K/M/G suffix, MiB when bare (QEMU's -m, size=). */
-static bool size_mb(const char *s, uint64_t *mb)
-{
-	uint64_t v;
-	char buf[32];
-	size_t n = strlen(s);
-
-	if (!n || n >= sizeof(buf))
-		return false;
-	snprintf(buf, sizeof(buf), "%s", s);
-	if (isdigit((unsigned char)buf[n - 1])) {
-		if (parse_u64(buf, &v) < 0)
-			return false;
-		*mb = v;
-		return true;
-	}
-	if (parse_size(buf, &v) < 0)
-		return false;
-	*mb = (v + (1 << 20) - 1) >> 20;
-	return true;
-}
-
-/* QEMU: -m SIZE and -object memory-backend-file,...,size=,mem-path= */
-static void qemu_option(struct explain *ex, const char *prev, const char *tok)
-{
-	struct workload_hint *h = &ex->hint;
-	const char *p;
-	uint64_t mb;
-
-	if (prev && !strcmp(prev, "-m") && size_mb(tok, &mb)) {
-		h->have_mem = true;
-		h->mem_mb = mb;
-	}
-	if (!strstr(tok, "memory-backend"))
-		return;
-	set_mode(h, MODE_SINGLE_FILE);
-	for (p = tok; p && *p; p = strchr(p, ',')) {
-		char val[256];
-
-		if (*p == ',')
-			p++;
-		if (sscanf(p, "mem-path=%255[^,]", val) == 1)
-			set_str(&h->huge_dir, val);
-		else if (sscanf(p, "size=%255[^,]", val) == 1 && size_mb(val, &mb)) {
-			h->have_mem = true;
-			h->mem_mb = mb;
-		}
-	}
-}
-
-/* A JVM: -XX:+UseLargePages, -XX:+UseSHM, -Xmx, -XX:LargePageSizeInBytes. */
-static void jvm_option(struct explain *ex, const char *tok)
-{
-	struct workload_hint *h = &ex->hint;
-	uint64_t v;
-
-	if (!strcmp(tok, "-XX:+UseSHM"))
-		set_mode(h, MODE_SHM);
-	else if (!strcmp(tok, "-XX:+UseLargePages") && !h->have_mode)
-		set_mode(h, MODE_ANON);
-	else if ((!strncmp(tok, "-Xmx", 4) || !strncmp(tok, "-Xms", 4)) &&
-		 size_mb(tok + 4, &v) && v > h->mem_mb) {
-		h->have_mem = true;
-		h->mem_mb = v;
-	} else if (!strncmp(tok, "-XX:LargePageSizeInBytes=", 25) &&
-		   parse_size(tok + 25, &v) == 0) {
-		h->page_size = v;
-	}
-}
-
-/* EAL options before "--"; the application's own options come after. */
-static void dpdk_option(struct explain *ex, const char *prev, char *tok)
-{
-	struct workload_hint *h = &ex->hint;
-	char *val = NULL;
-	uint64_t v;
-
-	if (prev && !strcmp(prev, "-m"))
-		val = tok;
-	else if (!strncmp(tok, "-m", 2) && tok[2] && isdigit((unsigned char)tok[2]))
-		val = tok + 2;
-	if (val && parse_u64(val, &v) == 0) {
-		h->have_mem = true;
-		h->mem_mb = v;
-	}
-	if (!strcmp(tok, "--legacy-mem")) {
-		set_mode(h, MODE_LEGACY);
-	} else if (!strcmp(tok, "--single-file-segments")) {
-		if (!h->have_mode || h->mode != MODE_IN_MEMORY)
-			set_mode(h, MODE_SINGLE_FILE);
-	} else if (!strcmp(tok, "--in-memory")) {
-		set_mode(h, MODE_IN_MEMORY);
-	}
-	/* "--opt value" or "--opt=value"; the value may start with '-'. */
-	if ((val = opt_value(prev, tok, "--huge-dir")))
-		set_str(&h->huge_dir, val);
-	if ((val = opt_value(prev, tok, "--file-prefix")))
-		set_str(&h->file_prefix, val);
-	if ((val = opt_value(prev, tok, "--socket-mem")) ||
-	    (val = opt_value(NULL, tok, "other_config:dpdk-socket-mem"))) {
-		char *s2 = NULL;
-
-		h->nr_socket_mem = 0;
-		for (char *m = strtok_r(val, ",\"'", &s2); m && h->nr_socket_mem < MAX_SOCKETS;
-		     m = strtok_r(NULL, ",\"'", &s2))
-			if (parse_u64(m, &v) == 0)
-				h->socket_mem[h->nr_socket_mem++] = v;
-	}
-}
-
-static void parse_command(struct explain *ex, const char *cmd)
-{
-	char *copy = strdup(cmd), *save = NULL, *tok, *prev = NULL;
-	bool qemu = strstr(cmd, "qemu-system") != NULL;
-	bool jvm = strstr(cmd, "java ") || strstr(cmd, "-XX:");
-	bool pg = strstr(cmd, "postgres") || strstr(cmd, "pg_ctl");
-
-	if (!copy)
-		return;
-	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		size_t n = strlen(tok);
-
-		/* OVS ends its "EAL ARGS:" with a full stop. */
-		if (n > 1 && tok[n - 1] == '.' && isdigit((unsigned char)tok[n - 2]))
-			tok[n - 1] = '\0';
-		if (qemu) {
-			qemu_option(ex, prev, tok);
-		} else if (jvm) {
-			jvm_option(ex, tok);
-		} else if (pg) {
-			if (strstr(tok, "huge_pages=on") || strstr(tok, "huge_pages=try"))
-				set_mode(&ex->hint, MODE_ANON);
-		} else {
-			if (!strcmp(tok, "--"))
-				break;
-			dpdk_option(ex, prev, tok);
-		}
-		prev = tok;
-	}
-	free(copy);
-}
-
 static void set_app(struct log_proof *pr, enum app a, unsigned lineno)
 {
 	/* SPDK, OVS-DPDK and VPP print EAL's lines too: they win over DPDK. */
@@ -429,7 +226,8 @@ static struct log_event *repeated(struct explain *ex, const struct log_event *ev
 		struct log_event *o = &ex->events[i];
 
 		if (o->what == ev->what && o->kind == ev->kind && o->err == ev->err &&
-		    o->page_size == ev->page_size)
+		    o->page_size == ev->page_size && o->nr_causes == ev->nr_causes &&
+		    !memcmp(o->causes, ev->causes, ev->nr_causes * sizeof(*ev->causes)))
 			return o;
 	}
 	return NULL;
@@ -507,11 +305,11 @@ static bool match_line(struct explain *ex, const char *line, const char *n,
 			snprintf(ex->proof.call, sizeof(ex->proof.call), "%s", pt->call);
 		set_app(&ex->proof, pt->app, ex->lines);
 		if (pt->flags & PAT_LEGACY)
-			set_mode(&ex->hint, MODE_LEGACY);
+			workload_hint_mode(&ex->hint, MODE_LEGACY);
 		if (pt->flags & PAT_ANON && !ex->hint.have_mode)
-			set_mode(&ex->hint, MODE_ANON);
+			workload_hint_mode(&ex->hint, MODE_ANON);
 		if (pt->flags & PAT_SHM)
-			set_mode(&ex->hint, MODE_SHM);
+			workload_hint_mode(&ex->hint, MODE_SHM);
 		if ((pt->flags & PAT_PRE1805) && !ex->proof.modern) {
 			ex->proof.pre1805 = true;
 			if (!ex->hint.dpdk_version || ex->hint.dpdk_version >= 1805) {
@@ -524,18 +322,6 @@ static bool match_line(struct explain *ex, const char *line, const char *n,
 		return true;
 	}
 	return false;
-}
-
-/* "[ DPDK EAL parameters: spdk_tgt ... ]" (SPDK), "EAL ARGS: ..." (OVS). */
-static const char *eal_args(const char *line)
-{
-	const char *p;
-
-	if ((p = strstr(line, "DPDK EAL parameters:")))
-		return p + 20;
-	if ((p = strstr(line, "EAL ARGS:")))
-		return p + 9;
-	return NULL;
 }
 
 int explain_parse(const char *text, struct explain *ex)
@@ -563,21 +349,21 @@ int explain_parse(const char *text, struct explain *ex)
 			p++;
 		explain_normalize(line, norm, len + 1);
 		note_identity(ex, norm, ex->lines);
-		if (!ex->cmd_lineno && is_command_line(line, &cmd)) {
+		if (!ex->cmd_lineno && explain_command_line(line, &cmd)) {
 			ex->cmd_lineno = ex->lines;
 			ex->cmd = strdup(cmd);
-			parse_command(ex, cmd);
+			explain_parse_command(ex, cmd);
 			free(line);
 			free(norm);
 			continue;
 		}
-		if ((cmd = eal_args(line))) {
+		if ((cmd = explain_eal_args(line))) {
 			if (!ex->cmd_lineno) {
 				ex->cmd_lineno = ex->lines;
 				ex->cmd = strndup(cmd + strspn(cmd, " "),
 						  strcspn(cmd + strspn(cmd, " "), "]"));
 			}
-			parse_command(ex, cmd);
+			explain_parse_command(ex, cmd);
 		}
 		note_numbers(ex, norm);
 		if (match_line(ex, line, norm, &ev))
@@ -609,7 +395,7 @@ int explain_parse(const char *text, struct explain *ex)
 	}
 	/* Before 18.05 DPDK knew only the legacy sequence. */
 	if (ex->hint.dpdk_version && ex->hint.dpdk_version < 1805)
-		set_mode(&ex->hint, MODE_LEGACY);
+		workload_hint_mode(&ex->hint, MODE_LEGACY);
 	return 0;
 }
 

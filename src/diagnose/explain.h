@@ -191,6 +191,15 @@ const char *app_name(enum app a);
 const char *outcome_name(enum outcome o);
 const char *host_view_name(enum host_view v);
 const char *basis_name(enum basis b);
+const char *line_kind_name(enum line_kind k);
+
+/* Whether LINE is a shell prompt running a hugepage user; *CMD: the
+ * command (explain-cmdline.c). */
+bool explain_command_line(const char *line, const char **cmd);
+/* The workload CMD's options tell, into EX's hint. */
+void explain_parse_command(struct explain *ex, const char *cmd);
+/* The EAL arguments a line echoes (SPDK, OVS-DPDK), or NULL. */
+const char *explain_eal_args(const char *line);
 
 int explain_parse(const char *text, struct explain *ex);
 void explain_free(struct explain *ex);

@@ -248,8 +248,8 @@ static json_object *json_proves(const struct explain *ex)
 	const struct log_proof *pr = &ex->proof;
 	const struct workload_hint *h = &ex->hint;
 	json_object *o = json_object_new_object();
-	json_object *sm = json_object_new_array();
-	json_object *f = NULL;
+	json_object *sm = json_object_new_array(), *f = NULL;
+	bool req = pr->requested_mb || pr->available_mb;
 	char dv[16];
 
 	add(o, "application", jstr(app_name(pr->app)));
@@ -265,13 +265,14 @@ static json_object *json_proves(const struct explain *ex)
 	add(o, "page_size", h->page_size ? jnum(h->page_size) : NULL);
 	add(o, "numa_nodes", pr->nodes ? jnum(pr->nodes) : NULL);
 	add(o, "memory_came_up", pr->up_line ? jnum(pr->up_line) : NULL);
-	if (pr->requested_mb || pr->available_mb || pr->call[0] || pr->size) {
+	if (req || pr->call[0] || pr->size || pr->err || pr->fault) {
 		f = json_object_new_object();
+		add(f, "line", pr->fail_line ? jnum(pr->fail_line) : NULL);
 		add(f, "call", pr->call[0] ? jstr(pr->call) : NULL);
-		add(f, "requested_bytes", pr->requested_mb || pr->available_mb ?
-		    jnum(pr->requested_mb << 20) : NULL);
-		add(f, "available_bytes", pr->requested_mb || pr->available_mb ?
-		    jnum(pr->available_mb << 20) : NULL);
+		add(f, "errno", pr->err ? jstr(strerrorname_np(pr->err)) : NULL);
+		add(f, "fault", json_object_new_boolean(pr->fault));
+		add(f, "requested_bytes", req ? jnum(pr->requested_mb << 20) : NULL);
+		add(f, "available_bytes", req ? jnum(pr->available_mb << 20) : NULL);
 		add(f, "socket", pr->socket >= 0 ? jnum((uint64_t)pr->socket) : NULL);
 		add(f, "size", pr->size ? jnum(pr->size) : NULL);
 	}
@@ -300,19 +301,14 @@ static json_object *json_explain(const struct result *r)
 		const struct log_event *e = &ex->events[i];
 		json_object *l = json_object_new_object();
 		json_object *c = json_object_new_array();
-		const char *sig = e->sig ? sigabbrev_np(e->sig) : NULL;
 
 		add(l, "line", jnum(e->lineno));
 		add(l, "text", jstr(e->text));
 		add(l, "meaning", jstr(e->what));
-		add(l, "failure", json_object_new_boolean(e->kind == LINE_FAIL ||
-							  e->kind == LINE_SOFT));
-		add(l, "kind", jstr(e->kind == LINE_FAIL ? "failure" : e->kind == LINE_SOFT ?
-				    "failed_call" : e->kind == LINE_FALLBACK ? "fallback" :
-				    e->kind == LINE_NOTE ? "notice" : e->kind == LINE_UP ?
-				    "came_up" : "other"));
+		add(l, "failure", json_object_new_boolean(e->kind <= LINE_SOFT));
+		add(l, "kind", jstr(line_kind_name(e->kind)));
 		add(l, "errno", e->err ? jstr(strerrorname_np(e->err)) : NULL);
-		add(l, "signal", sig ? jstr(sig) : NULL);
+		add(l, "signal", e->sig ? jstr(sigabbrev_np(e->sig)) : NULL);
 		add(l, "after_memory_came_up", json_object_new_boolean(e->after_up));
 		add(l, "repeats", jnum(e->repeats));
 		for (size_t k = 0; k < e->nr_causes; k++)

@@ -210,7 +210,7 @@ static size_t candidates(const struct explain *ex, enum outcome oc, enum cause *
 			 const struct log_event **telling)
 {
 	enum cause sets[EXPLAIN_MAX_EVENTS][EXPLAIN_MAX_CAUSES];
-	size_t sizes[EXPLAIN_MAX_EVENTS], best = SIZE_MAX, n = 0;
+	size_t sizes[EXPLAIN_MAX_EVENTS] = { 0 }, best = SIZE_MAX, n = 0;
 
 	*telling = NULL;
 	for (size_t i = 0; i < ex->nr_events; i++) {
@@ -257,7 +257,7 @@ static size_t candidates(const struct explain *ex, enum outcome oc, enum cause *
  * pool the pool; --in-memory keeps no page file in a mount. */
 static size_t narrow(const struct explain *ex, enum cause *v, size_t n)
 {
-	enum cause keep[EXPLAIN_MAX_CAUSES];
+	enum cause keep[EXPLAIN_MAX_CAUSES] = { CAUSE_NONE };
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -371,7 +371,7 @@ void explain_reason(const struct explain *ex, const struct findings *host,
 		ans->view[i] = host ? view_of(ex, ans, host, app_view, ans->cands[i],
 					      &ans->host[i]) :
 			       VIEW_NOT_CHECKED;
-		if (ans->view[i] == VIEW_CONFIRMED &&
+		if (ans->view[i] == VIEW_CONFIRMED && ans->host[i] &&
 		    (pick == SIZE_MAX || (ans->host[i]->first && !ans->host[pick]->first)))
 			pick = i;
 		if (ans->view[i] != VIEW_RULED_OUT) {
@@ -424,7 +424,7 @@ static int finding_failed(const struct explain *ex, const struct explain_answer 
 			  struct findings *out)
 {
 	char head[600] = "", all[300] = "", out_l[300] = "", unseen[300] = "";
-	char where[600], msg[2400];
+	char where[600], msg[4096];
 	const struct finding *hf = NULL;
 	struct finding *f;
 

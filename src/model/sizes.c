@@ -168,7 +168,8 @@ static size_t candidate_sizes(const struct snapshot *snap, enum mode mode,
 		if (n == NEED_MAX_SIZES)
 			break;
 	}
-	qsort(sizes, n, sizeof(*sizes), cmp_desc);
+	if (n > 1)
+		qsort(sizes, n, sizeof(*sizes), cmp_desc);
 	return n;
 }
 

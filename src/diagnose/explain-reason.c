@@ -519,10 +519,18 @@ int explain_finding(const struct explain *ex, const struct explain_answer *ans,
 		finding_remedy(f, "run hpdiag check with the application's options "
 			       "(-m, --socket-mem, --mode) on the host where it ran");
 		break;
-	case OUTCOME_SUCCEEDED:
+	case OUTCOME_SUCCEEDED: {
+		unsigned soft = 0;
+
+		for (size_t i = 0; i < ex->nr_events; i++)
+			if (ex->events[i].kind == LINE_SOFT)
+				soft += 1 + ex->events[i].repeats;
 		f = finding_add(out, CHECK_EXPLAIN, HP_PASS, CAUSE_NONE,
-				"%s: its hugepage memory came up", head);
+				"the application's hugepage memory came up: %s%s", head,
+				soft ? "; the memory calls that failed before it were "
+				"recovered from" : "");
 		break;
+	}
 	case OUTCOME_OTHER:
 		f = finding_add(out, CHECK_EXPLAIN, ans->status, CAUSE_NONE,
 				"%s: not a failure of hugepage memory%s", head,

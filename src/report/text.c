@@ -317,8 +317,8 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 	const struct log_proof *pr = &ex->proof;
 	FILE *o = opt->out;
 
-	fprintf(o, "explain: %u lines read from %s, %zu recognised\n", ex->lines,
-		r->source, ex->nr_events);
+	fprintf(o, "explain: %u line%s read from %s, %zu recognised\n", ex->lines,
+		ex->lines == 1 ? "" : "s", r->source, ex->nr_events);
 	fputs("(a) the log proves:\n", o);
 	if (pr->app != APP_UNKNOWN)
 		fprintf(o, "  application: %s%s%s (line %u)\n", app_name(pr->app),

@@ -64,7 +64,7 @@ contains "$out" "WARN  explain" "it runs without hugepages: a warning"
 expect_exit 1 "unrelated text" -- "$HPDIAG" --sysroot "$S" explain "$LOGS/unrelated.log"
 contains "$out" "[unknown]" "unrelated text is unknown"
 expect_exit 0 "a log that ends in a successful init" -- "$HPDIAG" --sysroot "$S" explain "$LOGS/ovs-ok.log"
-contains "$out" "its hugepage memory came up" "a pass"
+contains "$out" "hugepage memory came up" "a pass"
 expect_exit 3 "missing file" -- "$HPDIAG" explain /nonexistent/log
 contains "$err" "cannot read '/nonexistent/log'" "names the missing file"
 head -c $((17 << 20)) /dev/zero | tr '\0' 'x' > "$T/big.log"

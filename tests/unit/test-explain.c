@@ -272,6 +272,11 @@ START_TEST(after_memory_came_up)
 	ck_assert_int_eq(ans.outcome, OUTCOME_OTHER);
 	ck_assert_int_eq(ans.status, HP_WARN);
 	explain_free(&ex);
+	/* A secondary that cannot map the primary's memory where it is. */
+	reason(slurp("dpdk-secondary-va.log"), NULL, false, &ex, &ans);
+	ck_assert_str_eq(cname(ans.cause), "va_space");
+	ck_assert(ans.certain);
+	explain_free(&ex);
 }
 END_TEST
 

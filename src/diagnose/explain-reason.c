@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diagnose/explain.h"
+#include "lib/num.h"
 
 /* Which check of the host speaks to each cause, and whether it is a
  * property of the application's process (its rlimits, cgroup, user, its
@@ -459,6 +460,20 @@ static int finding_failed(const struct explain *ex, const struct explain_answer 
 				 "has changed since, or the log comes from another host)");
 		snprintf(msg, sizeof(msg), "%s: the log leaves one cause, %s%s", head,
 			 cause_name(ans->cause), hp);
+	} else if (ans->basis == BASIS_HOST && hf->status != HP_FAIL) {
+		/* A page refused at fault time, and a hugetlb limit on the
+		 * process's cgroup, whatever room it leaves the workload the
+		 * log tells of. */
+		const struct evidence *l = finding_evidence(hf, "limit");
+		const struct evidence *u = finding_evidence(hf, "usage");
+		char s1[32], s2[32];
+
+		snprintf(msg, sizeof(msg), "%s; consistent with %s; this host shows %s: "
+			 "the process's cgroup limits its hugepages to %s (%s in use), "
+			 "and the kernel refuses a page past it at fault time", head, all,
+			 cause_name(ans->cause),
+			 format_bytes(l && l->type == EV_NUM ? l->num : 0, s1, sizeof(s1)),
+			 format_bytes(u && u->type == EV_NUM ? u->num : 0, s2, sizeof(s2)));
 	} else if (ans->basis == BASIS_HOST) {
 		snprintf(msg, sizeof(msg), "%s; consistent with %s; this host shows %s: %s",
 			 head, all, cause_name(ans->cause), hf->message);

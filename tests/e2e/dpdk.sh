@@ -228,6 +228,17 @@ if grep -qw hugetlb "$CG/cgroup.controllers" 2>/dev/null; then
 	dpdk "$T/cgroup.log" "$T/incg" -- -m 256 --huge-dir "$mnt"
 	alone "a cgroup hugetlb limit on DPDK alone" cgroup_hugetlb_limit "$T/cgroup.log" -- -m 256 --huge-dir "$mnt"
 	contains "$expl" "hugetlb.2MB.max" "cgroup on DPDK alone: says where to look"
+	# A bare "Bus error" (tests/logs/pg-cgroup.log): with --pid of a
+	# process in that cgroup, its hugetlb limit confirms it.
+	"$T/incg" sleep 60 &
+	sleeper=$!
+	sleep 0.2
+	expect_exit 2 "a bare Bus error, --pid in the cgroup" -- "$HPDIAG" --color never explain \
+		--pid "$sleeper" "$LOGS/pg-cgroup.log"
+	contains "$out" "this host shows cgroup_hugetlb_limit" "--pid: the cgroup's limit confirms the SIGBUS"
+	contains "$out" "limit=67108864" "--pid: the limit as evidence"
+	kill "$sleeper"
+	wait "$sleeper" 2>/dev/null
 else
 	echo "no cgroup v2 hugetlb controller: the cgroup case is skipped"
 fi

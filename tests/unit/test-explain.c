@@ -420,6 +420,7 @@ START_TEST(bare_sigbus_and_cgroup)
 	ck_assert_int_eq(explain_finding(&ex, &ans, &out), 0);
 	ck_assert_uint_eq(finding_evidence(&out.v[0], "limit")->num, 2 << 20);
 	ck_assert_uint_eq(finding_evidence(&out.v[0], "usage")->num, 2 << 20);
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "cgroup limits its hugepages to 2 MiB"));
 	findings_free(&out);
 	explain_free(&ex);
 	findings_free(&host);

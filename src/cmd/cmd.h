@@ -30,6 +30,7 @@ struct ctx {
 	const char *sysroot_dir;
 	const char *output;		/* -o: snapshot's DIR, every report's FILE */
 	const char *file;		/* explain's FILE */
+	bool log_only;			/* explain --log-only */
 	char **command;			/* what follows "--" */
 	pid_t pid;			/* --pid */
 	struct workload wl;

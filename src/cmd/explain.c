@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * explain.c - `hpdiag explain [FILE]`: reads what an application printed,
- * takes its workload from the text, and names the cause by this host's
- * evidence.
+ * explain.c - `hpdiag explain [--log-only] [FILE]`: reads what an
+ * application printed, reasons from what the log proves to the causes
+ * consistent with it, and lets this host (or --sysroot's snapshot of the
+ * failing one) confirm or rule them out; --log-only reads no host.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -80,15 +81,32 @@ static char *read_input(const char *file, const char **name)
 	return buf;
 }
 
+/* --log-only: the log alone, no host read.  What the user says of the
+ * page size and the directory still makes "where to look" exact. */
+static void log_only_hint(const struct ctx *c, struct explain *ex)
+{
+	if (c->wl.page_size)
+		ex->hint.page_size = c->wl.page_size;
+	if (c->wl.huge_dir) {
+		char *d = strdup(c->wl.huge_dir);
+
+		if (d) {
+			free(ex->hint.huge_dir);
+			ex->hint.huge_dir = d;
+		}
+	}
+}
+
 static int run_explain(struct ctx *c)
 {
 	struct findings out = { 0 };
 	struct workload wl = c->wl;
-	struct assessment a;
+	struct explain_answer ans;
+	struct assessment a = { 0 };
 	struct explain ex;
 	const char *source;
 	char *text;
-	int rc, status;
+	int rc, status = 0;
 
 	text = read_input(c->file, &source);
 	if (!text)
@@ -99,18 +117,31 @@ static int run_explain(struct ctx *c)
 		errorx("out of memory");
 		return EXIT_ERROR;
 	}
-	workload_merge(&wl, &ex.hint);
-	status = assess(c, probe_for(c, &wl), c->pid, &wl, &a);
-	if (!status && explain_diagnose(&ex, &a.fs, &out) < 0) {
+	if (c->log_only) {
+		log_only_hint(c, &ex);
+		explain_reason(&ex, NULL, false, &ans);
+	} else {
+		workload_merge(&wl, &ex.hint);
+		status = assess(c, probe_for(c, &wl), c->pid, &wl, &a);
+		/* With --pid the host's rlimits and cgroup are the
+		 * application's own. */
+		if (!status)
+			explain_reason(&ex, &a.fs, c->pid != 0, &ans);
+	}
+	if (!status && explain_finding(&ex, &ans, &out) < 0) {
 		errorx("out of memory");
 		status = EXIT_ERROR;
 	}
 	if (!status) {
 		struct result r = {
-			.snap = &a.snap, .need = &a.need, .findings = &out,
-			.host = &a.fs, .explain = &ex, .source = source,
+			.findings = &out, .explain = &ex, .answer = &ans, .source = source,
 		};
 
+		if (!c->log_only) {
+			r.snap = &a.snap;
+			r.need = &a.need;
+			r.host = &a.fs;
+		}
 		status = render(c, &r);
 		if (!status)
 			status = findings_exit(&out);
@@ -121,14 +152,37 @@ static int run_explain(struct ctx *c)
 	return status;
 }
 
+static int set_log_only(struct ctx *c, const char *arg)
+{
+	(void)arg;
+	c->log_only = true;
+	return 0;
+}
+
+static const struct option_def explain_opts[] = {
+	{ "log-only", 0, NULL, "reason from the log alone: read nothing of this\n"
+	  "host (for a log from another host)", set_log_only },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct option_group explain_group = { NULL, NULL, explain_opts };
+
+static int explain_options(struct ctx *c)
+{
+	if (c->log_only && (c->pid || c->sysroot_dir))
+		return usage_error("explain: --log-only reads no host: it cannot be "
+				   "combined with %s", c->pid ? "--pid" : "--sysroot");
+	return workload_options_check(c);
+}
+
 const struct command cmd_explain = {
 	.name = "explain",
 	.run = run_explain,
 	.flags = CMD_FILE_ARG,
 	.operands = "[FILE]",
-	.summary = "name the cause of a failure from the application's log, on this host",
+	.summary = "name the cause of a failure from the application's log",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &group_pid, &group_report, NULL,
+		&explain_group, &group_workload, &group_pid, &group_report, NULL,
 	},
-	.check = workload_options_check,
+	.check = explain_options,
 };

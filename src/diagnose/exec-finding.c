@@ -154,7 +154,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 	if (ex && ex->nr_events) {
 		struct findings tmp = { 0 };
 		const struct finding *e;
-		int rc = explain_diagnose(ex, host, &tmp);
+		int rc = explain_diagnose(ex, host, true, &tmp);
 
 		e = rc == 0 ? findings_get(&tmp, CHECK_EXPLAIN) : NULL;
 		if (e && e->status != HP_PASS) {

@@ -1,147 +1,460 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * explain-patterns.c - the lines of applications' output that tell of a
- * memory failure, and what each means: the causes it is consistent with,
- * likeliest first, and what it implies of the workload (legacy mode, DPDK
- * before 18.05).  Most specific first: a line takes the first pattern it
- * matches.  strace lines name the call and errno exactly.
+ * explain-patterns.c - the lines hugepage users print, and what each proves:
+ * the causes it is consistent with (likeliest first), whether the
+ * application stops, goes on without hugepages, or got its memory.  Lines
+ * are compared in lower case with blanks collapsed, so "EAL:  Cannot init
+ * memory" and "eal: cannot init memory" are the same line.  Most specific
+ * first: a line takes the first pattern it matches.  Each pattern's text
+ * comes from a log in tests/logs (its record in tests/logs/corpus names
+ * the program, or the source file the message format was taken from).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diagnose/explain.h"
 
-#define ENOMEM_CAUSES CAUSE_MAP_COUNT_LIMIT, CAUSE_MOUNT_QUOTA, CAUSE_POOL_EXHAUSTED, \
-		      CAUSE_RLIMIT_AS, CAUSE_RLIMIT_DATA, CAUSE_CGROUP_HUGETLB_LIMIT
+/* mmap of a hugetlbfs page file (MAP_SHARED): a quota or the pool refuses
+ * the reservation, or the process has run out of mappings. */
+#define FILE_MMAP_CAUSES CAUSE_MOUNT_QUOTA, CAUSE_POOL_EXHAUSTED, \
+	CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_AS, CAUSE_CGROUP_HUGETLB_LIMIT
+/* Legacy memory maps every free page of the pool first, one mapping
+ * each: vm.max_map_count is met first (field report 000). */
+#define LEGACY_MMAP_CAUSES CAUSE_MAP_COUNT_LIMIT, CAUSE_MOUNT_QUOTA, \
+	CAUSE_POOL_EXHAUSTED, CAUSE_RLIMIT_AS, CAUSE_CGROUP_HUGETLB_LIMIT
+/* One MAP_HUGETLB mapping of the whole size (PostgreSQL, a JVM, QEMU):
+ * reserved at mmap, so the pool, RLIMIT_AS, or a cgroup's reservation
+ * limit (hugetlb.<size>.rsvd.max) refuse it with ENOMEM. */
+#define MAPPING_CAUSES CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_RLIMIT_AS, \
+	CAUSE_CGROUP_HUGETLB_LIMIT
+/* Reserving address space: PROT_NONE, no hugepages yet. */
+#define VA_CAUSES CAUSE_RLIMIT_AS, CAUSE_MAP_COUNT_LIMIT, CAUSE_VA_SPACE
+/* A page touched and refused at fault time. */
+#define SIGBUS_CAUSES CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED
+/* The loader maps a library's private writable segments. */
+#define LOADER_CAUSES CAUSE_RLIMIT_DATA, CAUSE_RLIMIT_AS
 
-/* Most specific first: a line takes the first pattern it matches. */
 const struct explain_pattern explain_patterns[] = {
-	{ "Not enough memory available on socket", NULL,
+	/* ---- DPDK EAL ------------------------------------------------- */
+	{ "not enough memory available on socket", NULL, LINE_FAIL, APP_DPDK,
 	  "DPDK counted too few free hugepages on that NUMA node",
-	  { CAUSE_NODE_POOL_EXHAUSTED, CAUSE_POOL_EXHAUSTED }, true, -1, 0 },
-	{ "Not enough memory available", NULL,
-	  "DPDK counted too few free hugepages for -m",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_MOUNT_QUOTA }, true, -1, 0 },
-	{ "no mounted hugetlbfs found for that size", NULL,
-	  "hugepages are reserved but no hugetlbfs is mounted for their size",
-	  { CAUSE_NO_MOUNT }, true, -1, 0 },
-	{ "Cannot get hugepage information", NULL,
-	  "DPDK found no usable hugepage size (no pages, or no mount for them)",
-	  { CAUSE_NO_MOUNT, CAUSE_NO_POOL, CAUSE_MOUNT_PERMISSION }, true, -1, 0 },
-	{ "hugepages reported", "No available",
-	  "no free hugepages of a size", { CAUSE_NO_POOL, CAUSE_POOL_EXHAUSTED }, true, -1, 0 },
-	{ "hugepages reported on node", "No free",
-	  "no free hugepages on a node", { CAUSE_NODE_POOL_EXHAUSTED }, false, -1, 0 },
-	{ "Cannot get a virtual area", NULL,
+	  { CAUSE_NODE_POOL_EXHAUSTED, CAUSE_POOL_EXHAUSTED }, PAT_MEMORY, NULL },
+	{ "not enough memory available", NULL, LINE_FAIL, APP_DPDK,
+	  "DPDK counted too few free hugepages for the memory asked",
+	  { CAUSE_POOL_EXHAUSTED }, PAT_MEMORY, NULL },
+	{ "no mounted hugetlbfs found for that size", NULL, LINE_NOTE, APP_DPDK,
+	  "that size has hugepages but no hugetlbfs mount: DPDK skips it "
+	  "(except with --in-memory)", { CAUSE_NO_MOUNT }, PAT_NO_MOUNT, NULL },
+	{ "cannot get hugepage information", NULL, LINE_FAIL, APP_DPDK,
+	  "DPDK found no hugepage size it can use: no free pages, or no mount",
+	  { CAUSE_NO_POOL, CAUSE_NO_MOUNT, CAUSE_POOL_EXHAUSTED,
+	    CAUSE_MOUNT_PERMISSION }, PAT_HUGEINFO, NULL },
+	{ "hugepages reported", "no free", LINE_NOTE, APP_DPDK,
+	  "no free hugepages of that size (a notice about one size)",
+	  { CAUSE_NONE }, PAT_SIZE_NOTE, NULL },
+	{ "hugepages reported", "no available", LINE_NOTE, APP_DPDK,
+	  "no free hugepages of that size (a notice about one size)",
+	  { CAUSE_NONE }, PAT_SIZE_NOTE, NULL },
+	{ "failed to lock hugepage directory", NULL, LINE_FAIL, APP_DPDK,
+	  "DPDK could not lock the hugetlbfs directory",
+	  { CAUSE_MOUNT_PERMISSION }, 0, NULL },
+	{ "unable to open hugepage directory", NULL, LINE_FAIL, APP_DPDK,
+	  "DPDK could not open the hugetlbfs directory",
+	  { CAUSE_MOUNT_PERMISSION, CAUSE_NO_MOUNT }, 0, NULL },
+	{ "can't mmap holes in our virtual address space", NULL, LINE_FAIL, APP_DPDK,
+	  "DPDK could not put back the address space of a page it gave up: "
+	  "the process has no mapping left", { CAUSE_MAP_COUNT_LIMIT }, PAT_MEMORY, NULL },
+	{ "cannot get a virtual area at requested address", NULL, LINE_FAIL, APP_DPDK,
+	  "a secondary process could not map the primary's memory at the same "
+	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, "mmap" },
+	{ "in /dev/zero to requested address", NULL, LINE_FAIL, APP_DPDK,
+	  "a secondary process could not map the primary's memory at the same "
+	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, "mmap" },
+	{ "please use '--base-virtaddr' option", NULL, LINE_FAIL, APP_DPDK,
+	  "a secondary process could not map the primary's memory at the same "
+	  "address", { CAUSE_VA_SPACE }, PAT_MEMORY, NULL },
+	{ "cannot get a virtual area", NULL, LINE_SOFT, APP_DPDK,
+	  "reserving address space failed", { VA_CAUSES }, PAT_MEMORY, "mmap" },
+	{ "cannot allocate va space for memseg list", NULL, LINE_FAIL, APP_DPDK,
 	  "reserving address space for the memseg lists failed",
-	  { CAUSE_RLIMIT_AS, CAUSE_VA_SPACE, CAUSE_MAP_COUNT_LIMIT }, true, -1, 0 },
-	{ "Cannot allocate VA space for memseg list", NULL,
-	  "reserving address space for the memseg lists failed",
-	  { CAUSE_RLIMIT_AS, CAUSE_VA_SPACE, CAUSE_MAP_COUNT_LIMIT }, true, -1, 0 },
-	{ "Cannot preallocate VA space", NULL,
+	  { VA_CAUSES }, PAT_MEMORY | PAT_MODERN, NULL },
+	{ "cannot preallocate va space", NULL, LINE_FAIL, APP_DPDK,
 	  "reserving address space for hugepage memory failed",
-	  { CAUSE_RLIMIT_AS, CAUSE_VA_SPACE, CAUSE_MAP_COUNT_LIMIT }, true, -1, 0 },
-	{ "Cannot reserve memory", NULL,
-	  "reserving address space failed",
-	  { CAUSE_RLIMIT_AS, CAUSE_VA_SPACE, CAUSE_MAP_COUNT_LIMIT }, true, -1, 0 },
-	{ "Can't mmap holes in our virtual address space", NULL,
-	  "DPDK could not re-reserve address space after a failed page: out of VMAs",
-	  { CAUSE_MAP_COUNT_LIMIT }, true, -1, 0 },
-	{ "failed to map segment from shared object", NULL,
-	  "loading a driver plug-in failed: out of VMAs",
-	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_AS }, true, -1, 0 },
-	{ "Couldn't get fd on hugepage file", NULL,
-	  "DPDK could not open a page file",
-	  { CAUSE_RLIMIT_NOFILE, CAUSE_MOUNT_PERMISSION, CAUSE_MOUNT_QUOTA }, true, -1, 0 },
-	{ "Too many open files", NULL,
-	  "the process ran out of file descriptors (one per hugepage)",
-	  { CAUSE_RLIMIT_NOFILE }, true, -1, 0 },
-	{ "SIGBUS: Cannot mmap more hugepages", NULL,
-	  "touching a mapped hugepage raised SIGBUS: the charge was refused at fault time",
-	  { CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED }, true, -1, 0 },
-	{ "Failed to create shared memory", NULL,
-	  "legacy memory init could not map its page table: out of VMAs or fds",
-	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_NOFILE, CAUSE_RLIMIT_AS }, true, MODE_LEGACY, 0 },
-	{ "map_all_hugepages(): mmap failed", NULL,
+	  { CAUSE_VA_SPACE, CAUSE_RLIMIT_AS, CAUSE_MAP_COUNT_LIMIT }, PAT_MEMORY, NULL },
+	{ "cannot allocate memseg list", NULL, LINE_FAIL, APP_DPDK,
+	  "reserving a memseg list failed", { VA_CAUSES }, PAT_MEMORY | PAT_MODERN, NULL },
+	{ "cannot reserve memory", NULL, LINE_FAIL, APP_DPDK,
+	  "reserving address space failed", { VA_CAUSES }, PAT_MEMORY, NULL },
+	{ "could not find space for memseg", NULL, LINE_FAIL, APP_DPDK,
+	  "more page segments than DPDK's build-time memseg lists hold",
+	  { CAUSE_MEMSEG_LIMIT }, PAT_MEMORY, NULL },
+	{ "config_rte_max_memseg", NULL, LINE_FAIL, APP_DPDK,
+	  "more page segments than DPDK's build-time CONFIG_RTE_MAX_MEMSEG",
+	  { CAUSE_MEMSEG_LIMIT }, PAT_MEMORY | PAT_PRE1805, NULL },
+	{ "no more space in memseg lists", NULL, LINE_FAIL, APP_DPDK,
+	  "more memory types than DPDK's build-time memseg lists",
+	  { CAUSE_MEMSEG_LIMIT }, PAT_MEMORY | PAT_MODERN, NULL },
+	{ "cannot accommodate all memory types", NULL, LINE_FAIL, APP_DPDK,
+	  "more memory types than DPDK's build-time memseg lists",
+	  { CAUSE_MEMSEG_LIMIT }, PAT_MEMORY | PAT_MODERN, NULL },
+	{ "couldn't find suitable memseg_list", NULL, LINE_SOFT, APP_DPDK,
+	  "no memseg list had room for the pages, or no page could be had",
+	  { CAUSE_POOL_EXHAUSTED, CAUSE_NODE_POOL_EXHAUSTED, CAUSE_MOUNT_QUOTA,
+	    CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_MEMSEG_LIMIT }, PAT_MEMORY | PAT_MODERN, NULL },
+	{ "get_seg_fd(): open", NULL, LINE_SOFT, APP_DPDK,
+	  "DPDK could not create a page file", { CAUSE_NONE }, PAT_MODERN, "open" },
+	{ "get_seg_memfd(): memfd create failed", NULL, LINE_SOFT, APP_DPDK,
+	  "DPDK could not create a page memfd", { CAUSE_NONE }, PAT_MODERN, "memfd_create" },
+	{ "couldn't get fd on hugepage file", NULL, LINE_SOFT, APP_DPDK,
+	  "DPDK could not create a page file",
+	  { CAUSE_RLIMIT_NOFILE, CAUSE_MOUNT_PERMISSION, CAUSE_MOUNT_QUOTA },
+	  PAT_MODERN, "open" },
+	{ "cannot open /proc/self/pagemap: too many open files", NULL, LINE_SOFT,
+	  APP_DPDK, "the page files took every file descriptor, none was "
+	  "left to read a page's address", { CAUSE_RLIMIT_NOFILE }, 0, "open" },
+	{ "sigbus: cannot mmap more hugepages", NULL, LINE_SOFT, APP_DPDK,
+	  "touching a mapped hugepage raised SIGBUS: the page was refused at "
+	  "fault time", { SIGBUS_CAUSES }, PAT_SIGBUS | PAT_MEMORY, NULL },
+	{ "failed to create shared memory", NULL, LINE_FAIL, APP_DPDK,
+	  "legacy memory init could not map its page table after mapping the "
+	  "pool: out of mappings", { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_AS,
+				      CAUSE_RLIMIT_NOFILE }, PAT_LEGACY | PAT_MEMORY, NULL },
+	{ "map_all_hugepages(): mmap failed", NULL, LINE_SOFT, APP_DPDK,
 	  "legacy memory init: mmap of a hugepage failed",
-	  { ENOMEM_CAUSES }, true, MODE_LEGACY, 0 },
-	{ "MB hugepages", "Failed to mmap",
-	  "legacy memory init: mapping the pool failed (DPDK before 18.05 stops here)",
-	  { ENOMEM_CAUSES }, true, MODE_LEGACY, 1805 },
-	{ "alloc_seg(): mmap() failed", NULL,
-	  "mmap of a hugepage failed",
-	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_MOUNT_QUOTA, CAUSE_POOL_EXHAUSTED, CAUSE_CGROUP_HUGETLB_LIMIT },
-	  true, -1, 0 },
-	{ "could not map anonymous shared memory", NULL,
-	  "PostgreSQL's huge_pages mapping (MAP_HUGETLB) was refused",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_RLIMIT_AS, CAUSE_CGROUP_HUGETLB_LIMIT }, true, MODE_ANON, 0 },
-	{ "Failed to reserve shared memory", "error = 1)",
-	  "the JVM's SHM_HUGETLB segment was refused with EPERM",
-	  { CAUSE_RLIMIT_MEMLOCK }, true, MODE_SHM, 0 },
-	{ "Failed to reserve shared memory", "error = 12)",
-	  "the JVM's SHM_HUGETLB segment was refused with ENOMEM",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_SHM_LIMIT }, true, MODE_SHM, 0 },
-	{ "Failed to reserve shared memory", "error = 22)",
-	  "the JVM's SHM_HUGETLB segment was refused with EINVAL",
-	  { CAUSE_SHM_LIMIT }, true, MODE_SHM, 0 },
-	{ "no large pages configured and available", NULL,
-	  "the JVM found no hugepages", { CAUSE_NO_POOL, CAUSE_POOL_EXHAUSTED }, true, -1, 0 },
-	{ "Failed to reserve large pages memory", NULL,
-	  "the JVM could not map hugepages",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_CGROUP_HUGETLB_LIMIT }, true, -1, 0 },
-	{ "PANIC in rte_eal_init", NULL,
-	  "EAL gave up (DPDK before 18.05 panics here)",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_NODE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_NO_MOUNT,
-	    CAUSE_MOUNT_QUOTA, CAUSE_MOUNT_PERMISSION, CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_AS,
-	    CAUSE_RLIMIT_NOFILE, CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_VA_SPACE }, true, -1, 1805 },
-	{ "Cannot init memory", NULL,
-	  "EAL's memory init failed",
-	  { CAUSE_POOL_EXHAUSTED, CAUSE_NODE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_NO_MOUNT,
-	    CAUSE_MOUNT_QUOTA, CAUSE_MOUNT_PERMISSION, CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_AS,
-	    CAUSE_RLIMIT_NOFILE, CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_VA_SPACE }, true, -1, 0 },
-	{ "errno 12", NULL, "a call failed with ENOMEM", { ENOMEM_CAUSES }, true, -1, 0 },
-	{ "errno 24", NULL, "a call failed with EMFILE", { CAUSE_RLIMIT_NOFILE }, true, -1, 0 },
-	{ "Cannot allocate memory", NULL, "a call failed with ENOMEM",
-	  { ENOMEM_CAUSES }, true, -1, 0 },
+	  { LEGACY_MMAP_CAUSES }, PAT_LEGACY | PAT_MEMORY, "mmap" },
+	{ "mb hugepages", "failed to mmap", LINE_FAIL, APP_DPDK,
+	  "legacy memory init: mapping the pool failed (DPDK before 18.05 "
+	  "stops here)", { LEGACY_MMAP_CAUSES }, PAT_LEGACY | PAT_PRE1805 | PAT_MEMORY, "mmap" },
+	{ "alloc_seg(): mmap() failed", NULL, LINE_SOFT, APP_DPDK,
+	  "mmap of a hugepage failed", { CAUSE_MOUNT_QUOTA, CAUSE_POOL_EXHAUSTED,
+					 CAUSE_MAP_COUNT_LIMIT, CAUSE_CGROUP_HUGETLB_LIMIT },
+	  PAT_MODERN | PAT_MEMORY, "mmap" },
+	{ "cannot set up dma remapping", NULL, LINE_FAIL, APP_DPDK,
+	  "VFIO could not map memory for DMA (the pages it maps are pinned, "
+	  "and counted against RLIMIT_MEMLOCK)", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
+	{ "dma remapping failed", NULL, LINE_FAIL, APP_DPDK,
+	  "a device could not map memory for DMA", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
+	{ "couldn't map new region for dma", NULL, LINE_FAIL, APP_DPDK,
+	  "VFIO could not map new memory for DMA", { CAUSE_NONE }, PAT_MEMORY, "ioctl" },
+	{ "cannot init plugins", NULL, LINE_FAIL, APP_DPDK,
+	  "EAL could not load its driver plug-ins",
+	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA, CAUSE_RLIMIT_AS }, PAT_MEMORY, NULL },
+	{ "for rte_mem_config", "cannot open", LINE_OTHER, APP_DPDK,
+	  "a secondary process found no primary's shared config: start the "
+	  "primary first, with the same --file-prefix", { CAUSE_NONE }, 0, NULL },
+	{ "is another primary process running", NULL, LINE_OTHER, APP_DPDK,
+	  "another primary process holds this --file-prefix", { CAUSE_NONE }, 0, NULL },
+	{ "cannot init config", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL could not set up its shared config", { CAUSE_NONE }, 0, NULL },
+	{ "panic in rte_eal_init", NULL, LINE_FAIL, APP_DPDK,
+	  "EAL gave up (DPDK before 18.05 panics here)", { CAUSE_NONE },
+	  PAT_PRE1805 | PAT_GENERIC, NULL },
+	{ "cannot init memory", NULL, LINE_FAIL, APP_DPDK,
+	  "EAL's memory init failed", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	{ "unable to initialize dpdk", NULL, LINE_FAIL, APP_OVS,
+	  "OVS could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	{ "cannot init eal", NULL, LINE_FAIL, APP_DPDK,
+	  "the application could not initialise EAL", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	{ "failed to initialize dpdk", NULL, LINE_FAIL, APP_SPDK,
+	  "SPDK could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	{ "unable to initialize spdk env", NULL, LINE_FAIL, APP_SPDK,
+	  "the SPDK application could not start its environment", { CAUSE_NONE },
+	  PAT_GENERIC, NULL },
+	{ "mbuf pool", "fail", LINE_FAIL, APP_DPDK,
+	  "creating a packet buffer pool failed", { CAUSE_NONE }, PAT_MEMORY, NULL },
+	{ "cannot init mbuf pool", NULL, LINE_FAIL, APP_DPDK,
+	  "creating a packet buffer pool failed", { CAUSE_NONE }, PAT_MEMORY, NULL },
+	{ "cannot create mbuf pool", NULL, LINE_FAIL, APP_DPDK,
+	  "creating a packet buffer pool failed", { CAUSE_NONE }, PAT_MEMORY, NULL },
+	{ "mempool", "cannot allocate memory", LINE_FAIL, APP_DPDK,
+	  "creating a memory pool failed", { CAUSE_NONE }, PAT_MEMORY, NULL },
+	/* ---- the dynamic loader --------------------------------------- */
+	{ "cannot apply additional memory protection after relocation", NULL,
+	  LINE_SOFT, APP_UNKNOWN, "the dynamic loader could not split a library's "
+	  "mapping: the process has no mapping left",
+	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA }, PAT_LOADER, "mprotect" },
+	{ "error while loading shared libraries", "failed to map segment", LINE_FAIL,
+	  APP_UNKNOWN, "the dynamic loader could not map a library",
+	  { LOADER_CAUSES }, PAT_LOADER, "mmap" },
+	{ "error while loading shared libraries", "zero-fill pages", LINE_FAIL,
+	  APP_UNKNOWN, "the dynamic loader could not map a library's zeroed data",
+	  { LOADER_CAUSES }, PAT_LOADER, "mmap" },
+	{ "error while loading shared libraries", "cannot allocate memory", LINE_FAIL,
+	  APP_UNKNOWN, "the dynamic loader ran out of memory",
+	  { LOADER_CAUSES }, PAT_LOADER, NULL },
+	{ "failed to map segment from shared object", NULL, LINE_SOFT, APP_UNKNOWN,
+	  "loading a driver plug-in failed",
+	  { CAUSE_MAP_COUNT_LIMIT, CAUSE_RLIMIT_DATA, CAUSE_RLIMIT_AS }, PAT_LOADER, "mmap" },
+	/* ---- SPDK, VPP, OVS-DPDK -------------------------------------- */
+	{ "falling back to non-hugepage backed buffer pool", NULL, LINE_FALLBACK,
+	  APP_VPP, "VPP runs its buffers without hugepages",
+	  { MAPPING_CAUSES }, PAT_MEMORY, "mmap" },
+	{ "pmalloc_map_pages: failed to mmap", NULL, LINE_SOFT, APP_VPP,
+	  "VPP could not map hugepages", { CAUSE_NONE }, PAT_MEMORY | PAT_ANON, "mmap" },
+	{ "not enough free huge pages", NULL, LINE_FAIL, APP_VPP,
+	  "VPP found too few free hugepages",
+	  { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL }, PAT_MEMORY, NULL },
+	{ "dpdk enabled - initialized", NULL, LINE_UP, APP_OVS,
+	  "OVS initialised DPDK: its memory came up", { CAUSE_NONE }, 0, NULL },
+	{ "reactor started on core", NULL, LINE_UP, APP_SPDK,
+	  "SPDK's environment came up", { CAUSE_NONE }, 0, NULL },
+	{ "total cores available", NULL, LINE_UP, APP_SPDK,
+	  "SPDK's environment came up", { CAUSE_NONE }, 0, NULL },
+	/* ---- PostgreSQL ------------------------------------------------ */
+	{ "could not map anonymous shared memory", NULL, LINE_FAIL, APP_POSTGRES,
+	  "PostgreSQL's one MAP_HUGETLB mapping was refused",
+	  { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
+	{ "with map_hugetlb failed, huge pages disabled", NULL, LINE_FALLBACK,
+	  APP_POSTGRES, "PostgreSQL (huge_pages=try) runs without hugepages",
+	  { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
+	{ "could not create shared memory segment", NULL, LINE_FAIL, APP_POSTGRES,
+	  "PostgreSQL's System V segment was refused", { CAUSE_NONE }, PAT_SHM, "shmget" },
+	{ "terminated by signal 7", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "a process was killed by SIGBUS: a page was refused at fault time",
+	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
+	{ "database system is ready to accept connections", NULL, LINE_UP,
+	  APP_POSTGRES, "PostgreSQL started: its shared memory came up",
+	  { CAUSE_NONE }, 0, NULL },
+	/* ---- JVM ------------------------------------------------------- */
+	{ "sigbus (0x7) at pc=", NULL, LINE_FAIL, APP_JVM,
+	  "the JVM was killed by SIGBUS: a page was refused at fault time",
+	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
+	{ "failed to reserve shared memory", NULL, LINE_FALLBACK, APP_JVM,
+	  "the JVM's SHM_HUGETLB segment was refused: it runs that part "
+	  "without hugepages", { CAUSE_NONE }, PAT_SHM | PAT_MEMORY, "shmget" },
+	{ "large pages using useshm are not configured", NULL, LINE_FALLBACK,
+	  APP_JVM, "the JVM's test SHM_HUGETLB segment was refused",
+	  { CAUSE_NO_POOL, CAUSE_RLIMIT_MEMLOCK, CAUSE_POOL_EXHAUSTED },
+	  PAT_SHM | PAT_MEMORY, "shmget" },
+	{ "no large pages configured and available", NULL, LINE_FALLBACK, APP_JVM,
+	  "the JVM found no hugepage it could map: it runs without them",
+	  { CAUSE_NO_POOL, CAUSE_POOL_EXHAUSTED, CAUSE_CGROUP_HUGETLB_LIMIT },
+	  PAT_MEMORY | PAT_JVM_PROBE, NULL },
+	{ "failed to reserve and commit memory", NULL, LINE_FALLBACK, APP_JVM,
+	  "the JVM could not map a region with hugepages: it maps it with "
+	  "small pages", { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
+	{ "failed to reserve large pages memory", NULL, LINE_FALLBACK, APP_JVM,
+	  "the JVM could not map a region with hugepages: it maps it with "
+	  "small pages", { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
+	{ "openjdk version", NULL, LINE_UP, APP_JVM,
+	  "the JVM started", { CAUSE_NONE }, 0, NULL },
+	/* ---- QEMU ------------------------------------------------------ */
+	{ "unable to map backing store for guest ram", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU's mapping of the guest's memory file was refused",
+	  { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_MOUNT_QUOTA, CAUSE_RLIMIT_AS,
+	    CAUSE_CGROUP_HUGETLB_LIMIT }, PAT_MEMORY, "mmap" },
+	{ "can't open backing store", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU could not create the guest's memory file", { CAUSE_NONE }, 0, "open" },
+	{ "preallocating memory failed", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU touched the guest's hugepages and the kernel refused them",
+	  { SIGBUS_CAUSES }, PAT_FAULT | PAT_MEMORY, "madvise" },
+	{ "insufficient free host memory pages available", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU touched the guest's hugepages and the kernel refused them",
+	  { SIGBUS_CAUSES }, PAT_FAULT | PAT_MEMORY, NULL },
+	/* ---- a bare SIGBUS --------------------------------------------- */
+	{ "bus error", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "the process was killed by SIGBUS: a page was refused at fault time",
+	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
+	{ "killed by sigbus", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "the process was killed by SIGBUS: a page was refused at fault time",
+	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
+	{ "exit code 135", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "exit code 135 is 128 + 7: killed by SIGBUS",
+	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
+	/* ---- DPDK applications that came up ---------------------------- */
+	{ "rte>>", NULL, LINE_UP, APP_DPDK, "the application's prompt: EAL came up",
+	  { CAUSE_NONE }, 0, NULL },
+	{ "create a new mbuf pool", NULL, LINE_UP, APP_DPDK,
+	  "testpmd creates its buffers: EAL came up", { CAUSE_NONE }, 0, NULL },
+	{ "lcore 0 is ready", NULL, LINE_UP, APP_DPDK, "EAL came up", { CAUSE_NONE }, 0, NULL },
+	{ "interactive-mode selected", NULL, LINE_UP, APP_DPDK,
+	  "testpmd is running: EAL came up", { CAUSE_NONE }, 0, NULL },
+	{ "entering main loop on lcore", NULL, LINE_UP, APP_DPDK,
+	  "the application runs its main loop: EAL came up", { CAUSE_NONE }, 0, NULL },
+	{ "checking link statuses", NULL, LINE_UP, APP_DPDK,
+	  "the application is running: EAL came up", { CAUSE_NONE }, 0, NULL },
+	/* ---- generic: an errno alone ----------------------------------- */
+	{ "cause:", NULL, LINE_OTHER, APP_DPDK,
+	  "the application exits", { CAUSE_NONE }, 0, NULL },
+	{ "errno 12", NULL, LINE_FAIL, APP_UNKNOWN, "a call failed with ENOMEM",
+	  { CAUSE_NONE }, 0, NULL },
+	{ "errno 24", NULL, LINE_FAIL, APP_UNKNOWN, "a call failed with EMFILE",
+	  { CAUSE_RLIMIT_NOFILE }, 0, NULL },
+	{ "too many open files", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "a call failed with EMFILE: out of file descriptors",
+	  { CAUSE_RLIMIT_NOFILE }, 0, NULL },
+	{ "cannot allocate memory", NULL, LINE_FAIL, APP_UNKNOWN,
+	  "a call failed with ENOMEM", { CAUSE_NONE }, 0, NULL },
 };
 
 const size_t explain_nr_patterns = sizeof(explain_patterns) / sizeof(explain_patterns[0]);
 
-/* strace: "[pid N] call(args) = -1 ERRNO (text)" */
-bool explain_match_strace(const char *line, struct log_event *ev)
+void explain_normalize(const char *line, char *buf, size_t size)
 {
-	static const struct {
-		const char *call, *err, *what;
-		enum cause causes[EXPLAIN_MAX_CAUSES];
-	} calls[] = {
-		{ "mmap", "ENOMEM", "mmap failed with ENOMEM", { ENOMEM_CAUSES } },
-		{ "mmap", "EACCES", "mmap of a page file was refused",
-		  { CAUSE_MOUNT_PERMISSION } },
-		{ "open", "EMFILE", "open failed with EMFILE", { CAUSE_RLIMIT_NOFILE } },
-		{ "open", "EACCES", "a page file could not be created",
-		  { CAUSE_MOUNT_PERMISSION } },
-		{ "open", "ENOSPC", "a page file could not be created: no inodes left",
-		  { CAUSE_MOUNT_QUOTA } },
-		{ "memfd_create", "EMFILE", "memfd_create failed with EMFILE",
-		  { CAUSE_RLIMIT_NOFILE } },
-		{ "memfd_create", "ENOMEM", "memfd_create failed with ENOMEM",
-		  { CAUSE_POOL_EXHAUSTED } },
-		{ "ftruncate", "ENOSPC", "a page file could not grow", { CAUSE_MOUNT_QUOTA } },
-		{ "fallocate", "ENOSPC", "a page file could not grow",
-		  { CAUSE_MOUNT_QUOTA, CAUSE_POOL_EXHAUSTED } },
-		{ "fallocate", "ENOMEM", "a page file could not grow",
-		  { CAUSE_POOL_EXHAUSTED, CAUSE_MOUNT_QUOTA } },
-		{ "shmget", "EPERM", "shmget(SHM_HUGETLB) was refused with EPERM",
-		  { CAUSE_RLIMIT_MEMLOCK } },
-		{ "shmget", "ENOMEM", "shmget(SHM_HUGETLB) failed with ENOMEM",
-		  { CAUSE_POOL_EXHAUSTED } },
-		{ "shmget", "EINVAL", "shmget failed with EINVAL", { CAUSE_SHM_LIMIT } },
-		{ "shmget", "ENOSPC", "shmget failed with ENOSPC", { CAUSE_SHM_LIMIT } },
+	size_t n = 0;
+	bool blank = true;	/* leading blanks go too */
+
+	if (!size)
+		return;
+	for (const char *p = line; *p && n + 1 < size; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isspace(c)) {
+			if (!blank)
+				buf[n++] = ' ';
+			blank = true;
+			continue;
+		}
+		blank = false;
+		buf[n++] = (char)tolower(c);
+	}
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+}
+
+/* The messages of strerror(3) that hugepage failures print, and the
+ * numbers some programs print instead. */
+static const struct {
+	const char *text;
+	int err;
+} errtexts[] = {
+	{ "cannot allocate memory", ENOMEM },
+	{ "out of memory", ENOMEM },
+	{ "too many open files", EMFILE },
+	{ "permission denied", EACCES },
+	{ "operation not permitted", EPERM },
+	{ "no space left on device", ENOSPC },
+	{ "read-only file system", EROFS },
+	{ "invalid argument", EINVAL },
+	{ "bad address", EFAULT },
+	{ "resource temporarily unavailable", EAGAIN },
+	{ "no such file or directory", ENOENT },
+	{ "file exists", EEXIST },
+};
+
+int explain_errno(const char *norm)
+{
+	static const char *const numbered[] = {
+		"errno = ", "error = ", "errno ", "error ", "errno: ", "errno=",
 	};
+
+	for (size_t i = 0; i < sizeof(errtexts) / sizeof(errtexts[0]); i++)
+		if (strstr(norm, errtexts[i].text))
+			return errtexts[i].err;
+	for (size_t i = 0; i < sizeof(numbered) / sizeof(numbered[0]); i++) {
+		const char *p = strstr(norm, numbered[i]);
+
+		if (p) {
+			p += strlen(numbered[i]);
+			if (isdigit((unsigned char)*p)) {
+				long v = strtol(p, NULL, 10);
+
+				if (v > 0 && v < 200)
+					return (int)v;
+			}
+		}
+	}
+	return 0;
+}
+
+static size_t put(enum cause *out, const enum cause *list, size_t n)
+{
+	memcpy(out, list, n * sizeof(*list));
+	return n;
+}
+
+#define PUT(...) do { \
+	static const enum cause l_[] = { __VA_ARGS__ }; \
+	return put(out, l_, sizeof(l_) / sizeof(l_[0])); \
+} while (0)
+
+size_t explain_errno_causes(int err, const char *call, enum cause *out)
+{
+	bool shm = call && !strcmp(call, "shmget");
+	bool open = call && (!strcmp(call, "open") || !strcmp(call, "memfd_create"));
+
+	switch (err) {
+	case EMFILE:
+	case ENFILE:
+		PUT(CAUSE_RLIMIT_NOFILE);
+	case EACCES:
+	case EROFS:
+		if (shm)
+			PUT(CAUSE_RLIMIT_MEMLOCK);
+		PUT(CAUSE_MOUNT_PERMISSION);
+	case EPERM:
+		if (open)
+			PUT(CAUSE_MOUNT_PERMISSION);
+		if (shm)
+			PUT(CAUSE_RLIMIT_MEMLOCK);
+		PUT(CAUSE_RLIMIT_MEMLOCK, CAUSE_MOUNT_PERMISSION);
+	case ENOSPC:
+		if (shm)
+			PUT(CAUSE_SHM_LIMIT);
+		PUT(CAUSE_MOUNT_QUOTA);
+	case EINVAL:
+		if (shm)
+			PUT(CAUSE_SHM_LIMIT);
+		return 0;
+	case EFAULT:
+		/* madvise(MADV_POPULATE_WRITE) of a page the kernel refused. */
+		PUT(CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED);
+	case ENOMEM:
+		/* VFIO's DMA map pins the pages: RLIMIT_MEMLOCK. */
+		if (call && !strcmp(call, "ioctl"))
+			PUT(CAUSE_RLIMIT_MEMLOCK);
+		if (shm)
+			PUT(CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_SHM_LIMIT);
+		if (call && !strcmp(call, "memfd_create"))
+			PUT(CAUSE_POOL_EXHAUSTED);
+		PUT(CAUSE_POOL_EXHAUSTED, CAUSE_MOUNT_QUOTA, CAUSE_MAP_COUNT_LIMIT,
+		    CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_RLIMIT_AS, CAUSE_NO_POOL,
+		    CAUSE_RLIMIT_DATA);
+	default:
+		return 0;
+	}
+}
+
+/* The flags argument of an strace mmap line: "PROT_...", "MAP_...". */
+static size_t mmap_causes(const char *args, enum cause *out)
+{
+	if (strstr(args, "MAP_HUGETLB"))
+		PUT(MAPPING_CAUSES);
+	if (strstr(args, "PROT_NONE") && strstr(args, "MAP_ANONYMOUS"))
+		PUT(VA_CAUSES);
+	/* A page file mapped where the kernel chooses is DPDK's legacy
+	 * first pass over the whole pool; since 18.05 the dynamic mode
+	 * maps each page MAP_FIXED into its reserved lists. */
+	if (strstr(args, "MAP_SHARED") && !strstr(args, "MAP_ANONYMOUS") &&
+	    strstr(args, "MAP_POPULATE") && !strstr(args, "MAP_FIXED"))
+		PUT(LEGACY_MMAP_CAUSES);
+	if (strstr(args, "MAP_SHARED") && !strstr(args, "MAP_ANONYMOUS"))
+		PUT(FILE_MMAP_CAUSES);
+	return explain_errno_causes(ENOMEM, "mmap", out);
+}
+
+static const struct {
+	const char *name;
+	int err;
+} errnames[] = {
+	{ "ENOMEM", ENOMEM }, { "EMFILE", EMFILE }, { "ENFILE", ENFILE },
+	{ "EACCES", EACCES }, { "EPERM", EPERM }, { "ENOSPC", ENOSPC },
+	{ "EINVAL", EINVAL }, { "EROFS", EROFS }, { "EFAULT", EFAULT },
+};
+
+/* strace: "[pid N] call(args) = -1 ERRNO (text)", "--- SIGBUS {...} ---",
+ * "+++ killed by SIGBUS +++". */
+bool explain_match_strace(const char *line, struct log_event *ev, char *callbuf,
+			  size_t size)
+{
 	const char *p = line, *ret;
 	char call[32], err[16];
 	size_t len;
+	int e = 0;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -153,6 +466,17 @@ bool explain_match_strace(const char *line, struct log_event *ev)
 		while (isspace((unsigned char)*p))
 			p++;
 	}
+	if (!strncmp(p, "--- SIGBUS", 10) || !strncmp(p, "+++ killed by SIGBUS", 20)) {
+		static const enum cause c[] = { SIGBUS_CAUSES };
+
+		ev->what = "the process got SIGBUS: a page was refused at fault time";
+		ev->kind = p[0] == '+' ? LINE_FAIL : LINE_SOFT;
+		ev->sig = 7;
+		ev->flags = PAT_SIGBUS;
+		ev->nr_causes = put(ev->causes, c, sizeof(c) / sizeof(c[0]));
+		snprintf(callbuf, size, "%s", "fault");
+		return true;
+	}
 	len = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
 	if (!len || len >= sizeof(call) || p[len] != '(')
 		return false;
@@ -161,19 +485,39 @@ bool explain_match_strace(const char *line, struct log_event *ev)
 	ret = strstr(p, ") = -1 ");
 	if (!ret || sscanf(ret + 7, "%15[A-Z]", err) != 1)
 		return false;
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		size_t cl = strlen(calls[i].call);
-
-		if (strncmp(call, calls[i].call, cl) ||
-		    (call[cl] && strcmp(call + cl, "64") && strcmp(call + cl, "at") &&
-		     strcmp(call + cl, "2")) || strcmp(err, calls[i].err))
-			continue;
-		ev->what = calls[i].what;
-		for (size_t c = 0; c < EXPLAIN_MAX_CAUSES && calls[i].causes[c] != CAUSE_NONE; c++)
-			ev->causes[ev->nr_causes++] = calls[i].causes[c];
-		ev->fatal = true;
-		return true;
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(err, errnames[i].name))
+			e = errnames[i].err;
+	if (!e)
+		return false;
+	/* mmap2, openat, fallocate64 ... are the same calls. */
+	if (!strcmp(call, "mmap2"))
+		call[4] = '\0';
+	else if (!strcmp(call, "openat") || !strcmp(call, "open64"))
+		snprintf(call, sizeof(call), "open");
+	if (strcmp(call, "mmap") && strcmp(call, "open") && strcmp(call, "shmget") &&
+	    strcmp(call, "memfd_create") && strcmp(call, "ftruncate") &&
+	    strcmp(call, "fallocate") && strcmp(call, "shmat") && strcmp(call, "madvise") &&
+	    strcmp(call, "mlock"))
+		return false;
+	/* open(2) of a file that does not exist is how programs probe. */
+	if (e == EINVAL && strcmp(call, "shmget"))
+		return false;
+	snprintf(callbuf, size, "%s", call);
+	ev->err = e;
+	ev->kind = LINE_SOFT;
+	ev->flags = PAT_MEMORY;
+	if (!strcmp(call, "mmap") && e == ENOMEM) {
+		ev->what = "mmap failed with ENOMEM";
+		ev->nr_causes = mmap_causes(p, ev->causes);
+	} else {
+		ev->what = e == ENOMEM ? "a call failed with ENOMEM" :
+			   e == EMFILE ? "a call failed with EMFILE: out of file descriptors" :
+			   e == EACCES || e == EPERM || e == EROFS ?
+			   "a call was refused permission" :
+			   e == ENOSPC ? "a call found no space left" :
+			   "a memory call failed";
+		ev->nr_causes = explain_errno_causes(e, call, ev->causes);
 	}
-	return false;
+	return true;
 }
-

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * explain.c - recognises what a hugepage user printed when its memory init
- * failed and names the cause by this host's evidence (see explain.h).  A
- * line such as "Cannot init memory" fits many causes; the host's findings
- * for the workload the text describes decide between them, and when none
- * does the answer is "unknown" with the checks that would tell.
+ * explain.c - step (a) of explain: what the log proves.  Each line is read
+ * for the application and its version, the options it ran with (a pasted
+ * command line, SPDK's and OVS-DPDK's echo of the EAL parameters), the
+ * numbers it prints (pages requested and available, NUMA nodes, the size
+ * of a mapping), and matched against the known lines (explain-patterns.c)
+ * for what failed, with which errno or signal, and whether memory came up.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,130 +18,310 @@
 #include "diagnose/explain.h"
 #include "lib/num.h"
 
-static bool is_command_line(const char *line, const char **cmd)
+static void set_app(struct log_proof *pr, enum app a, unsigned lineno)
 {
-	const char *p = line;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	/* A prompt: "# ", "$ ", "root@host:~# ". */
-	for (const char *q = p; *q && *q != ' '; q++) {
-		if ((*q == '#' || *q == '$') && q[1] == ' ') {
-			p = q + 2;
-			while (*p == ' ')
-				p++;
-			if (!*p || !strncmp(p, "echo ", 5) || !strncmp(p, "ulimit", 6) ||
-			    !strncmp(p, "cat ", 4) || !strncmp(p, "sysctl", 6))
-				return false;
-			if (strstr(p, " -m") || strstr(p, "--socket-mem") ||
-			    strstr(p, "--legacy-mem") || strstr(p, "--in-memory") ||
-			    strstr(p, "testpmd") || strstr(p, "dpdk-") ||
-			    strstr(p, "l2fwd") || strstr(p, "l3fwd") ||
-			    strstr(p, "-XX:") || strstr(p, "postgres") ||
-			    strstr(p, " -l ") || strstr(p, " -c ")) {
-				*cmd = p;
-				return true;
-			}
-			return false;
-		}
-	}
-	return false;
+	/* SPDK, OVS-DPDK and VPP print EAL's lines too: they win over DPDK. */
+	if (a == APP_UNKNOWN || pr->app == a ||
+	    (pr->app != APP_UNKNOWN && a == APP_DPDK))
+		return;
+	pr->app = a;
+	pr->app_line = lineno;
 }
 
-/* The value of OPT in TOK ("--opt=value") or in TOK after PREV ("--opt"). */
-static char *opt_value(const char *prev, char *tok, const char *opt)
+static void set_version(struct explain *ex, const char *v, unsigned lineno, bool dpdk)
 {
-	size_t ol = strlen(opt);
+	struct log_proof *pr = &ex->proof;
+	char buf[32];
+	size_t n = strspn(v, "0123456789.");
+	unsigned dv;
 
-	if (prev && !strcmp(prev, opt))
-		return tok;
-	if (!strncmp(tok, opt, ol) && tok[ol] == '=')
-		return tok + ol + 1;
+	if (!n || n >= sizeof(buf))
+		return;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	if (!pr->version[0]) {
+		snprintf(pr->version, sizeof(pr->version), "%s", buf);
+		pr->version_line = lineno;
+	}
+	if (dpdk && dpdk_version_parse(buf, &dv) == 0) {
+		ex->hint.dpdk_version = dv;
+		if (dv >= 1805)
+			pr->modern = true;
+		else
+			pr->pre1805 = true;
+	}
+}
+
+/* The application, its version, and the DPDK release, from NORM. */
+static void note_identity(struct explain *ex, const char *n, unsigned lineno)
+{
+	static const char *const modern[] = {
+		"selected iova mode", "detected cpu lcores", "detected numa nodes",
+		"detected shared linkage", "detected static linkage",
+		"multi-process socket", "no legacy callbacks",
+	};
+	struct log_proof *pr = &ex->proof;
+	const char *p;
+
+	if ((p = strstr(n, "using dpdk "))) {		/* OVS-DPDK */
+		set_app(pr, APP_OVS, lineno);
+		set_version(ex, p + 11, lineno, true);
+	} else if ((p = strstr(n, "starting spdk v"))) {
+		set_app(pr, APP_SPDK, lineno);
+		set_version(ex, p + 15, lineno, false);
+		if ((p = strstr(n, "/ dpdk ")))
+			set_version(ex, p + 7, lineno, true);
+	} else if ((p = strstr(n, "rte version: 'dpdk "))) {
+		set_version(ex, p + 19, lineno, true);
+	} else if ((p = strstr(n, "starting postgresql "))) {
+		set_app(pr, APP_POSTGRES, lineno);
+		set_version(ex, p + 20, lineno, false);
+	} else if ((p = strstr(n, "openjdk version \""))) {
+		set_app(pr, APP_JVM, lineno);
+		set_version(ex, p + 17, lineno, false);
+	} else if ((p = strstr(n, "jre version: ("))) {
+		set_app(pr, APP_JVM, lineno);
+		set_version(ex, p + 14, lineno, false);
+	}
+	if (strstr(n, "qemu-system-"))
+		set_app(pr, APP_QEMU, lineno);
+	else if (strstr(n, "|dpdk|") || strstr(n, "ovs-vswitchd"))
+		set_app(pr, APP_OVS, lineno);
+	else if (strstr(n, "[ dpdk eal parameters:"))
+		set_app(pr, APP_SPDK, lineno);
+	else if (strstr(n, "vlib_") || strstr(n, "pmalloc") || strstr(n, "vpp["))
+		set_app(pr, APP_VPP, lineno);
+	else if (strstr(n, "openjdk") || strstr(n, "java runtime environment"))
+		set_app(pr, APP_JVM, lineno);
+	else if (!strncmp(n, "eal:", 4) || strstr(n, " eal:"))
+		set_app(pr, APP_DPDK, lineno);
+	for (size_t i = 0; i < sizeof(modern) / sizeof(modern[0]); i++)
+		if (strstr(n, modern[i]))
+			pr->modern = true;
+}
+
+static uint64_t num_after(const char *n, const char *key, bool *found)
+{
+	const char *p = strstr(n, key);
+
+	*found = false;
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	*found = true;
+	return strtoull(p, NULL, 10);
+}
+
+/* The numbers a line proves. */
+static void note_numbers(struct explain *ex, const char *n)
+{
+	struct workload_hint *h = &ex->hint;
+	struct log_proof *pr = &ex->proof;
+	bool f1, f2;
+	uint64_t a, b;
+	const char *p;
+
+	a = num_after(n, "detected numa nodes:", &f1);
+	if (!f1)
+		a = num_after(n, "eal: detected", &f1);
+	if (f1 && (strstr(n, "numa nodes") || strstr(n, "numa node:")))
+		pr->nodes = (unsigned)a;
+	a = num_after(n, "requested:", &f1);
+	b = num_after(n, "available:", &f2);
+	if (f1 && f2) {
+		pr->requested_mb = a;
+		pr->available_mb = b;
+		if ((p = strstr(n, "on socket ")))
+			pr->socket = atoi(p + 10);
+		if (!h->have_mem && !h->nr_socket_mem) {
+			h->have_mem = true;
+			h->mem_mb = a;
+		}
+	}
+	/* PostgreSQL: "(currently N bytes)". */
+	a = num_after(n, "(currently", &f1);
+	if (f1 && strstr(n, "bytes")) {
+		pr->size = a;
+		h->have_mem = true;
+		h->mem_mb = (a + (1 << 20) - 1) >> 20;
+	}
+	/* PostgreSQL with huge_pages=try: "mmap(N) with MAP_HUGETLB failed". */
+	a = num_after(n, "mmap(", &f1);
+	if (f1 && strstr(n, "map_hugetlb")) {
+		pr->size = a;
+		h->have_mem = true;
+		h->mem_mb = (a + (1 << 20) - 1) >> 20;
+	}
+	/* A JVM: "bytes: N page size: P". */
+	a = num_after(n, "bytes:", &f1);
+	b = num_after(n, "page size:", &f2);
+	if (f1 && a > pr->size) {
+		pr->size = a;
+		if (a >> 20 > h->mem_mb) {
+			h->have_mem = true;
+			h->mem_mb = a >> 20;
+		}
+	}
+	if (f2 && b >= (1 << 20))
+		h->page_size = b;
+	/* VPP: "pmalloc_map_pages: failed to mmap N pages". */
+	a = num_after(n, "failed to mmap", &f1);
+	if (f1 && strstr(n, " pages at ") && !h->have_mem) {
+		h->have_mem = true;
+		h->mem_mb = a * ((h->page_size ? h->page_size : 2ULL << 20) >> 20);
+	}
+	a = num_after(n, "attempted to allocate", &f1);
+	b = num_after(n, "but only", &f2);
+	if (f1 && f2) {
+		pr->pages_asked = a;
+		pr->pages_got = b;
+	}
+	/* "Failed to mmap 2 MB hugepages". */
+	a = num_after(n, "failed to mmap", &f1);
+	if (f1 && strstr(n, "mb hugepages"))
+		h->page_size = a << 20;
+	a = num_after(n, "exit code", &f1);
+	if (!f1)
+		a = num_after(n, "exited with code", &f1);
+	if (f1) {
+		pr->exit_status_seen = true;
+		pr->exit_status = (int)a;
+	}
+}
+
+/* The page size a notice is about: "No free 1048576 kB hugepages",
+ * "hugepages-2048kB", "hugepages of size 2097152". */
+static uint64_t notice_size(const char *n)
+{
+	const char *p;
+	bool f;
+	uint64_t v;
+
+	if ((p = strstr(n, "hugepages-")) && isdigit((unsigned char)p[10]))
+		return strtoull(p + 10, NULL, 10) << 10;
+	v = num_after(n, "hugepages of size", &f);
+	if (f)
+		return v;
+	for (p = n; *p; p++)
+		if (isdigit((unsigned char)*p) && (p == n || p[-1] == ' ')) {
+			v = strtoull(p, (char **)&p, 10);
+			if (!strncmp(p, " kb hugepages", 13))
+				return v << 10;
+			if (!*p)
+				break;
+		}
+	return 0;
+}
+
+/* Repeats of a line already kept: counted, not kept again. */
+static struct log_event *repeated(struct explain *ex, const struct log_event *ev)
+{
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		struct log_event *o = &ex->events[i];
+
+		if (o->what == ev->what && o->kind == ev->kind && o->err == ev->err &&
+		    o->page_size == ev->page_size && o->nr_causes == ev->nr_causes &&
+		    !memcmp(o->causes, ev->causes, ev->nr_causes * sizeof(*ev->causes)))
+			return o;
+	}
 	return NULL;
 }
 
-/* EAL options before "--"; the application's own options come after. */
-static void parse_command(struct explain *ex, const char *cmd)
+static void keep(struct explain *ex, struct log_event *ev, char *line)
 {
-	char *copy = strdup(cmd), *save = NULL, *tok, *prev = NULL;
+	struct log_event *o = repeated(ex, ev);
 
-	if (!copy)
+	if (o) {
+		o->repeats++;
+		free(line);
 		return;
-	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		char *val = NULL;
-		uint64_t v;
-
-		if (!strcmp(tok, "--"))
-			break;
-		if (!strncmp(tok, "-XX:+UseSHM", 11)) {
-			ex->hint.have_mode = true;
-			ex->hint.mode = MODE_SHM;
-		}
-		if (prev && !strcmp(prev, "-m"))
-			val = tok;
-		else if (!strncmp(tok, "-m", 2) && tok[2] && isdigit((unsigned char)tok[2]))
-			val = tok + 2;
-		if (val && parse_u64(val, &v) == 0) {
-			ex->hint.have_mem = true;
-			ex->hint.mem_mb = v;
-		}
-		if (!strcmp(tok, "--legacy-mem")) {
-			ex->hint.have_mode = true;
-			ex->hint.mode = MODE_LEGACY;
-		} else if (!strcmp(tok, "--single-file-segments")) {
-			if (!ex->hint.have_mode || ex->hint.mode != MODE_IN_MEMORY)
-				ex->hint.mode = MODE_SINGLE_FILE;
-			ex->hint.have_mode = true;
-		} else if (!strcmp(tok, "--in-memory")) {
-			ex->hint.have_mode = true;
-			ex->hint.mode = MODE_IN_MEMORY;
-		}
-		/* "--opt value" or "--opt=value"; the value may start with '-'. */
-		if ((val = opt_value(prev, tok, "--huge-dir"))) {
-			free(ex->hint.huge_dir);
-			ex->hint.huge_dir = strdup(val);
-		}
-		if ((val = opt_value(prev, tok, "--file-prefix"))) {
-			free(ex->hint.file_prefix);
-			ex->hint.file_prefix = strdup(val);
-		}
-		if ((val = opt_value(prev, tok, "--socket-mem"))) {
-			char *list = val, *s2 = NULL;
-
-			ex->hint.nr_socket_mem = 0;
-			for (char *m = strtok_r(list, ",", &s2); m && ex->hint.nr_socket_mem < MAX_SOCKETS;
-			     m = strtok_r(NULL, ",", &s2))
-				if (parse_u64(m, &v) == 0)
-					ex->hint.socket_mem[ex->hint.nr_socket_mem++] = v;
-		}
-		prev = tok;
 	}
-	free(copy);
+	if (ex->nr_events == EXPLAIN_MAX_EVENTS) {
+		size_t i = ex->nr_events;
+
+		/* Full: a failure or a success outweighs the last notice. */
+		if (ev->kind == LINE_SOFT || ev->kind == LINE_NOTE) {
+			free(line);
+			return;
+		}
+		while (i > 0 && ex->events[i - 1].kind != LINE_SOFT &&
+		       ex->events[i - 1].kind != LINE_NOTE)
+			i--;
+		if (!i) {
+			free(line);
+			return;
+		}
+		free(ex->events[i - 1].text);
+		memmove(&ex->events[i - 1], &ex->events[i],
+			(ex->nr_events - i) * sizeof(*ev));
+		ex->nr_events--;
+	}
+	ev->lineno = ex->lines;
+	ev->text = line;
+	ex->events[ex->nr_events++] = *ev;
 }
 
-static void note_line(struct explain *ex, const char *line)
+/* The pattern LINE (normalized: N) matches, made an event. */
+static bool match_line(struct explain *ex, const char *line, const char *n,
+		       struct log_event *ev)
 {
-	const char *p;
-	unsigned long mb;
+	char call[32] = "";
 
-	/* "Failed to mmap 2 MB hugepages", "hugepages of size 2097152". */
-	p = strstr(line, " MB hugepages");
-	if (p) {
-		while (p > line && isdigit((unsigned char)p[-1]))
-			p--;
-		mb = strtoul(p, NULL, 10);
-		if (mb)
-			ex->hint.page_size = (uint64_t)mb << 20;
+	if (explain_match_strace(line, ev, call, sizeof(call))) {
+		if (!ex->proof.call[0] || ev->kind == LINE_FAIL)
+			snprintf(ex->proof.call, sizeof(ex->proof.call), "%s", call);
+		return true;
 	}
-	p = strstr(line, "(currently ");
-	if (p && strstr(line, "bytes")) {
-		unsigned long long bytes = strtoull(p + 11, NULL, 10);
+	for (size_t i = 0; i < explain_nr_patterns; i++) {
+		const struct explain_pattern *pt = &explain_patterns[i];
 
-		if (bytes) {
-			ex->hint.have_mem = true;
-			ex->hint.mem_mb = (bytes + (1 << 20) - 1) >> 20;
+		if (!strstr(n, pt->needle) || (pt->needle2 && !strstr(n, pt->needle2)))
+			continue;
+		ev->what = pt->what;
+		ev->kind = pt->kind;
+		ev->flags = pt->flags;
+		ev->sig = (pt->flags & PAT_SIGBUS) ? SIGBUS : 0;
+		ev->err = ev->sig ? 0 : explain_errno(n);
+		for (size_t c = 0; c < EXPLAIN_MAX_CAUSES && pt->causes[c] != CAUSE_NONE; c++)
+			ev->causes[ev->nr_causes++] = pt->causes[c];
+		if (!ev->nr_causes && ev->err)
+			ev->nr_causes = explain_errno_causes(ev->err, pt->call, ev->causes);
+		/* "Cause: ...: Cannot allocate memory" is a memory failure. */
+		if (ev->kind == LINE_OTHER && ev->err == ENOMEM) {
+			ev->kind = LINE_FAIL;
+			ev->flags |= PAT_MEMORY;
+			ev->what = "the application exits: a call failed with ENOMEM";
 		}
+		if (pt->flags & (PAT_SIZE_NOTE | PAT_NO_MOUNT))
+			ev->page_size = notice_size(n);
+		if (pt->call && (ev->kind == LINE_FAIL || ev->kind == LINE_SOFT ||
+				 ev->kind == LINE_FALLBACK))
+			snprintf(ex->proof.call, sizeof(ex->proof.call), "%s", pt->call);
+		set_app(&ex->proof, pt->app, ex->lines);
+		if (pt->flags & PAT_LEGACY)
+			workload_hint_mode(&ex->hint, MODE_LEGACY);
+		if (pt->flags & PAT_ANON && !ex->hint.have_mode)
+			workload_hint_mode(&ex->hint, MODE_ANON);
+		if (pt->flags & PAT_SHM)
+			workload_hint_mode(&ex->hint, MODE_SHM);
+		if ((pt->flags & PAT_PRE1805) && !ex->proof.modern) {
+			ex->proof.pre1805 = true;
+			if (!ex->hint.dpdk_version || ex->hint.dpdk_version >= 1805) {
+				ex->hint.dpdk_version = 1604;
+				ex->version_line = ex->lines;
+			}
+		}
+		if (pt->flags & PAT_MODERN)
+			ex->proof.modern = true;
+		return true;
 	}
+	return false;
 }
 
 int explain_parse(const char *text, struct explain *ex)
@@ -147,64 +329,73 @@ int explain_parse(const char *text, struct explain *ex)
 	const char *p = text;
 
 	memset(ex, 0, sizeof(*ex));
+	ex->proof.socket = -1;
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 		struct log_event ev = { 0 };
 		const char *cmd;
-		char *line;
-		bool hit = false;
+		char *line, *norm;
 
 		ex->lines++;
 		line = strndup(p, len);
-		if (!line)
+		norm = malloc(len + 1);
+		if (!line || !norm) {
+			free(line);
+			free(norm);
 			return -ENOMEM;
+		}
 		p += len;
 		if (*p == '\n')
 			p++;
-		if (!ex->cmd_lineno && is_command_line(line, &cmd)) {
+		explain_normalize(line, norm, len + 1);
+		note_identity(ex, norm, ex->lines);
+		if (!ex->cmd_lineno && explain_command_line(line, &cmd)) {
 			ex->cmd_lineno = ex->lines;
 			ex->cmd = strdup(cmd);
-			parse_command(ex, cmd);
+			explain_parse_command(ex, cmd);
 			free(line);
+			free(norm);
 			continue;
 		}
-		note_line(ex, line);
-		/* A syscall line says exactly which call failed: it comes first. */
-		hit = explain_match_strace(line, &ev);
-		for (size_t i = 0; i < explain_nr_patterns && !hit; i++) {
-			const struct explain_pattern *pt = &explain_patterns[i];
-
-			if (!strstr(line, pt->needle) ||
-			    (pt->needle2 && !strstr(line, pt->needle2)))
-				continue;
-			hit = true;
-			ev.what = pt->what;
-			ev.fatal = pt->fatal;
-			for (size_t c = 0; c < EXPLAIN_MAX_CAUSES && pt->causes[c] != CAUSE_NONE; c++)
-				ev.causes[ev.nr_causes++] = pt->causes[c];
-			if (pt->mode >= 0 && (!ex->hint.have_mode || pt->mode != MODE_LEGACY ||
-					      ex->hint.mode == MODE_DYNAMIC)) {
-				ex->hint.have_mode = true;
-				ex->hint.mode = (enum mode)pt->mode;
+		if ((cmd = explain_eal_args(line))) {
+			if (!ex->cmd_lineno) {
+				ex->cmd_lineno = ex->lines;
+				ex->cmd = strndup(cmd + strspn(cmd, " "),
+						  strcspn(cmd + strspn(cmd, " "), "]"));
 			}
-			if (pt->before && (!ex->hint.dpdk_version || ex->hint.dpdk_version >= pt->before)) {
-				ex->hint.dpdk_version = 1604;
-				ex->version_line = ex->lines;
-			}
+			explain_parse_command(ex, cmd);
 		}
-		if (hit && ex->nr_events < EXPLAIN_MAX_EVENTS) {
-			ev.lineno = ex->lines;
-			ev.text = line;
-			ex->events[ex->nr_events++] = ev;
-		} else {
+		note_numbers(ex, norm);
+		if (match_line(ex, line, norm, &ev))
+			keep(ex, &ev, line);
+		else
 			free(line);
+		free(norm);
+	}
+	for (size_t i = 0; i < ex->nr_events; i++)
+		if (ex->events[i].kind == LINE_UP) {
+			ex->proof.up_line = ex->events[i].lineno;
+			break;
 		}
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		struct log_event *e = &ex->events[i];
+		struct log_proof *pr = &ex->proof;
+
+		e->after_up = pr->up_line && e->lineno > pr->up_line;
+		if (e->kind != LINE_FAIL && e->kind != LINE_SOFT && e->kind != LINE_FALLBACK)
+			continue;
+		if (!pr->fail_line && e->kind == LINE_FAIL)
+			pr->fail_line = e->lineno;
+		if (!pr->err && e->err)
+			pr->err = e->err;
+		if (!pr->sig && e->sig)
+			pr->sig = e->sig;
+		if (e->flags & (PAT_SIGBUS | PAT_FAULT))
+			pr->fault = true;
 	}
-	/* 16.04 knew only the legacy sequence. */
-	if (ex->hint.dpdk_version && ex->hint.dpdk_version < 1805) {
-		ex->hint.have_mode = true;
-		ex->hint.mode = MODE_LEGACY;
-	}
+	/* Before 18.05 DPDK knew only the legacy sequence. */
+	if (ex->hint.dpdk_version && ex->hint.dpdk_version < 1805)
+		workload_hint_mode(&ex->hint, MODE_LEGACY);
 	return 0;
 }
 
@@ -216,93 +407,4 @@ void explain_free(struct explain *ex)
 	free(ex->hint.huge_dir);
 	free(ex->hint.file_prefix);
 	memset(ex, 0, sizeof(*ex));
-}
-
-static bool has_cause(const struct log_event *ev, enum cause cause)
-{
-	for (size_t i = 0; i < ev->nr_causes; i++)
-		if (ev->causes[i] == cause)
-			return true;
-	return false;
-}
-
-/* Appends ", WORD" (or WORD first) to a list. */
-static void append(char *buf, size_t size, const char *word)
-{
-	size_t l = strlen(buf);
-
-	if (l < size)
-		snprintf(buf + l, size - l, "%s%s", l ? ", " : "", word);
-}
-
-int explain_diagnose(const struct explain *ex, const struct findings *host,
-		     struct findings *out)
-{
-	enum cause cands[EXPLAIN_MAX_CAUSES];
-	const struct finding *decided = NULL;
-	const struct log_event *ev = NULL;
-	char list[512] = "", shown[200];
-	size_t nc = 0;
-	struct finding *f;
-
-	/* The most telling failure line: the fewest possible causes. */
-	for (size_t i = 0; i < ex->nr_events; i++) {
-		const struct log_event *e = &ex->events[i];
-
-		if (e->fatal && (!ev || e->nr_causes < ev->nr_causes))
-			ev = e;
-	}
-	if (!ev) {
-		f = finding_add(out, CHECK_EXPLAIN, HP_WARN, CAUSE_UNKNOWN,
-				"no line of the %u read tells of a hugepage memory "
-				"failure that hpdiag knows", ex->lines);
-		finding_num(f, "lines", ex->lines);
-		finding_remedy(f, "run hpdiag check with the application's options "
-			       "(-m, --socket-mem, --mode) on the host where it ran");
-		return findings_complete(out) ? 0 : -ENOMEM;
-	}
-	/* Causes every failure line agrees on, in the telling line's order. */
-	for (size_t c = 0; c < ev->nr_causes; c++) {
-		bool all = true;
-
-		for (size_t i = 0; i < ex->nr_events; i++)
-			if (ex->events[i].fatal && !has_cause(&ex->events[i], ev->causes[c]))
-				all = false;
-		if (all)
-			cands[nc++] = ev->causes[c];
-	}
-	if (!nc)
-		for (size_t c = 0; c < ev->nr_causes; c++)
-			cands[nc++] = ev->causes[c];
-	for (size_t c = 0; c < nc; c++) {
-		const struct finding *h = findings_failure(host, cands[c]);
-
-		append(list, sizeof(list), cause_name(cands[c]));
-		if (h && (!decided || (h->first && !decided->first)))
-			decided = h;
-	}
-	snprintf(shown, sizeof(shown), "%s", ev->text);
-	if (decided) {
-		f = finding_add(out, CHECK_EXPLAIN, HP_FAIL, decided->cause,
-				"line %u '%s': %s; of its possible causes (%s) this "
-				"host shows %s: %s", ev->lineno, shown, ev->what, list,
-				cause_name(decided->cause), decided->message);
-		finding_copy_remedy(f, &decided->remedy);
-		finding_str(f, "decided_by", check_name(decided->check));
-	} else {
-		f = finding_add(out, CHECK_EXPLAIN, HP_FAIL, CAUSE_UNKNOWN,
-				"line %u '%s': %s; its possible causes (%s) do not "
-				"show on this host now for the workload the text "
-				"describes: the host may have changed since, or the "
-				"application ran with other limits", ev->lineno, shown,
-				ev->what, list);
-		finding_remedy(f, "run hpdiag check with the application's exact "
-			       "options and limits (same user, ulimits, cgroup) on "
-			       "the host where it failed");
-	}
-	finding_num(f, "line", ev->lineno);
-	finding_num(f, "candidates", nc);
-	if (ex->cmd_lineno)
-		finding_num(f, "command_line", ex->cmd_lineno);
-	return findings_complete(out) ? 0 : -ENOMEM;
 }

@@ -28,6 +28,7 @@ static const char *const cause_names[CAUSE_COUNT] = {
 	[CAUSE_RLIMIT_NOFILE] = "rlimit_nofile",
 	[CAUSE_VA_SPACE] = "va_space",
 	[CAUSE_SHM_LIMIT] = "shm_limit",
+	[CAUSE_MEMSEG_LIMIT] = "memseg_limit",
 	[CAUSE_UNKNOWN] = "unknown",
 };
 

@@ -36,6 +36,7 @@ enum cause {
 	CAUSE_RLIMIT_NOFILE,
 	CAUSE_VA_SPACE,
 	CAUSE_SHM_LIMIT,
+	CAUSE_MEMSEG_LIMIT,	/* DPDK's build-time memseg lists (explain) */
 	CAUSE_UNKNOWN,
 	CAUSE_COUNT
 };

@@ -64,6 +64,12 @@ bool workload_has_amount(const struct workload *wl)
 	return wl->have_mem || wl->have_pages || wl->nr_socket_mem;
 }
 
+void workload_hint_mode(struct workload_hint *h, enum mode m)
+{
+	h->have_mode = true;
+	h->mode = m;
+}
+
 void workload_merge(struct workload *wl, const struct workload_hint *h)
 {
 	if (!wl->have_mode && h->have_mode)

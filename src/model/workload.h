@@ -60,6 +60,8 @@ struct workload_hint {
 	uint64_t page_size;		/* from "2 MB hugepages" and the like */
 };
 
+/* The mode a log or a command line tells. */
+void workload_hint_mode(struct workload_hint *h, enum mode m);
 /* Fills in WL what the hint told and the user did not say.  The hint
  * must outlive WL (huge_dir is shared, not copied). */
 void workload_merge(struct workload *wl, const struct workload_hint *h);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * report-json.c - the JSON renderer, and the only file that includes json-c.
+ * json.c - the JSON renderer (with json-findings.c, the only files that
+ * include json-c).
  * One object per invocation, keys as in the man page: sizes in bytes, counts
  * as integers, null for "unlimited" or "not known".
  */
@@ -11,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "lib/num.h"
+#include "report/json.h"
 #include "report/report.h"
 
 static json_object *jnum(uint64_t v)
@@ -32,33 +34,6 @@ static json_object *jstr(const char *s)
 static void add(json_object *o, const char *key, json_object *v)
 {
 	json_object_object_add(o, key, v);
-}
-
-static json_object *json_findings(const struct findings *fs)
-{
-	json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; fs && i < fs->n; i++) {
-		const struct finding *f = &fs->v[i];
-		json_object *o = json_object_new_object();
-		json_object *ev = json_object_new_object();
-
-		add(o, "check", jstr(check_name(f->check)));
-		add(o, "status", jstr(status_name(f->status)));
-		add(o, "cause", jstr(cause_name(f->cause)));
-		add(o, "first", json_object_new_boolean(f->first));
-		add(o, "message", jstr(f->message));
-		for (size_t j = 0; j < f->nr_ev; j++) {
-			const struct evidence *e = &f->ev[j];
-
-			add(ev, e->key, e->type == EV_NUM ? jnum(e->num) :
-			    e->type == EV_STR ? jstr(e->str) : NULL);
-		}
-		add(o, "evidence", ev);
-		add(o, "remedy", jstr(f->remedy.text));
-		json_object_array_add(arr, o);
-	}
-	return arr;
 }
 
 static json_object *json_pools(const struct snapshot *snap)
@@ -239,36 +214,6 @@ static json_object *json_need(const struct need *need)
 	add(o, "va_bytes", jnum(need->va_bytes));
 	add(o, "data_bytes", jnum(need->data_bytes));
 	add(o, "locked_bytes", jnum(need->locked_bytes));
-	return o;
-}
-
-static json_object *json_explain(const struct result *r)
-{
-	const struct explain *ex = r->explain;
-	json_object *o = json_object_new_object();
-	json_object *lines = json_object_new_array();
-
-	add(o, "source", jstr(r->source));
-	add(o, "lines_read", jnum(ex->lines));
-	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
-	add(o, "command", jstr(ex->cmd));
-	add(o, "file_prefix", jstr(ex->hint.file_prefix));
-	for (size_t i = 0; i < ex->nr_events; i++) {
-		const struct log_event *e = &ex->events[i];
-		json_object *l = json_object_new_object();
-		json_object *c = json_object_new_array();
-
-		add(l, "line", jnum(e->lineno));
-		add(l, "text", jstr(e->text));
-		add(l, "meaning", jstr(e->what));
-		add(l, "failure", json_object_new_boolean(e->fatal));
-		for (size_t k = 0; k < e->nr_causes; k++)
-			json_object_array_add(c, jstr(cause_name(e->causes[k])));
-		add(l, "causes", c);
-		json_object_array_add(lines, l);
-	}
-	add(o, "recognised", lines);
-	add(o, "host_findings", json_findings(r->host));
 	return o;
 }
 

@@ -39,6 +39,7 @@ struct result {
 	const struct findings *host;
 	/* explain */
 	const struct explain *explain;
+	const struct explain_answer *answer;
 	const char *source;		/* the file read, or "standard input" */
 	/* trial */
 	const struct trial_result *trial;

@@ -280,23 +280,127 @@ static void text_findings(const struct report_opts *opt, const struct findings *
 		counts[HP_FAIL]);
 }
 
+static const char *view_text(enum host_view v)
+{
+	switch (v) {
+	case VIEW_CONFIRMED:
+		return "this host shows it";
+	case VIEW_RULED_OUT:
+		return "ruled out by this host";
+	case VIEW_UNSEEN:
+		return "not visible from here: the application's own process";
+	case VIEW_NOT_SHOWN:
+		return "neither shown nor ruled out by this host";
+	default:
+		return "";
+	}
+}
+
+/* The workload's options the log shows. */
+static void text_hint(FILE *o, const struct workload_hint *h)
+{
+	char s[32];
+
+	if (!h->have_mode && !h->have_mem && !h->nr_socket_mem && !h->huge_dir &&
+	    !h->file_prefix && !h->page_size)
+		return;
+	fputs("  options:", o);
+	if (h->have_mode)
+		fprintf(o, " mode %s;", mode_name(h->mode));
+	if (h->have_mem)
+		fprintf(o, " %" PRIu64 " MiB;", h->mem_mb);
+	for (size_t i = 0; i < h->nr_socket_mem; i++)
+		fprintf(o, "%s%" PRIu64 "%s", i ? "," : " --socket-mem ", h->socket_mem[i],
+			i + 1 == h->nr_socket_mem ? ";" : "");
+	if (h->huge_dir)
+		fprintf(o, " --huge-dir %s;", h->huge_dir);
+	if (h->file_prefix)
+		fprintf(o, " --file-prefix %s;", h->file_prefix);
+	if (h->page_size)
+		fprintf(o, " page size %s;", format_bytes(h->page_size, s, sizeof(s)));
+	fputc('\n', o);
+}
+
+/* (a) what the log proves, (b) the causes consistent with it, (c) what
+ * the host shows of each. */
 static void text_explain(const struct report_opts *opt, const struct result *r)
 {
 	const struct explain *ex = r->explain;
+	const struct explain_answer *ans = r->answer;
+	const struct log_proof *pr = &ex->proof;
 	FILE *o = opt->out;
 
-	fprintf(o, "explain: %u lines read from %s, %zu recognised\n", ex->lines,
-		r->source, ex->nr_events);
+	fprintf(o, "explain: %u line%s read from %s, %zu recognised\n", ex->lines,
+		ex->lines == 1 ? "" : "s", r->source, ex->nr_events);
+	fputs("(a) the log proves:\n", o);
+	if (pr->app != APP_UNKNOWN)
+		fprintf(o, "  application: %s%s%s (line %u)\n", app_name(pr->app),
+			pr->version[0] ? " " : "", pr->version, pr->app_line);
 	if (ex->cmd_lineno)
-		fprintf(o, "command line (line %u): %s\n", ex->cmd_lineno, ex->cmd);
+		fprintf(o, "  command line (line %u): %s\n", ex->cmd_lineno, ex->cmd);
 	if (ex->version_line)
-		fprintf(o, "DPDK before 18.05 (legacy memory only): told by line %u\n",
+		fprintf(o, "  DPDK before 18.05 (legacy memory only): told by line %u\n",
 			ex->version_line);
+	text_hint(o, &ex->hint);
+	if (pr->fail_line || pr->call[0] || pr->err || pr->sig || pr->fault) {
+		const char *sep = " ";
+
+		fputs("  failure:", o);
+		if (pr->fail_line) {
+			fprintf(o, "%sline %u", sep, pr->fail_line);
+			sep = ", ";
+		}
+		if (pr->call[0]) {
+			fprintf(o, "%s%s", sep, pr->call);
+			sep = ", ";
+		}
+		if (pr->err) {
+			fprintf(o, "%s%s", sep, strerrorname_np(pr->err) ?
+				strerrorname_np(pr->err) : "an error");
+			sep = ", ";
+		}
+		if (pr->sig || pr->fault)
+			fprintf(o, "%sa page refused at fault time%s", sep,
+				pr->sig ? " (SIGBUS)" : "");
+		fputc('\n', o);
+	}
+	if (pr->requested_mb || pr->available_mb)
+		fprintf(o, "  requested: %" PRIu64 " MiB, available: %" PRIu64 " MiB%s\n",
+			pr->requested_mb, pr->available_mb, pr->nodes == 1 ?
+			" (one NUMA node)" : "");
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 
-		fprintf(o, "  line %-4u %s\n            %s\n", e->lineno, e->text,
-			e->what);
+		fprintf(o, "  line %-4u %s\n            %s", e->lineno, e->text, e->what);
+		if (e->repeats)
+			fprintf(o, " (%u more time%s)", e->repeats, e->repeats == 1 ? "" : "s");
+		if (e->after_up)
+			fputs(" [after memory came up]", o);
+		fputc('\n', o);
+	}
+	if (!ans)
+		return;
+	fprintf(o, "  outcome: %s", outcome_name(ans->outcome));
+	if (pr->up_line)
+		fprintf(o, " (memory came up at line %u)", pr->up_line);
+	fputc('\n', o);
+	if (!ans->nr_cands)
+		return;
+	fprintf(o, "(b) consistent causes, likeliest first; %s\n", ans->log_only ?
+		"(c) --log-only: nothing of this host is read" :
+		"(c) what this host shows:");
+	for (size_t i = 0; i < ans->nr_cands; i++) {
+		enum host_view w = ans->view[i];
+		char where[600];
+
+		fprintf(o, "  %-22s %s", cause_name(ans->cands[i]), view_text(w));
+		/* Where to look, for what the host cannot settle. */
+		if (w != VIEW_CONFIRMED && w != VIEW_RULED_OUT) {
+			explain_where(ans->cands[i], ex->hint.page_size, ex->hint.huge_dir,
+				      where, sizeof(where));
+			fprintf(o, "%slook at %s", w == VIEW_NOT_CHECKED ? "" : "; ", where);
+		}
+		fputc('\n', o);
 	}
 }
 

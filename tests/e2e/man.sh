@@ -40,7 +40,7 @@ for id in pool node_pool mount mount_quota map_count nofile cgroup_hugetlb \
 	  boot_pool_short \
 	  pool_exhausted node_pool_exhausted no_pool no_mount mount_permission \
 	  cgroup_hugetlb_limit map_count_limit rlimit_nofile rlimit_data rlimit_as \
-	  rlimit_memlock va_space unknown; do
+	  rlimit_memlock va_space memseg_limit unknown; do
 	case $man in
 	*"$id"*) pass "man page names $id" ;;
 	*) fail "man page lacks $id" ;;
@@ -222,5 +222,39 @@ print("\n".join(sorted(keys)))')
 	documented "exec JSON key" $keys
 else
 	echo "python3 missing: JSON keys of exec not checked"
+fi
+# Every key of explain's JSON object (what the log proves, its failure,
+# the recognised lines, the candidates, the answer) and of its finding's
+# evidence is documented as a literal (Li): logs that fail, fall back, pass
+# and tell nothing, from the log alone and against a captured host.
+if command -v python3 >/dev/null 2>&1; then
+	keys=$( { for l in pg-cgroup jvm-small ovs-small dpdk-strace-quota unrelated; do
+			"$HPDIAG" --json explain --log-only "$LOGS/$l.log"
+		  done
+		  "$HPDIAG" --sysroot "$FIXTURES/two-node" --json explain --page-size 1G -n 6 \
+			--huge-dir "/mnt/huge 1G" "$LOGS/dpdk-quota.log"
+		} 2>/dev/null | python3 -c '
+import json, sys
+keys, text, pos, dec = set(), sys.stdin.read(), 0, json.JSONDecoder()
+while text[pos:].strip():
+    d, pos = dec.raw_decode(text, len(text) - len(text[pos:].lstrip()))
+    x = d["explain"]
+    keys.update(x)
+    keys.update(x["proves"])
+    if x["proves"]["failure"]:
+        keys.update(x["proves"]["failure"])
+    for o in x["recognised"] + x["candidates"]:
+        keys.update(o)
+    keys.update(x["answer"])
+    for f in d["findings"]:
+        keys.update(f["evidence"])
+print("\n".join(sorted(keys)))')
+	case $keys in
+	*basis*) pass "explain --json has its keys" ;;
+	*) fail "no answer keys from explain --json: $keys" ;;
+	esac
+	documented "explain JSON key" $keys
+else
+	echo "python3 missing: JSON keys of explain not checked"
 fi
 finish

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * json-findings.c - the JSON renderer's findings, and the reasoning behind
+ * explain's one finding: what the log proves, the lines recognised, the
+ * candidates with what the host shows of each and where to look, and the
+ * answer (keys as in the man page).
+ */
+#include <string.h>
+#include <json-c/json.h>
+
+#include "report/json.h"
+#include "report/report.h"
+
+static json_object *jnum(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+json_object *json_findings(const struct findings *fs)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; fs && i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		json_object *o = json_object_new_object();
+		json_object *ev = json_object_new_object();
+
+		add(o, "check", jstr(check_name(f->check)));
+		add(o, "status", jstr(status_name(f->status)));
+		add(o, "cause", jstr(cause_name(f->cause)));
+		add(o, "first", json_object_new_boolean(f->first));
+		add(o, "message", jstr(f->message));
+		for (size_t j = 0; j < f->nr_ev; j++) {
+			const struct evidence *e = &f->ev[j];
+
+			add(ev, e->key, e->type == EV_NUM ? jnum(e->num) :
+			    e->type == EV_STR ? jstr(e->str) : NULL);
+		}
+		add(o, "evidence", ev);
+		add(o, "remedy", jstr(f->remedy.text));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* explain's (a): what the log proves. */
+static json_object *json_proves(const struct explain *ex)
+{
+	const struct log_proof *pr = &ex->proof;
+	const struct workload_hint *h = &ex->hint;
+	json_object *o = json_object_new_object();
+	json_object *sm = json_object_new_array(), *f = NULL;
+	bool req = pr->requested_mb || pr->available_mb;
+	char dv[16];
+
+	add(o, "application", jstr(app_name(pr->app)));
+	add(o, "version", pr->version[0] ? jstr(pr->version) : NULL);
+	snprintf(dv, sizeof(dv), "%u.%02u", h->dpdk_version / 100, h->dpdk_version % 100);
+	add(o, "dpdk_version", h->dpdk_version ? jstr(dv) : NULL);
+	add(o, "mode", h->have_mode ? jstr(mode_name(h->mode)) : NULL);
+	add(o, "mem_bytes", h->have_mem ? jnum(h->mem_mb << 20) : NULL);
+	for (size_t i = 0; i < h->nr_socket_mem; i++)
+		json_object_array_add(sm, jnum(h->socket_mem[i] << 20));
+	add(o, "socket_mem_bytes", sm);
+	add(o, "huge_dir", jstr(h->huge_dir));
+	add(o, "page_size", h->page_size ? jnum(h->page_size) : NULL);
+	add(o, "numa_nodes", pr->nodes ? jnum(pr->nodes) : NULL);
+	add(o, "memory_came_up", pr->up_line ? jnum(pr->up_line) : NULL);
+	if (req || pr->call[0] || pr->size || pr->err || pr->fault) {
+		f = json_object_new_object();
+		add(f, "line", pr->fail_line ? jnum(pr->fail_line) : NULL);
+		add(f, "call", pr->call[0] ? jstr(pr->call) : NULL);
+		add(f, "errno", pr->err ? jstr(strerrorname_np(pr->err)) : NULL);
+		add(f, "fault", json_object_new_boolean(pr->fault));
+		add(f, "requested_bytes", req ? jnum(pr->requested_mb << 20) : NULL);
+		add(f, "available_bytes", req ? jnum(pr->available_mb << 20) : NULL);
+		add(f, "socket", pr->socket >= 0 ? jnum((uint64_t)pr->socket) : NULL);
+		add(f, "size", pr->size ? jnum(pr->size) : NULL);
+	}
+	add(o, "failure", f);
+	return o;
+}
+
+json_object *json_explain(const struct result *r)
+{
+	const struct explain *ex = r->explain;
+	const struct explain_answer *ans = r->answer;
+	json_object *o = json_object_new_object();
+	json_object *lines = json_object_new_array();
+	json_object *cands = json_object_new_array();
+	json_object *a = json_object_new_object();
+	char where[600];
+
+	add(o, "source", jstr(r->source));
+	add(o, "log_only", json_object_new_boolean(ans && ans->log_only));
+	add(o, "lines_read", jnum(ex->lines));
+	add(o, "command_line", ex->cmd_lineno ? jnum(ex->cmd_lineno) : NULL);
+	add(o, "command", jstr(ex->cmd));
+	add(o, "file_prefix", jstr(ex->hint.file_prefix));
+	add(o, "proves", json_proves(ex));
+	for (size_t i = 0; i < ex->nr_events; i++) {
+		const struct log_event *e = &ex->events[i];
+		json_object *l = json_object_new_object();
+		json_object *c = json_object_new_array();
+
+		add(l, "line", jnum(e->lineno));
+		add(l, "text", jstr(e->text));
+		add(l, "meaning", jstr(e->what));
+		add(l, "failure", json_object_new_boolean(e->kind <= LINE_SOFT));
+		add(l, "kind", jstr(line_kind_name(e->kind)));
+		add(l, "errno", e->err ? jstr(strerrorname_np(e->err)) : NULL);
+		add(l, "signal", e->sig ? jstr(sigabbrev_np(e->sig)) : NULL);
+		add(l, "after_memory_came_up", json_object_new_boolean(e->after_up));
+		add(l, "repeats", jnum(e->repeats));
+		for (size_t k = 0; k < e->nr_causes; k++)
+			json_object_array_add(c, jstr(cause_name(e->causes[k])));
+		add(l, "causes", c);
+		json_object_array_add(lines, l);
+	}
+	add(o, "recognised", lines);
+	add(o, "outcome", ans ? jstr(outcome_name(ans->outcome)) : NULL);
+	for (size_t i = 0; ans && i < ans->nr_cands; i++) {
+		json_object *c = json_object_new_object();
+
+		add(c, "cause", jstr(cause_name(ans->cands[i])));
+		add(c, "host", jstr(host_view_name(ans->view[i])));
+		explain_where(ans->cands[i], ex->hint.page_size, ex->hint.huge_dir,
+			      where, sizeof(where));
+		add(c, "where", jstr(where));
+		json_object_array_add(cands, c);
+	}
+	add(o, "candidates", cands);
+	add(a, "cause", ans ? jstr(cause_name(ans->cause)) : NULL);
+	add(a, "certain", json_object_new_boolean(ans && ans->certain));
+	add(a, "basis", ans ? jstr(basis_name(ans->basis)) : NULL);
+	add(o, "answer", a);
+	add(o, "host_findings", json_findings(r->host));
+	return o;
+}

@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "diagnose/explain.h"
+#include "lib/untrusted.h"
 
 /* The largest log explain reads. */
 #define EXPLAIN_MAX_INPUT (16u << 20)
@@ -20,9 +21,9 @@
 /* Reads FILE, or standard input for "-" or none; bounded. */
 static char *read_input(const char *file, const char **name)
 {
-	size_t len = 0, cap = 65536;
+	size_t len = 0, cap = 65536, at;
 	FILE *f = stdin;
-	char *buf;
+	char *buf, *clean;
 
 	*name = "standard input";
 	if (file && strcmp(file, "-")) {
@@ -74,11 +75,26 @@ static char *read_input(const char *file, const char **name)
 	if (!buf)
 		return NULL;
 	buf[len] = '\0';
-	/* NUL bytes end a line's text early; they never make it a crash. */
+	if (!len) {
+		errorx("%s: empty: there is no log to read", *name);
+		free(buf);
+		return NULL;
+	}
+	if (text_is_binary(buf, len, &at)) {
+		errorx("%s: binary data (byte %zu), not an application's log", *name, at);
+		free(buf);
+		return NULL;
+	}
+	/* A NUL byte further on ends nothing early. */
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	return buf;
+	/* A log is untrusted: none of its bytes reaches a terminal raw. */
+	clean = text_untrusted(buf, len);
+	free(buf);
+	if (!clean)
+		errorx("out of memory");
+	return clean;
 }
 
 /* --log-only: the log alone, no host read.  What the user says of the

@@ -11,6 +11,7 @@
 
 #include "act/exec.h"
 #include "lib/num.h"
+#include "lib/untrusted.h"
 #include "report/report.h"
 
 #define C_RED	"\033[31m"
@@ -64,7 +65,7 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 {
 	const struct snapshot *snap = r->snap;
 	FILE *o = opt->out;
-	char s1[32], s2[32], own[32];
+	char s1[32], s2[32], own[32], safe[4096];
 
 	if (!snap->nr_mounts) {
 		fprintf(o, "no hugetlbfs mounts\n");
@@ -95,7 +96,8 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 			stale, own, m->mode, m->read_only ? " ro" : "",
 			m->writable == 0 ? " not-writable" : "");
 		for (size_t j = 0; j < m->nr_files && opt->verbose; j++)
-			fprintf(o, "  %s  %" PRIu64 " pages%s\n", m->files[j].path,
+			fprintf(o, "  %s  %" PRIu64 " pages%s\n",
+				text_safe(m->files[j].path, safe, sizeof(safe)),
 				m->files[j].pages, !snap->procs_scanned ? "" :
 				m->files[j].in_use ? "  in use" : "  stale");
 	}
@@ -233,13 +235,17 @@ static void text_need(const struct report_opts *opt, const struct need *need)
 	fputc('\n', opt->out);
 }
 
-static void text_findings(const struct report_opts *opt, const struct findings *fs)
+/* The findings of FS, then the verdict line when VERDICT. */
+static void text_findings(const struct report_opts *opt, const struct findings *fs,
+			  bool verdict)
 {
 	static const char *const label[] = { "PASS", "WARN", "FAIL" };
 	static const char *const colour[] = { C_GRN, C_YEL, C_RED };
 	unsigned counts[3] = { 0 };
 	enum hp_status v;
 	FILE *o = opt->out;
+	/* A message or evidence may quote a log line or a file name. */
+	char safe[4096];
 
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
@@ -249,7 +255,7 @@ static void text_findings(const struct report_opts *opt, const struct findings *
 			continue;
 		fprintf(o, "%s%s%s  %-24s %s", opt->color ? colour[f->status] : "",
 			label[f->status], opt->color ? C_OFF : "", check_name(f->check),
-			f->message);
+			text_safe(f->message, safe, sizeof(safe)));
 		if (f->cause != CAUSE_NONE)
 			fprintf(o, " [%s%s]", cause_name(f->cause), f->first ?
 				", met first: the application reports this one" : "");
@@ -263,16 +269,20 @@ static void text_findings(const struct report_opts *opt, const struct findings *
 					if (e->type == EV_NUM)
 						fprintf(o, " %s=%" PRIu64, e->key, e->num);
 					else if (e->type == EV_STR)
-						fprintf(o, " %s=%s", e->key, e->str);
+						fprintf(o, " %s=%s", e->key,
+							text_safe(e->str, safe, sizeof(safe)));
 					else
 						fprintf(o, " %s=unlimited", e->key);
 				}
 				fputc('\n', o);
 			}
 			if (f->remedy.text)
-				fprintf(o, "      remedy:   %s\n", f->remedy.text);
+				fprintf(o, "      remedy:   %s\n",
+					text_safe(f->remedy.text, safe, sizeof(safe)));
 		}
 	}
+	if (!verdict)
+		return;
 	v = findings_verdict(fs);
 	fprintf(o, "%sverdict: %s%s (%u passed, %u warning%s, %u failed)\n",
 		opt->color ? C_BOLD : "", label[v], opt->color ? C_OFF : "",
@@ -447,7 +457,7 @@ static void text_exec(const struct report_opts *opt, const struct result *r)
 static void text_vma(const struct report_opts *opt, const struct result *r)
 {
 	FILE *o = opt->out;
-	char s[32];
+	char s[32], safe[64];
 
 	if (r->top) {
 		fprintf(o, "%-8s %-16s %10s %8s   of vm.max_map_count %" PRIu64 "\n",
@@ -456,7 +466,8 @@ static void text_vma(const struct report_opts *opt, const struct result *r)
 			const struct vma_proc *p = &r->top->procs[i];
 
 			fprintf(o, "%-8d %-16s %10" PRIu64 " %7.1f%%\n", (int)p->pid,
-				p->comm, p->count, r->vma_limit ? 100.0 *
+				text_safe(p->comm, safe, sizeof(safe)), p->count,
+				r->vma_limit ? 100.0 *
 				(double)p->count / (double)r->vma_limit : 0.0);
 		}
 		fprintf(o, "%" PRIu64 " processes scanned", r->top->scanned);
@@ -600,10 +611,11 @@ int report_text(const struct report_opts *opt, const struct result *r)
 
 		fprintf(opt->out, "this host, for that workload:\n");
 		sub.verbose = 0;
-		text_findings(&sub, r->host);
+		/* One verdict only: the explanation's, below. */
+		text_findings(&sub, r->host, false);
 		fprintf(opt->out, "explanation:\n");
 	}
 	if (fs && (fs->n || r->need))
-		text_findings(opt, fs);
+		text_findings(opt, fs, true);
 	return ferror(opt->out) ? -1 : 0;
 }

@@ -70,5 +70,22 @@ contains "$err" "cannot read '/nonexistent/log'" "names the missing file"
 head -c $((17 << 20)) /dev/zero | tr '\0' 'x' > "$T/big.log"
 expect_exit 3 "a 17 MiB log" -- "$HPDIAG" --sysroot "$S" explain "$T/big.log"
 contains "$err" "more than 16 MiB" "refuses more than 16 MiB"
-expect_exit 1 "binary input" -- sh -c "head -c 100000 /dev/urandom | '$HPDIAG' --sysroot '$S' explain"
+# Not a log: one line, exit 3, nothing printed on standard output.
+expect_exit 3 "binary input" -- sh -c "head -c 100000 /dev/urandom | '$HPDIAG' --sysroot '$S' explain"
+contains "$err" "binary data" "binary input: says so"
+[ -z "$out" ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] && pass "binary input: one line" ||
+	fail "binary input printed: $out / $err"
+expect_exit 3 "an empty log" -- "$HPDIAG" --sysroot "$S" explain /dev/null
+contains "$err" "/dev/null: empty" "an empty log: says so"
+# A log is untrusted: its escape sequences reach the terminal as text.
+printf 'EAL: \033[2J\033]0;owned\007 Cannot init memory\n' > "$T/esc.log"
+"$HPDIAG" --sysroot "$S" --color never explain -v "$T/esc.log" > "$T/esc.out" 2>&1
+if tr -d '\n\t' < "$T/esc.out" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+	fail "a control character of the log reached the output: $(cat -v "$T/esc.out")"
+else
+	pass "no control character of the log reaches the output"
+fi
+contains "$(cat "$T/esc.out")" 'EAL: \e[2J\e]0;owned\x07 Cannot init memory' "it is shown escaped"
+[ "$(grep -c '^verdict' "$T/esc.out")" -eq 1 ] && pass "explain -v prints one verdict" ||
+	fail "explain -v: $(grep -c '^verdict' "$T/esc.out") verdict lines"
 finish

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/untrusted.h"
 #include "probe/parse.h"
 #include "testutil.h"
 
@@ -364,6 +365,42 @@ START_TEST(formatting)
 }
 END_TEST
 
+/* A log is untrusted: binary data is refused, and no byte of a log line
+ * can command a terminal. */
+START_TEST(untrusted_text)
+{
+	static const char nul[] = "EAL: x\0y";
+	char big[1000], *t, buf[64];
+	size_t at;
+
+	ck_assert_int_eq(text_is_binary("EAL: ok\r\nline \xc3\xa9t\xc3\xa9\n", 20, &at), 0);
+	ck_assert_int_eq(text_is_binary(nul, sizeof(nul) - 1, &at), 1);
+	ck_assert_uint_eq(at, 6);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i % 3 ? 0x81 : 'a');	/* no UTF-8 */
+	ck_assert_int_eq(text_is_binary(big, sizeof(big), &at), 1);
+	/* A stray Latin-1 byte in a long log is not binary. */
+	memset(big, 'a', sizeof(big));
+	big[10] = (char)0xe9;
+	ck_assert_int_eq(text_is_binary(big, sizeof(big), &at), 0);
+
+	t = text_untrusted("a\x1b[2Jb\x1b]0;title\x07" "c\x1b[31mred\x1b[0m\r\n\x01\x7f\xc2\x9b"
+			   "\xc3\xa9\xff\tz", 40);
+	ck_assert_str_eq(t, "a\\e[2Jb\\e]0;title\\x07cred\n\\x01\\x7f\\xc2\\x9b\xc3\xa9\\xff\tz");
+	free(t);
+	/* An OSC cut short by the end of the line, ESC at the very end. */
+	t = text_untrusted("x\x1b]2;t", 6);
+	ck_assert_str_eq(t, "x\\e]2;t");
+	free(t);
+	t = text_untrusted("x\x1b", 2);
+	ck_assert_str_eq(t, "x\\e");
+	free(t);
+	ck_assert_str_eq(text_safe("sshd", buf, sizeof(buf)), "sshd");
+	ck_assert_str_eq(text_safe("ev\x1b[2Jil", buf, sizeof(buf)), "ev\\e[2Jil");
+	ck_assert_str_eq(text_safe("ev\x1b[2Jil", buf, 5), "ev\\e");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("parse");
@@ -383,6 +420,7 @@ int main(void)
 	tcase_add_test(tc, buddy);
 	tcase_add_test(tc, escapes);
 	tcase_add_test(tc, formatting);
+	tcase_add_test(tc, untrusted_text);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -20,6 +20,7 @@
 
 #include "act/plan.h"
 #include "diagnose/diagnose.h"
+#include "diagnose/remedy.h"
 #include "lib/pathnames.h"
 
 static struct fix_step *step_add(struct fix_plan *p, enum fix_kind kind,
@@ -463,10 +464,15 @@ static int plan_manual(const struct snapshot *snap, const struct findings *fs,
 			continue;
 		}
 		/* A pool that needs no growth has nothing left to do. */
-		if (!f->remedy.text)
+		if (!remedy_given(&f->remedy))
 			continue;
 		m = manual_add(p, f->check, "%s", f->message);
-		if (!m || manual_line(m, "%s", f->remedy.text))
+		if (!m)
+			return -ENOMEM;
+		for (size_t j = 0; j < f->remedy.nr_commands; j++)
+			if (manual_line(m, "%s", f->remedy.commands[j]))
+				return -ENOMEM;
+		if (f->remedy.note && manual_line(m, "# %s", f->remedy.note))
 			return -ENOMEM;
 		if (f->check == CHECK_FRAGMENTATION &&
 		    manual_line(m, "hpdiag fix --apply --compact compacts memory "
@@ -518,28 +524,28 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 		}
 	}
 	if (nodes[0]) {
-		/* The node form gives pages only to the nodes it lists. */
+		/* The node form gives pages only to the nodes it lists: each
+		 * node's pool as planned, or as it is. */
 		const struct fix_step *s = NULL;
 		const struct pool *pool;
+		uint64_t to[MAX_SOCKETS];
+		char param[512];
 
 		for (size_t i = 0; i < n && !s; i++)
 			if (p->v[i].kind == FIX_NODE_POOL)
 				s = &p->v[i];
 		pool = s ? snapshot_pool(snap, s->page_size) : NULL;
-		nodes[0] = '\0';
-		for (size_t j = 0; pool && j < pool->nr_nodes; j++) {
-			uint64_t v = pool->nodes[j].total;
-			size_t l = strlen(nodes);
-
+		for (size_t j = 0; pool && j < pool->nr_nodes && j < MAX_SOCKETS; j++) {
+			to[j] = pool->nodes[j].total;
 			for (size_t i = 0; i < n; i++)
 				if (p->v[i].kind == FIX_NODE_POOL &&
-				    p->v[i].node == pool->nodes[j].node)
-					v = p->v[i].to;
-			snprintf(nodes + l, sizeof(nodes) - l, "%s%u:%" PRIu64,
-				 l ? "," : "", pool->nodes[j].node, v);
+				    p->v[i].node == pool->nodes[j].node &&
+				    p->v[i].page_size == pool->page_size)
+					to[j] = p->v[i].to;
 		}
-		if (s && boot_add(p, "kernel command line: hugepagesz=%s hugepages=%s",
-				  format_short_size(s->page_size, ss, sizeof(ss)), nodes))
+		if (pool && pool->nr_nodes <= MAX_SOCKETS &&
+		    boot_add(p, "kernel command line: %s",
+			     remedy_boot_param(pool, pool->total, to, param, sizeof(param))))
 			return -ENOMEM;
 	}
 	if (!o->persist && settings &&

@@ -302,6 +302,14 @@ int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
 		c->rep.color = !c->output && isatty(STDOUT_FILENO) && !(nc && nc[0]) &&
 			       !(term && !strcmp(term, "dumb"));
 	}
+	/* 100 columns, or $COLUMNS where the user set it (40 at least). */
+	c->rep.width = TEXT_COLUMNS;
+	if (getenv("COLUMNS")) {
+		uint64_t w;
+
+		if (parse_u64(getenv("COLUMNS"), &w) == 0 && w >= 40)
+			c->rep.width = w > 100000 ? 100000 : (unsigned)w;
+	}
 	return 0;
 }
 

@@ -27,10 +27,10 @@ static int no_mount(struct ctx *c, struct assessment *a)
 			m ? m->message : "no hugetlbfs mount");
 	if (f) {
 		f->first = true;
-		if (m && m->remedy.text)
+		if (m && remedy_given(&m->remedy))
 			finding_copy_remedy(f, &m->remedy);
 		else
-			finding_remedy(f, "mount hugetlbfs for this page size");
+			finding_note(f, "mount hugetlbfs for this page size");
 	}
 	status = render(c, &r);
 	findings_free(&out);

@@ -136,15 +136,15 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 				       "%s when it is done with it; raising "
 				       "vm.max_map_count only postpones the failure",
 				       tf->top_object);
-		} else if ((h = findings_failure(host, cause)) && h->remedy.text) {
+		} else if ((h = findings_failure(host, cause)) && remedy_given(&h->remedy)) {
 			finding_copy_remedy(f, &h->remedy);
 		} else if (cause == CAUSE_RLIMIT_AS) {
 			remedy_rlimit_as(f);
 		} else if (cause == CAUSE_RLIMIT_NOFILE) {
 			remedy_nofile(f, snap, hp_sat_add(c->fds, c->fds / 5));
 		} else if (cause == CAUSE_MAP_COUNT_LIMIT) {
-			remedy_map_count(f, c->max_map_count,
-					 hp_sat_add(c->vmas, c->vmas / 5), NULL, NULL);
+			remedy_map_count(f, remedy_sudo(snap), c->max_map_count,
+					 hp_sat_add(c->vmas, c->vmas / 5), NULL);
 		}
 		peaks(f, r, need->page_size);
 		return findings_complete(out) ? 0 : -ENOMEM;

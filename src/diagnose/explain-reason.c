@@ -494,10 +494,10 @@ static int finding_failed(const struct explain *ex, const struct explain_answer 
 			 cause_name(ans->cause), where);
 	}
 	f = finding_add(out, CHECK_EXPLAIN, ans->status, ans->cause, "%s", msg);
-	if (hf && hf->remedy.text)
+	if (hf && remedy_given(&hf->remedy))
 		finding_copy_remedy(f, &hf->remedy);
 	else
-		finding_remedy(f, "look at %s", where);
+		finding_note(f, "look at %s", where);
 	if (hf)
 		finding_str(f, "decided_by", check_name(hf->check));
 	if (ans->event)
@@ -531,8 +531,8 @@ int explain_finding(const struct explain *ex, const struct explain_answer *ans,
 				"no line of the %u read tells of a hugepage memory "
 				"failure, or of a success, that hpdiag knows", ex->lines);
 		finding_num(f, "lines", ex->lines);
-		finding_remedy(f, "run hpdiag check with the application's options "
-			       "(-m, --socket-mem, --mode) on the host where it ran");
+		finding_note(f, "run hpdiag check with the application's options "
+			     "(-m, --socket-mem, --mode) on the host where it ran");
 		break;
 	case OUTCOME_SUCCEEDED: {
 		unsigned soft = 0;

@@ -123,17 +123,44 @@ struct finding *finding_add(struct findings *fs, enum check check,
 
 void finding_remedy(struct finding *f, const char *fmt, ...)
 {
+	struct remedy *r;
+	va_list ap;
+	int rc;
+
+	if (!f)
+		return;
+	r = &f->remedy;
+	if (r->nr_commands >= REMEDY_MAX_COMMANDS) {
+		f->nomem = true;
+		return;
+	}
+	va_start(ap, fmt);
+	rc = vasprintf(&r->commands[r->nr_commands], fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		f->nomem = true;
+	else
+		r->nr_commands++;
+}
+
+void finding_note(struct finding *f, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!f)
 		return;
-	free(f->remedy.text);
+	free(f->remedy.note);
 	va_start(ap, fmt);
-	if (vasprintf(&f->remedy.text, fmt, ap) < 0) {
-		f->remedy.text = NULL;
+	if (vasprintf(&f->remedy.note, fmt, ap) < 0) {
+		f->remedy.note = NULL;
 		f->nomem = true;
 	}
 	va_end(ap);
+}
+
+bool remedy_given(const struct remedy *r)
+{
+	return r && (r->nr_commands || r->note);
 }
 
 struct action *finding_action(struct finding *f, enum action_kind kind,
@@ -167,8 +194,10 @@ void finding_copy_remedy(struct finding *f, const struct remedy *src)
 {
 	if (!f || !src)
 		return;
-	if (src->text)
-		finding_remedy(f, "%s", src->text);
+	for (size_t i = 0; i < src->nr_commands; i++)
+		finding_remedy(f, "%s", src->commands[i]);
+	if (src->note)
+		finding_note(f, "%s", src->note);
 	for (size_t i = 0; i < src->n; i++) {
 		struct action *a = finding_action(f, src->acts[i].kind,
 						  src->acts[i].path);
@@ -218,7 +247,9 @@ void findings_free(struct findings *fs)
 		struct finding *f = &fs->v[i];
 
 		free(f->message);
-		free(f->remedy.text);
+		for (size_t j = 0; j < f->remedy.nr_commands; j++)
+			free(f->remedy.commands[j]);
+		free(f->remedy.note);
 		for (size_t j = 0; j < f->remedy.n; j++)
 			free(f->remedy.acts[j].path);
 		free(f->remedy.acts);

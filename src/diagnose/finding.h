@@ -96,8 +96,18 @@ struct action {
 	const struct mount *mount;	/* ACT_REMOVE: the file's mount */
 };
 
+#define REMEDY_MAX_COMMANDS 64	/* a command a NUMA node at most */
+
+/*
+ * What to do about a finding: shell commands, each one that can be pasted
+ * as it is (run in order), and a note in prose for what no command can say
+ * (a kernel command line, an application's own option, why).  A remedy
+ * with neither is none: nothing to do.
+ */
 struct remedy {
-	char *text;		/* what a person runs, or NULL: nothing to do */
+	char *commands[REMEDY_MAX_COMMANDS];
+	size_t nr_commands;
+	char *note;
 	struct action *acts;
 	size_t n;
 };
@@ -135,9 +145,15 @@ struct findings {
 struct finding *finding_add(struct findings *fs, enum check check,
 			    enum hp_status st, enum cause cause,
 			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* The remedy's text (replacing one set before). */
+/* Adds a command to the remedy: one a person can paste into a shell, no
+ * prose after it. */
 void finding_remedy(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The remedy's note (replacing one set before): prose, no command. */
+void finding_note(struct finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Whether R says anything to do. */
+bool remedy_given(const struct remedy *r);
 /* Adds an action to the remedy; PATH is copied. */
 struct action *finding_action(struct finding *f, enum action_kind kind,
 			      const char *path);
@@ -145,7 +161,7 @@ void finding_num(struct finding *f, const char *key, uint64_t v);
 /* HP_UNLIMITED becomes null in JSON. */
 void finding_lim(struct finding *f, const char *key, uint64_t v);
 void finding_str(struct finding *f, const char *key, const char *s);
-/* Copies SRC's remedy (text and actions) to F. */
+/* Copies SRC's remedy (commands, note and actions) to F. */
 void finding_copy_remedy(struct finding *f, const struct remedy *src);
 
 /* False when any part of FS could not be allocated (-ENOMEM). */

@@ -9,14 +9,63 @@
 #include "diagnose/remedy.h"
 #include "lib/pathnames.h"
 
-void remedy_map_count(struct finding *f, uint64_t limit, uint64_t vmas,
-		      const char *prefix, const char *suffix)
+const char *remedy_sudo(const struct snapshot *snap)
+{
+	return !snap || !snap->meta.have_euid || snap->meta.euid == 0 ? "" : "sudo ";
+}
+
+void remedy_write(struct finding *f, const struct snapshot *snap, const char *file,
+		  uint64_t value)
+{
+	char qbuf[512];
+	const char *q = shell_quote(file, qbuf, sizeof(qbuf));
+
+	if (*remedy_sudo(snap))
+		finding_remedy(f, "echo %" PRIu64 " | sudo tee %s", value, q);
+	else
+		finding_remedy(f, "echo %" PRIu64 " > %s", value, q);
+}
+
+char *remedy_boot_param(const struct pool *p, uint64_t total, const uint64_t *node_to,
+			char *buf, size_t size)
+{
+	char ss[16];
+	int n = snprintf(buf, size, "hugepagesz=%s hugepages=",
+			 format_short_size(p->page_size, ss, sizeof(ss)));
+
+	if (n < 0 || (size_t)n >= size)
+		return buf;
+	if (!node_to || !p->nr_nodes) {
+		snprintf(buf + n, size - (size_t)n, "%" PRIu64, total);
+		return buf;
+	}
+	for (size_t j = 0; j < p->nr_nodes && (size_t)n < size; j++) {
+		int k = snprintf(buf + n, size - (size_t)n, "%s%u:%" PRIu64, j ? "," : "",
+				 p->nodes[j].node, node_to[j]);
+
+		if (k < 0)
+			break;
+		n += k;
+	}
+	return buf;
+}
+
+uint64_t remedy_node_target(const struct pool_node *pn, const struct need_size *sz)
+{
+	uint64_t want = pn->node < sz->nr_nodes ? sz->pages_per_node[pn->node] : 0;
+
+	return want > pn->free ? hp_sat_add(pn->total, want - pn->free) : pn->total;
+}
+
+void remedy_map_count(struct finding *f, const char *sudo, uint64_t limit,
+		      uint64_t vmas, const char *note)
 {
 	uint64_t want = suggest_max_map_count(vmas);
 	struct action *a;
 
-	finding_remedy(f, "%ssysctl -w vm.max_map_count=%" PRIu64 "%s",
-		       prefix ? prefix : "", want, suffix ? suffix : "");
+	finding_remedy(f, "%ssysctl -w vm.max_map_count=%" PRIu64, sudo, want);
+	if (note)
+		finding_note(f, "%s", note);
 	a = finding_action(f, ACT_SYSCTL, PATH_MAX_MAP_COUNT);
 	if (a) {
 		a->name = sysctl_name(SC_MAX_MAP_COUNT);
@@ -39,20 +88,24 @@ void remedy_nofile(struct finding *f, const struct snapshot *snap, uint64_t want
 {
 	uint64_t hard = snap->lim.rlimits[RL_NOFILE].hard;
 
-	if (hard == HP_UNLIMITED)
-		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
-			       PRIu64 ":infinity)", want, want);
-	else if (hard >= want)
-		finding_remedy(f, "ulimit -n %" PRIu64 " (systemd: LimitNOFILE=%"
-			       PRIu64 ":%" PRIu64 ")", want, want, hard);
+	if (hard == HP_UNLIMITED || hard >= want)
+		finding_remedy(f, "ulimit -n %" PRIu64, want);
 	else
-		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64
-			       " (systemd: LimitNOFILE=%" PRIu64 ")", want, want, want);
+		finding_remedy(f, "ulimit -Hn %" PRIu64 " && ulimit -n %" PRIu64, want, want);
+	if (hard == HP_UNLIMITED)
+		finding_note(f, "in the shell that starts the application; for a systemd "
+			     "service, LimitNOFILE=%" PRIu64 ":infinity", want);
+	else
+		finding_note(f, "in the shell that starts the application; for a systemd "
+			     "service, LimitNOFILE=%" PRIu64 ":%" PRIu64, want,
+			     hard >= want ? hard : want);
 	remedy_rlimit_action(f, RL_NOFILE, want);
 }
 
 void remedy_rlimit_as(struct finding *f)
 {
-	finding_remedy(f, "ulimit -v unlimited (systemd: LimitAS=infinity)");
+	finding_remedy(f, "ulimit -v unlimited");
+	finding_note(f, "in the shell that starts the application; for a systemd "
+		     "service, LimitAS=infinity");
 	remedy_rlimit_action(f, RL_AS, HP_UNLIMITED);
 }

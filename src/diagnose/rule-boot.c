@@ -46,9 +46,9 @@ static void boot_short(const struct snapshot *snap, const struct boot_pool *e,
 			"no pages larger than the page allocator's blocks at boot" : "");
 	boot_evidence(f, p->page_size, want, have, node, snap->boot.cma);
 	pool_file(file, sizeof(file), p->page_size, node, "nr_hugepages");
-	finding_remedy(f, "echo %" PRIu64 " > %s (grows it now if memory allows; "
-		       "dmesg | grep HugeTLB says why the boot allocation fell short)",
-		       want, file);
+	remedy_write(f, snap, file, want);
+	finding_note(f, "grows it now if memory allows; dmesg | grep HugeTLB says why "
+		     "the boot allocation fell short");
 }
 
 /* The command line asks for a size this kernel does not have. */
@@ -68,7 +68,7 @@ static void boot_no_pool(const struct snapshot *snap, const struct boot_pool *e,
 				"at boot (%s), but this kernel has no hugepages at all: "
 				"it ignores them", e->pages, s1, e->param);
 		boot_evidence(f, ps, e->pages, 0, -1, false);
-		finding_remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
+		finding_note(f, "use a kernel built with CONFIG_HUGETLBFS");
 		return;
 	}
 	for (size_t i = 0; i < snap->nr_pools; i++) {
@@ -84,7 +84,7 @@ static void boot_no_pool(const struct snapshot *snap, const struct boot_pool *e,
 			"not support that size and ignored them", e->pages, s1,
 			e->param, s1);
 	boot_evidence(f, ps, e->pages, 0, -1, false);
-	finding_remedy(f, "give hugepagesz= a size this kernel offers (%s)", list);
+	finding_note(f, "give hugepagesz= a size this kernel offers (%s)", list);
 }
 
 void rule_boot_pools(const struct snapshot *snap, const struct need *need,

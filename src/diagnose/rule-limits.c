@@ -53,7 +53,7 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 				"vm.max_map_count is %" PRIu64 ": %" PRIu64
 				" VMAs needed (%s); mmap fails with ENOMEM at the "
 				"limit", limit, need->vmas, why);
-		remedy_map_count(f, limit, need->vmas, NULL, NULL);
+		remedy_map_count(f, remedy_sudo(snap), limit, need->vmas, NULL);
 		if (need->vmas_before_pages >= limit)
 			dg_set_order(f, STAGE_RESERVE, 0);
 		else if (need->mode == MODE_LEGACY)
@@ -65,7 +65,7 @@ void rule_map_count(const struct snapshot *snap, const struct need *need,
 				"vm.max_map_count is %" PRIu64 ", within 10%% of "
 				"the %" PRIu64 " VMAs needed (%s)", limit,
 				need->vmas, why);
-		remedy_map_count(f, limit, need->vmas, NULL, NULL);
+		remedy_map_count(f, remedy_sudo(snap), limit, need->vmas, NULL);
 	} else {
 		f = finding_add(fs, CHECK_MAP_COUNT, HP_PASS, CAUSE_NONE,
 				"vm.max_map_count %" PRIu64 " leaves room for the "
@@ -147,8 +147,8 @@ void rule_va(const struct snapshot *snap, const struct need *need,
 				s1, sizeof(s1)), format_bytes(space, s2, sizeof(s2)));
 		finding_num(f, "need", need->va_bytes);
 		finding_num(f, "address_space", space);
-		finding_remedy(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
-		       "lists for each mounted size on each node)");
+		finding_note(f, "use fewer page sizes or NUMA nodes (DPDK reserves "
+			     "lists for each mounted size on each node)");
 		dg_set_order(f, STAGE_RESERVE, 0);
 	}
 	if (need->va_bytes > rl->soft) {
@@ -196,7 +196,9 @@ void rule_data(const struct snapshot *snap, const struct need *need,
 				"writable memory needed; mmap and brk fail with ENOMEM",
 				format_bytes(rl->soft, s1, sizeof(s1)),
 				format_bytes(need->data_bytes, s2, sizeof(s2)));
-		finding_remedy(f, "ulimit -d unlimited (systemd: LimitDATA=infinity)");
+		finding_remedy(f, "ulimit -d unlimited");
+		finding_note(f, "in the shell that starts the application; for a systemd "
+			     "service, LimitDATA=infinity");
 		remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
 		dg_set_order(f, STAGE_RESERVE, 0);
 	} else {
@@ -260,7 +262,8 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 				"kernel.shmmax is %s: a %s segment is refused "
 				"(shmget fails with EINVAL)", format_bytes(shmmax, s1, sizeof(s1)),
 				format_bytes(need->shm_bytes, s2, sizeof(s2)));
-		finding_remedy(f, "sysctl -w kernel.shmmax=%" PRIu64, need->shm_bytes);
+		finding_remedy(f, "%ssysctl -w kernel.shmmax=%" PRIu64, remedy_sudo(snap),
+			       need->shm_bytes);
 		shm_actions(f, snap, need);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		finding_num(f, "shmmax", shmmax);
@@ -272,8 +275,8 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 				"segment is refused (shmget fails with ENOSPC)",
 				shmall, format_bytes(shmall * base, s1, sizeof(s1)),
 				format_bytes(need->shm_bytes, s2, sizeof(s2)));
-		finding_remedy(f, "sysctl -w kernel.shmall=%" PRIu64,
-		       hp_div_up(need->shm_bytes, base));
+		finding_remedy(f, "%ssysctl -w kernel.shmall=%" PRIu64, remedy_sudo(snap),
+			       hp_div_up(need->shm_bytes, base));
 		shm_actions(f, snap, need);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		finding_num(f, "shmall", shmall);
@@ -294,14 +297,17 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 				format_bytes(ml->soft, s1, sizeof(s1)),
 				l->sysctl[SC_HUGETLB_SHM_GROUP].value,
 				format_bytes(need->locked_bytes, s2, sizeof(s2)));
-		if (l->st.have_gid)
-			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=%u (the "
-			       "application's group), or ulimit -l unlimited "
-			       "(systemd: LimitMEMLOCK=infinity)", l->st.gid);
-		else
-			finding_remedy(f, "sysctl -w vm.hugetlb_shm_group=GID (the "
-			       "application's group), or ulimit -l unlimited "
-			       "(systemd: LimitMEMLOCK=infinity)");
+		if (l->st.have_gid) {
+			finding_remedy(f, "%ssysctl -w vm.hugetlb_shm_group=%u",
+				       remedy_sudo(snap), l->st.gid);
+			finding_note(f, "%u is the application's group; or, in the shell "
+				     "that starts it, ulimit -l unlimited (systemd: "
+				     "LimitMEMLOCK=infinity)", l->st.gid);
+		} else {
+			finding_note(f, "sysctl -w vm.hugetlb_shm_group= the application's "
+				     "group, or, in the shell that starts it, ulimit -l "
+				     "unlimited (systemd: LimitMEMLOCK=infinity)");
+		}
 		remedy_rlimit_action(f, RL_MEMLOCK, HP_UNLIMITED);
 		dg_set_order(f, STAGE_DISCOVER, 1);
 	} else {
@@ -341,8 +347,11 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 					format_bytes(need->page_size, s3, sizeof(s3)),
 					format_bytes(cl->limit, s2, sizeof(s2)),
 					format_bytes(want, s4, sizeof(s4)));
-			finding_remedy(f, "echo %" PRIu64 " > %s", cl->usage + want,
-			       cl->file ? cl->file : "hugetlb limit file");
+			if (cl->file)
+				remedy_write(f, snap, cl->file, cl->usage + want);
+			else
+				finding_note(f, "raise the cgroup's hugetlb limit to %" PRIu64
+					     " bytes", cl->usage + want);
 			dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :
 				  mode_is_dpdk(need->mode) ? STAGE_PAGES :
 				  STAGE_DISCOVER, left / need->page_size);

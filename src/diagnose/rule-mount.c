@@ -79,14 +79,19 @@ static void mount_of_size(const struct snapshot *snap, const struct need *need,
 		finding_num(f, "uid", m->uid);
 		finding_num(f, "gid", m->gid);
 		finding_str(f, "mode", mode);
-		if (m->read_only)
-			finding_remedy(f, "mount -o remount,rw %s", shell_quote(m->path, q, sizeof(q)));
-		else if (snap->meta.have_euid)
-			finding_remedy(f, "chown %u %s (or run the application as "
-			       "uid %u)", snap->meta.euid,
-			       shell_quote(m->path, q, sizeof(q)), m->uid);
-		else
-			finding_remedy(f, "chown USER %s", shell_quote(m->path, q, sizeof(q)));
+		if (m->read_only) {
+			finding_remedy(f, "%smount -o remount,rw %s", remedy_sudo(snap),
+				       shell_quote(m->path, q, sizeof(q)));
+		} else if (snap->meta.have_euid) {
+			finding_remedy(f, "%schown %u %s", remedy_sudo(snap), snap->meta.euid,
+				       shell_quote(m->path, q, sizeof(q)));
+			finding_note(f, "gives the mount to uid %u, who runs hpdiag; or run "
+				     "the application as uid %u, its owner",
+				     snap->meta.euid, m->uid);
+		} else {
+			finding_note(f, "chown %s to the application's user, or run the "
+				     "application as uid %u, its owner", m->path, m->uid);
+		}
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -167,9 +172,12 @@ static void quota_text(const struct mount *m, const struct need_size *sz,
  * limit that falls short of it, its other options kept.  Not a remount: hugetlbfs keeps size= and nr_inodes=
  * through `mount -o remount` without a word (Linux 6.1, measured).
  */
-static void quota_remedy(struct finding *f, const struct mount *m, const struct need_size *sz,
-			 const struct quota *q, unsigned extra, const char *path)
+static void quota_remedy(struct finding *f, const struct snapshot *snap, const struct mount *m,
+			 const struct need_size *sz, const struct quota *q, unsigned extra,
+			 const char *path)
 {
+	size_t in_use = 0;
+
 	uint64_t pages = hp_sat_add(sz->pages, sz->pages * extra / 100 + !!extra);
 	uint64_t files = hp_sat_add(sz->files, sz->files * extra / 100 + !!extra);
 	char opts[256], s1[32];
@@ -192,7 +200,21 @@ static void quota_remedy(struct finding *f, const struct mount *m, const struct 
 	if (n > 0 && (size_t)n < sizeof(opts))
 		snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u,mode=%04o",
 			 m->uid, m->gid, m->mode);
-	finding_remedy(f, "umount %s && mount -t hugetlbfs -o %s nodev %s", path, opts, path);
+	finding_remedy(f, "%sumount %s && %smount -t hugetlbfs -o %s nodev %s",
+		       remedy_sudo(snap), path, remedy_sudo(snap), opts, path);
+	for (size_t i = 0; i < m->nr_files; i++)
+		in_use += m->files[i].in_use;
+	if (in_use)
+		finding_note(f, "%zu file%s in the mount %s in use: stop what uses %s "
+			     "first (the unmount fails while a process uses the mount); "
+			     "hugetlbfs keeps size= and nr_inodes= through a remount, so it "
+			     "is mounted again, and its files go", in_use,
+			     in_use == 1 ? "" : "s", in_use == 1 ? "is" : "are",
+			     in_use == 1 ? "it" : "them");
+	else
+		finding_note(f, "hugetlbfs keeps size= and nr_inodes= through a remount, "
+			     "so it is mounted again; no process uses a file in it, and "
+			     "its files go");
 }
 
 static void quota_of_size(const struct snapshot *snap, const struct need *need,
@@ -234,7 +256,7 @@ static void quota_of_size(const struct snapshot *snap, const struct need *need,
 				"%s has %s; %s: %s", m->path, text, files, inodes_first ?
 				"opening a page file fails with ENOSPC past it" :
 				"mmap fails with ENOMEM past it");
-		quota_remedy(f, m, sz, &q, 10, path);
+		quota_remedy(f, snap, m, sz, &q, 10, path);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT : STAGE_PAGES,
 			     inodes_first ? reach : q.left);
 	} else if ((q.left != HP_UNLIMITED && dg_tight(sz->pages, q.left)) ||
@@ -242,7 +264,7 @@ static void quota_of_size(const struct snapshot *snap, const struct need *need,
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_WARN, CAUSE_NONE,
 				"%s's quota leaves less than 10%% headroom: %s; %s",
 				m->path, text, files);
-		quota_remedy(f, m, sz, &q, 20, path);
+		quota_remedy(f, snap, m, sz, &q, 20, path);
 	} else {
 		f = finding_add(fs, CHECK_MOUNT_QUOTA, HP_PASS, CAUSE_NONE,
 				"%s's quota has %s; %s", m->path, text, files);

@@ -11,20 +11,71 @@
 #include "diagnose/rules.h"
 #include "lib/pathnames.h"
 
-/* The pool grown to TO pages, as a remedy: the command and its action. */
-static void pool_remedy(struct finding *f, const struct pool *p, uint64_t to)
+/* A node's pool grown to TO pages: the command and its action. */
+static void node_remedy(struct finding *f, const struct snapshot *snap,
+			const struct pool *p, const struct pool_node *pn, uint64_t to)
+{
+	char file[160];
+	struct action *a;
+
+	pool_file(file, sizeof(file), p->page_size, (int)pn->node, "nr_hugepages");
+	remedy_write(f, snap, file, to);
+	a = finding_action(f, ACT_POOL, file);
+	if (a) {
+		a->page_size = p->page_size;
+		a->node = (int)pn->node;
+		a->from = pn->total;
+		a->to = to;
+	}
+}
+
+/*
+ * The pool grown to TO pages, as a remedy: the command and its action.
+ * When the workload asks for pages per node, the nodes' pools that fall
+ * short are grown instead: the global file spreads new pages over every
+ * node and would leave some of them short.
+ */
+static void pool_remedy(struct finding *f, const struct snapshot *snap,
+			const struct pool *p, const struct need_size *sz, uint64_t to)
 {
 	char file[128];
 	struct action *a;
 
+	if (sz->nr_nodes && p->nr_nodes) {
+		for (size_t j = 0; j < p->nr_nodes; j++) {
+			uint64_t t = remedy_node_target(&p->nodes[j], sz);
+
+			if (t > p->nodes[j].total)
+				node_remedy(f, snap, p, &p->nodes[j], t);
+		}
+		if (f && f->remedy.nr_commands)
+			return;
+	}
 	pool_file(file, sizeof(file), p->page_size, -1, "nr_hugepages");
-	finding_remedy(f, "echo %" PRIu64 " > %s", to, file);
+	remedy_write(f, snap, file, to);
 	a = finding_action(f, ACT_POOL, file);
 	if (a) {
 		a->page_size = p->page_size;
 		a->from = p->total;
 		a->to = to;
 	}
+}
+
+/* "add 'hugepagesz=... hugepages=...' to the kernel command line" for pool
+ * P grown by SHORTFALL, per node when the workload asks per node. */
+static void boot_note(struct finding *f, const struct pool *p, const struct need_size *sz,
+		      uint64_t shortfall, const char *before, const char *after)
+{
+	uint64_t to[MAX_SOCKETS];
+	char param[512];
+
+	for (size_t j = 0; j < p->nr_nodes && j < MAX_SOCKETS; j++)
+		to[j] = remedy_node_target(&p->nodes[j], sz);
+	remedy_boot_param(p, hp_sat_add(p->total, shortfall),
+			  sz->nr_nodes && p->nr_nodes <= MAX_SOCKETS ? to : NULL,
+			  param, sizeof(param));
+	finding_note(f, "%sadd '%s' to the kernel command line and reboot%s", before,
+		     param, after);
 }
 
 static void pool_of_size(const struct snapshot *snap, const struct need *need,
@@ -50,8 +101,8 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 				s1, list);
 		finding_num(f, "page_size", sz->page_size);
 		format_short_size(sz->page_size, s2, sizeof(s2));
-		finding_remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
-		       "command line and reboot", s2, sz->pages);
+		finding_note(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
+			     "command line and reboot", s2, sz->pages);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -66,7 +117,7 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 		finding_num(f, "page_size", sz->page_size);
 		finding_num(f, "total", 0);
 		finding_num(f, "need", sz->pages);
-		pool_remedy(f, p, grow_to);
+		pool_remedy(f, snap, p, sz, grow_to);
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
@@ -98,13 +149,13 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 				"(nr_overcommit_hugepages = %" PRIu64 ") that the "
 				"kernel may fail to allocate", avail, s1,
 				sz->pages, p->overcommit);
-		pool_remedy(f, p, grow_to);
+		pool_remedy(f, snap, p, sz, grow_to);
 	} else {
 		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
 				"only %" PRIu64 " %s hugepages are free (%" PRIu64
 				" in the pool, %" PRIu64 " reserved), %" PRIu64
 				" needed", avail, s1, p->total, p->resv, sz->pages);
-		pool_remedy(f, p, grow_to);
+		pool_remedy(f, snap, p, sz, grow_to);
 		dg_set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
 			  STAGE_DISCOVER, 0);
 	}
@@ -125,31 +176,13 @@ void rule_pool(const struct snapshot *snap, const struct need *need,
 						"this kernel offers no hugepages at all "
 						"(no %s)", PATH_HUGEPAGES);
 
-		finding_remedy(f, "use a kernel built with CONFIG_HUGETLBFS");
+		finding_note(f, "use a kernel built with CONFIG_HUGETLBFS");
 		dg_set_order(f, STAGE_DISCOVER, 0);
 		return;
 	}
 	for (size_t i = 0; i < need->nr_sizes; i++)
 		if (dg_takes(need, i))
 			pool_of_size(snap, need, &need->sizes[i], fs);
-}
-
-/* A node's pool grown to TO pages: the command and its action. */
-static void node_remedy(struct finding *f, const struct pool *p,
-			const struct pool_node *pn, uint64_t to)
-{
-	char file[160];
-	struct action *a;
-
-	pool_file(file, sizeof(file), p->page_size, (int)pn->node, "nr_hugepages");
-	finding_remedy(f, "echo %" PRIu64 " > %s", to, file);
-	a = finding_action(f, ACT_POOL, file);
-	if (a) {
-		a->page_size = p->page_size;
-		a->node = (int)pn->node;
-		a->from = pn->total;
-		a->to = to;
-	}
 }
 
 static void nodes_of_size(const struct snapshot *snap, const struct need_size *sz,
@@ -178,8 +211,8 @@ static void nodes_of_size(const struct snapshot *snap, const struct need_size *s
 					snap->nr_nodes, snap->nr_nodes == 1 ? "" : "s");
 			finding_num(f, "node", i);
 			finding_num(f, "need", want);
-			finding_remedy(f, "give --socket-mem only for nodes 0-%zu",
-			       snap->nr_nodes ? snap->nr_nodes - 1 : 0);
+			finding_note(f, "give --socket-mem only for nodes 0-%zu",
+				     snap->nr_nodes ? snap->nr_nodes - 1 : 0);
 			dg_set_order(f, STAGE_COUNT, 0);
 			continue;
 		}
@@ -197,7 +230,7 @@ static void nodes_of_size(const struct snapshot *snap, const struct need_size *s
 					hp_sat_sub(p->free, p->resv) >= sz->pages ?
 					" (the pool as a whole has enough: they "
 					"are on other nodes)" : "");
-			node_remedy(f, p, pn, pn->total + want - pn->free);
+			node_remedy(f, snap, p, pn, pn->total + want - pn->free);
 			dg_set_order(f, STAGE_COUNT, 0);
 		}
 		finding_num(f, "node", pn->node);
@@ -260,8 +293,7 @@ static void growth_of_size(const struct snapshot *snap, const struct need_size *
 		finding_num(f, "page_order", order);
 		finding_num(f, "max_order", max_order);
 		finding_num(f, "shortfall", shortfall);
-		finding_remedy(f, "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel "
-		       "command line and reboot", s2, p->total + shortfall);
+		boot_note(f, p, sz, shortfall, "", "");
 		return;
 	}
 	if (grow >= shortfall)
@@ -274,9 +306,10 @@ static void growth_of_size(const struct snapshot *snap, const struct need_size *
 	finding_num(f, "page_order", order);
 	finding_num(f, "growable_pages", grow);
 	finding_num(f, "shortfall", shortfall);
-	finding_remedy(f, "echo 1 > /proc/sys/vm/compact_memory, then grow the pool; or "
-	       "add 'hugepagesz=%s hugepages=%" PRIu64 "' to the kernel command line",
-	       s2, p->total + shortfall);
+	remedy_write(f, snap, "/proc/sys/vm/compact_memory", 1);
+	pool_remedy(f, snap, p, sz, hp_sat_add(p->total, shortfall));
+	boot_note(f, p, sz, shortfall, "compact memory, then grow the pool; if it still "
+		  "falls short, ", "");
 }
 
 void rule_growth(const struct snapshot *snap, const struct need *need,

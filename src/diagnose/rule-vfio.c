@@ -80,9 +80,10 @@ void rule_vfio_memlock(const struct snapshot *snap, const struct need *need,
 				"it; the mapping fails with ENOMEM (\"Cannot set up "
 				"DMA remapping, error 12\") and the device cannot be "
 				"used", format_bytes(ml->soft, s1, sizeof(s1)), s2, where);
-		finding_remedy(f, "ulimit -l unlimited, or at least ulimit -l %" PRIu64
-			       " (KiB; systemd: LimitMEMLOCK=infinity)",
-			       hp_div_up(need->locked_bytes, 1024));
+		finding_remedy(f, "ulimit -l unlimited");
+		finding_note(f, "in the shell that starts the application, or at least "
+			     "ulimit -l %" PRIu64 " (KiB); for a systemd service, "
+			     "LimitMEMLOCK=infinity", hp_div_up(need->locked_bytes, 1024));
 		remedy_rlimit_action(f, RL_MEMLOCK, HP_UNLIMITED);
 		/* DPDK maps for DMA when it probes the devices, after its
 		 * memory is in place. */
@@ -94,7 +95,9 @@ void rule_vfio_memlock(const struct snapshot *snap, const struct need *need,
 				"pins for DMA (%s): pages DPDK adds at run time are "
 				"pinned too", format_bytes(ml->soft, s1, sizeof(s1)),
 				s2, where);
-		finding_remedy(f, "ulimit -l unlimited (systemd: LimitMEMLOCK=infinity)");
+		finding_remedy(f, "ulimit -l unlimited");
+		finding_note(f, "in the shell that starts the application; for a systemd "
+			     "service, LimitMEMLOCK=infinity");
 		remedy_rlimit_action(f, RL_MEMLOCK, HP_UNLIMITED);
 	} else {
 		f = finding_add(fs, CHECK_MEMLOCK, HP_PASS, CAUSE_NONE,

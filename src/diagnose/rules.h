@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "diagnose/diagnose.h"
+#include "diagnose/remedy.h"
 
 /* When the application meets each limit, in DPDK's order (see check.c). */
 enum stage {

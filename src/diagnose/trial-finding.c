@@ -77,13 +77,13 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	finding_num(f, "fds", c->fds);
 	finding_num(f, "free_pages", c->free_pages);
 	h = findings_failure(host, cause);
-	if (h && h->remedy.text)
+	if (h && remedy_given(&h->remedy))
 		finding_copy_remedy(f, &h->remedy);
 	else if (cause == CAUSE_RLIMIT_NOFILE)
 		remedy_nofile(f, snap, need->fds + need->fds / 5);
 	else if (cause == CAUSE_MAP_COUNT_LIMIT)
-		remedy_map_count(f, snap->lim.sysctl[SC_MAX_MAP_COUNT].value,
-				 need->vmas, NULL, NULL);
+		remedy_map_count(f, remedy_sudo(snap), snap->lim.sysctl[SC_MAX_MAP_COUNT].value,
+				 need->vmas, NULL);
 	else if (cause == CAUSE_RLIMIT_AS)
 		remedy_rlimit_as(f);
 	return findings_complete(out) ? 0 : -ENOMEM;

@@ -52,8 +52,9 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 				"process %d holds %" PRIu64 " VMAs, at vm.max_map_count "
 				"%" PRIu64 ": its next mmap fails with ENOMEM%s",
 				(int)vs->pid, count, limit, growth);
-		remedy_map_count(f, limit, count, "find what it maps again and "
-				 "again (below); ", " only buys time");
+		remedy_map_count(f, vs->as_root ? "" : "sudo ", limit, count,
+				 "raising the limit only buys time: find what the process "
+				 "maps again and again (below)");
 	} else if (vma_near_limit(count, limit) || *rate > 0) {
 		f = finding_add(fs, CHECK_MAP_COUNT, HP_WARN, CAUSE_NONE,
 				"process %d holds %" PRIu64 " of %" PRIu64 " VMAs "
@@ -92,9 +93,9 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 		finding_num(f, "vmas", g->vmas);
 		finding_num(f, "identical", g->identical);
 		finding_num(f, "bytes", g->bytes);
-		finding_remedy(f, "in the application, munmap each mapping of %s "
-			       "when it is done with it (pmap -x %d lists them)",
-			       g->object, (int)vs->pid);
+		finding_remedy(f, "pmap -x %d", (int)vs->pid);
+		finding_note(f, "in the application, munmap each mapping of %s when "
+			     "it is done with it (the command lists them)", g->object);
 	}
 	return findings_complete(fs) ? 0 : -ENOMEM;
 }

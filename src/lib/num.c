@@ -194,6 +194,52 @@ char *format_bytes(uint64_t bytes, char *buf, size_t size)
 	return buf;
 }
 
+/* V in tenths of UNIT (2^(10*u) bytes), rounded to the nearest. */
+static uint64_t tenths(uint64_t v, unsigned u)
+{
+	long double x = (long double)v * 10.0L;
+
+	for (unsigned k = 0; k < u; k++)
+		x /= 1024.0L;
+	return (uint64_t)(x + 0.5L);
+}
+
+static void print_tenths(uint64_t t, unsigned u, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+
+	if (t % 10 == 0)
+		snprintf(buf, size, "%" PRIu64 " %s", t / 10, units[u]);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", t / 10, t % 10, units[u]);
+}
+
+void format_parts(uint64_t total, uint64_t part, char *t, char *p, char *rest, size_t size)
+{
+	unsigned u = 0;
+	uint64_t tt, pt;
+
+	if (part > total)
+		part = total;
+	for (uint64_t w = total; w >= 1024 && u < 6; w /= 1024)
+		u++;
+	tt = tenths(total, u);
+	pt = tenths(part, u);
+	/* From 100 up, whole units, as format_bytes(); each rounded, and the
+	 * rest what is left of the total as printed. */
+	if (tt >= 1000) {
+		tt = (tt + 5) / 10 * 10;
+		pt = (pt + 5) / 10 * 10;
+	}
+	print_tenths(tt, u, t, size);
+	/* A part too small for the total's unit is shown in its own. */
+	if (!pt && part)
+		format_bytes(part, p, size);
+	else
+		print_tenths(pt, u, p, size);
+	print_tenths(tt - (pt > tt ? tt : pt), u, rest, size);
+}
+
 const char *format_limit(uint64_t bytes, char *buf, size_t size)
 {
 	return bytes == HP_UNLIMITED ? "unlimited" : format_bytes(bytes, buf, size);

@@ -62,6 +62,10 @@ int parse_list(const char *s, unsigned *ids, size_t max, size_t *n);
 
 /* "2 MiB", "1 GiB", "64 KiB", "467 GiB", "1.5 GiB". */
 char *format_bytes(uint64_t bytes, char *buf, size_t size);
+/* TOTAL, PART of it and the REST, each into a buffer of SIZE bytes, in the
+ * unit of TOTAL and rounded so that the figures add up as printed ("23.5
+ * GiB", "22.3 GiB", "1.2 GiB"). */
+void format_parts(uint64_t total, uint64_t part, char *t, char *p, char *rest, size_t size);
 /* "unlimited" or format_bytes(). */
 const char *format_limit(uint64_t bytes, char *buf, size_t size);
 /* "2M", "1G", "64K": as mount -o pagesize= takes them. */

@@ -175,6 +175,7 @@ static int scan_pid(struct probe *p, pid_t pid, bool smaps, struct vma_scan *vs)
 
 	memset(vs, 0, sizeof(*vs));
 	vs->pid = pid;
+	vs->as_root = !p->sr->live || geteuid() == 0;
 	proc_path(path, sizeof(path), pid, smaps ? PROC_SMAPS : PROC_MAPS);
 	rc = sysroot_lines(p->sr, path, maps_line, &c);
 	if (rc == -ENOENT && smaps) {

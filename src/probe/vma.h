@@ -44,6 +44,7 @@ struct vma_group {
 
 struct vma_scan {
 	pid_t pid;
+	bool as_root;			/* read as root: a remedy needs no sudo */
 	uint64_t count;
 	struct vma_group *groups;	/* hash table, then sorted by vmas */
 	size_t nr_groups, cap;

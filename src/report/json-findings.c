@@ -26,6 +26,23 @@ static void add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+/* A remedy: {"commands": [...], "note": "..."}, or null when there is
+ * nothing to do. */
+static json_object *json_remedy(const struct remedy *r)
+{
+	json_object *o, *cmds;
+
+	if (!remedy_given(r))
+		return NULL;
+	o = json_object_new_object();
+	cmds = json_object_new_array();
+	for (size_t i = 0; i < r->nr_commands; i++)
+		json_object_array_add(cmds, jstr(r->commands[i]));
+	add(o, "commands", cmds);
+	add(o, "note", jstr(r->note));
+	return o;
+}
+
 json_object *json_findings(const struct findings *fs)
 {
 	json_object *arr = json_object_new_array();
@@ -47,7 +64,7 @@ json_object *json_findings(const struct findings *fs)
 			    e->type == EV_STR ? jstr(e->str) : NULL);
 		}
 		add(o, "evidence", ev);
-		add(o, "remedy", jstr(f->remedy.text));
+		add(o, "remedy", json_remedy(&f->remedy));
 		json_object_array_add(arr, o);
 	}
 	return arr;

@@ -20,6 +20,9 @@
 
 enum report_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
+/* The columns text output fits in unless $COLUMNS says otherwise. */
+#define TEXT_COLUMNS 100
+
 struct report_opts {
 	FILE *out;
 	enum report_format format;
@@ -27,6 +30,8 @@ struct report_opts {
 	bool quiet;
 	int verbose;
 	const char *command;
+	/* Text lines are broken at blanks to fit this many columns. */
+	unsigned width;
 };
 
 /* What a command shows: every part that is set. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * report-text.c - the text renderer: aligned tables for pools, mounts and
- * limits, one PASS/WARN/FAIL line per finding with its evidence and remedy,
- * colour only when asked or on a terminal.
+ * text.c - the text renderer: aligned tables for pools, mounts and limits,
+ * the workload, explain's three steps, trial, exec, vma and fix; the
+ * findings are text-findings.c's.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -13,12 +13,8 @@
 #include "lib/num.h"
 #include "lib/untrusted.h"
 #include "report/report.h"
+#include "report/text.h"
 
-#define C_RED	"\033[31m"
-#define C_YEL	"\033[33m"
-#define C_GRN	"\033[32m"
-#define C_BOLD	"\033[1m"
-#define C_OFF	"\033[0m"
 
 static const char *lim_str(uint64_t v, char *buf, size_t size)
 {
@@ -199,95 +195,47 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 
 static void text_need(const struct report_opts *opt, const struct need *need)
 {
-	char s[32], t[32], u[32];
+	char s[32], t[32], u[32], line[1024], more[128] = "";
 	uint64_t bytes = 0;
+	size_t l;
 
-	fprintf(opt->out, "workload: %s", mode_name(need->mode));
-	if (mode_is_dpdk(need->mode))
-		fprintf(opt->out, " (DPDK %u.%02u)", need->dpdk_version / 100,
-			need->dpdk_version % 100);
+	l = (size_t)snprintf(line, sizeof(line), "workload: %s", mode_name(need->mode));
+	if (mode_is_dpdk(need->mode) && l < sizeof(line))
+		l += (size_t)snprintf(line + l, sizeof(line) - l, " (DPDK %u.%02u)",
+				      need->dpdk_version / 100, need->dpdk_version % 100);
 	if (!need->page_size) {
-		fprintf(opt->out, ", no hugepage size: the kernel offers none\n");
+		if (l < sizeof(line))
+			snprintf(line + l, sizeof(line) - l,
+				 ", no hugepage size: the kernel offers none");
 	} else {
-		fputs(",", opt->out);
 		/* Several sizes: DPDK spreads -m over them, largest first. */
-		for (size_t i = 0, n = 0; i < need->nr_sizes; i++) {
+		for (size_t i = 0, n = 0; i < need->nr_sizes && l < sizeof(line); i++) {
 			const struct need_size *sz = &need->sizes[i];
 
 			if (!sz->pages && need->nr_sizes > 1)
 				continue;
-			fprintf(opt->out, "%s %" PRIu64 " x %s", n++ ? " +" : "", sz->pages,
-				format_bytes(sz->page_size, s, sizeof(s)));
+			l += (size_t)snprintf(line + l, sizeof(line) - l, "%s %" PRIu64 " x %s",
+					      n++ ? " +" : ",", sz->pages,
+					      format_bytes(sz->page_size, s, sizeof(s)));
 			bytes = hp_sat_add(bytes, hp_sat_mul(sz->pages, sz->page_size));
 		}
-		fprintf(opt->out, " pages (%s)%s\n", format_bytes(bytes, t, sizeof(t)),
-			need->pages_default ? ", no -m/-n given: checking for one page" : "");
+		if (l < sizeof(line))
+			snprintf(line + l, sizeof(line) - l, " pages (%s)%s",
+				 format_bytes(bytes, t, sizeof(t)), need->pages_default ?
+				 ", no -m/-n given: checking for one page" : "");
 	}
-	fprintf(opt->out, "needs:    %" PRIu64 " VMAs at the peak (baseline %" PRIu64
-		", %s), %" PRIu64 " fds, %s of address space",
-		need->vmas, need->baseline_vmas, need->baseline_vmas_from,
-		need->fds, format_bytes(need->va_bytes, u, sizeof(u)));
+	text_wrap(opt->out, opt->width, line, 0, 10);
 	if (need->lists)
-		fprintf(opt->out, " (%" PRIu64 " memseg lists)", need->lists);
-	if (need->pool_pages > need->pages)
-		fprintf(opt->out, ", %" PRIu64 " pages mapped at the peak",
-			need->pool_pages);
-	fputc('\n', opt->out);
-}
-
-/* The findings of FS, then the verdict line when VERDICT. */
-static void text_findings(const struct report_opts *opt, const struct findings *fs,
-			  bool verdict)
-{
-	static const char *const label[] = { "PASS", "WARN", "FAIL" };
-	static const char *const colour[] = { C_GRN, C_YEL, C_RED };
-	unsigned counts[3] = { 0 };
-	enum hp_status v;
-	FILE *o = opt->out;
-	/* A message or evidence may quote a log line or a file name. */
-	char safe[4096];
-
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct finding *f = &fs->v[i];
-
-		counts[f->status]++;
-		if (opt->quiet && f->status == HP_PASS)
-			continue;
-		fprintf(o, "%s%s%s  %-24s %s", opt->color ? colour[f->status] : "",
-			label[f->status], opt->color ? C_OFF : "", check_name(f->check),
-			text_safe(f->message, safe, sizeof(safe)));
-		if (f->cause != CAUSE_NONE)
-			fprintf(o, " [%s%s]", cause_name(f->cause), f->first ?
-				", met first: the application reports this one" : "");
-		fputc('\n', o);
-		if (f->status != HP_PASS || opt->verbose) {
-			if (f->nr_ev) {
-				fprintf(o, "      evidence:");
-				for (size_t j = 0; j < f->nr_ev; j++) {
-					const struct evidence *e = &f->ev[j];
-
-					if (e->type == EV_NUM)
-						fprintf(o, " %s=%" PRIu64, e->key, e->num);
-					else if (e->type == EV_STR)
-						fprintf(o, " %s=%s", e->key,
-							text_safe(e->str, safe, sizeof(safe)));
-					else
-						fprintf(o, " %s=unlimited", e->key);
-				}
-				fputc('\n', o);
-			}
-			if (f->remedy.text)
-				fprintf(o, "      remedy:   %s\n",
-					text_safe(f->remedy.text, safe, sizeof(safe)));
-		}
+		snprintf(more, sizeof(more), " (%" PRIu64 " memseg lists)", need->lists);
+	if (need->pool_pages > need->pages) {
+		l = strlen(more);
+		snprintf(more + l, sizeof(more) - l, ", %" PRIu64 " pages mapped at the peak",
+			 need->pool_pages);
 	}
-	if (!verdict)
-		return;
-	v = findings_verdict(fs);
-	fprintf(o, "%sverdict: %s%s (%u passed, %u warning%s, %u failed)\n",
-		opt->color ? C_BOLD : "", label[v], opt->color ? C_OFF : "",
-		counts[HP_PASS], counts[HP_WARN], counts[HP_WARN] == 1 ? "" : "s",
-		counts[HP_FAIL]);
+	text_wrapf(opt->out, opt->width, 0, 10, "needs:    %" PRIu64 " VMAs at the peak "
+		   "(baseline %" PRIu64 ", %s), %" PRIu64 " fds, %s of address space%s",
+		   need->vmas, need->baseline_vmas, need->baseline_vmas_from, need->fds,
+		   format_bytes(need->va_bytes, u, sizeof(u)), more);
 }
 
 static const char *view_text(enum host_view v)
@@ -347,7 +295,8 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 		fprintf(o, "  application: %s%s%s (line %u)\n", app_name(pr->app),
 			pr->version[0] ? " " : "", pr->version, pr->app_line);
 	if (ex->cmd_lineno)
-		fprintf(o, "  command line (line %u): %s\n", ex->cmd_lineno, ex->cmd);
+		text_wrapf(o, opt->width, 0, 4, "  command line (line %u): %s", ex->cmd_lineno,
+			   ex->cmd);
 	if (ex->version_line)
 		fprintf(o, "  DPDK before 18.05 (legacy memory only): told by line %u\n",
 			ex->version_line);
@@ -381,12 +330,14 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 
-		fprintf(o, "  line %-4u %s\n            %s", e->lineno, e->text, e->what);
+		char rep[48] = "";
+
+		text_wrapf(o, opt->width, 0, 12, "  line %-4u %s", e->lineno, e->text);
 		if (e->repeats)
-			fprintf(o, " (%u more time%s)", e->repeats, e->repeats == 1 ? "" : "s");
-		if (e->after_up)
-			fputs(" [after memory came up]", o);
-		fputc('\n', o);
+			snprintf(rep, sizeof(rep), " (%u more time%s)", e->repeats,
+				 e->repeats == 1 ? "" : "s");
+		text_wrapf(o, opt->width, 0, 12, "            %s%s%s", e->what, rep,
+			   e->after_up ? " [after memory came up]" : "");
 	}
 	if (!ans)
 		return;
@@ -403,14 +354,14 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 		enum host_view w = ans->view[i];
 		char where[600];
 
-		fprintf(o, "  %-22s %s", cause_name(ans->cands[i]), view_text(w));
+		where[0] = '\0';
 		/* Where to look, for what the host cannot settle. */
-		if (w != VIEW_CONFIRMED && w != VIEW_RULED_OUT) {
+		if (w != VIEW_CONFIRMED && w != VIEW_RULED_OUT)
 			explain_where(ans->cands[i], ex->hint.page_size, ex->hint.huge_dir,
 				      where, sizeof(where));
-			fprintf(o, "%slook at %s", w == VIEW_NOT_CHECKED ? "" : "; ", where);
-		}
-		fputc('\n', o);
+		text_wrapf(o, opt->width, 0, 25, "  %-22s %s%s%s", cause_name(ans->cands[i]),
+			   view_text(w), !where[0] ? "" : w == VIEW_NOT_CHECKED ? "look at " :
+			   "; look at ", where);
 	}
 }
 
@@ -418,12 +369,12 @@ static void text_trial(const struct report_opts *opt, const struct result *r)
 {
 	const struct trial_result *t = r->trial;
 
-	fprintf(opt->out, "trial:    %s, baseline %" PRIu64 " VMAs taken first; %"
-		PRIu64 " of %" PRIu64 " pages mapped in %.2f s\n",
-		r->trial_dir ? r->trial_dir : "no page files", t->baseline_vmas,
-		(uint64_t)t->mapped, t->peak_pages, r->trial_seconds);
+	text_wrapf(opt->out, opt->width, 0, 10, "trial:    %s, baseline %" PRIu64 " VMAs "
+		   "taken first; %" PRIu64 " of %" PRIu64 " pages mapped in %.2f s",
+		   r->trial_dir ? r->trial_dir : "no page files", t->baseline_vmas,
+		   (uint64_t)t->mapped, t->peak_pages, r->trial_seconds);
 	if (t->note[0])
-		fprintf(opt->out, "note:     %s\n", t->note);
+		text_wrapf(opt->out, opt->width, 0, 10, "note:     %s", t->note);
 }
 
 static void text_exec(const struct report_opts *opt, const struct result *r)
@@ -433,22 +384,25 @@ static void text_exec(const struct report_opts *opt, const struct result *r)
 	FILE *o = opt->out;
 	uint64_t ps = need ? need->page_size : 0;
 
-	fputs("exec:    ", o);
-	for (size_t i = 0; r->exec_argv && r->exec_argv[i]; i++)
-		fprintf(o, " %s", r->exec_argv[i]);
-	fputc('\n', o);
-	if (x->exited)
-		fprintf(o, "          pid %d exited with status %d after %.2f s", (int)x->pid,
-			x->exit_status, x->seconds);
-	else
-		fprintf(o, "          pid %d was killed by %s after %.2f s", (int)x->pid,
-			sigabbrev_np(x->sig) ? sigabbrev_np(x->sig) : "a signal", x->seconds);
+	char argv[4096] = "", calls[160];
+	size_t l = 0;
+
+	for (size_t i = 0; r->exec_argv && r->exec_argv[i] && l < sizeof(argv); i++)
+		l += (size_t)snprintf(argv + l, sizeof(argv) - l, " %s", r->exec_argv[i]);
+	text_wrapf(o, opt->width, 0, 10, "exec:    %s", argv);
 	if (x->traced)
-		fprintf(o, "; %" PRIu64 " memory calls watched, %" PRIu64 " failed\n",
-			x->rec.calls, x->rec.failures);
+		snprintf(calls, sizeof(calls), "; %" PRIu64 " memory calls watched, %" PRIu64
+			 " failed", x->rec.calls, x->rec.failures);
 	else
-		fputs("; the trace library was not loaded (a setuid program, or "
-		      "LD_PRELOAD ignored): only the output was read\n", o);
+		snprintf(calls, sizeof(calls), "; the trace library was not loaded (a setuid "
+			 "program, or LD_PRELOAD ignored): only the output was read");
+	if (x->exited)
+		text_wrapf(o, opt->width, 0, 10, "          pid %d exited with status %d after "
+			   "%.2f s%s", (int)x->pid, x->exit_status, x->seconds, calls);
+	else
+		text_wrapf(o, opt->width, 0, 10, "          pid %d was killed by %s after %.2f "
+			   "s%s", (int)x->pid, sigabbrev_np(x->sig) ? sigabbrev_np(x->sig) :
+			   "a signal", x->seconds, calls);
 	fprintf(o, "peak:     %" PRIu64 " VMAs, %" PRIu64 " fds, %" PRIu64
 		" hugepages (sampled every %d ms)\n", x->peak_vmas, x->peak_fds,
 		ps ? x->peak_hugetlb_bytes / ps : 0, EXEC_SAMPLE_MS);
@@ -546,9 +500,11 @@ static void text_fix(const struct report_opts *opt, const struct result *r)
 		else
 			snprintf(what, sizeof(what), "%s", s->setting);
 		step_values(s, val, sizeof(val));
-		fprintf(o, "  %-9s %-40s %-22s %s: %s\n", fix_status_name(s->status),
-			what, val, s->check < CHECK_COUNT ? check_name(s->check) :
-			"persist", s->reason);
+		/* The step, then why, on a line of its own. */
+		text_wrapf(o, opt->width, 0, 12, "  %-9s %s  %s", fix_status_name(s->status),
+			   what, val);
+		text_wrapf(o, opt->width, 0, 12, "            %s: %s", s->check < CHECK_COUNT ?
+			   check_name(s->check) : "persist", s->reason);
 		if (s->error)
 			fprintf(o, "            %s\n", s->error);
 		else if ((s->kind == FIX_POOL || s->kind == FIX_NODE_POOL) &&
@@ -560,9 +516,17 @@ static void text_fix(const struct report_opts *opt, const struct result *r)
 		for (size_t i = 0; i < p->nr_manual; i++) {
 			const struct fix_manual *m = &p->manual[i];
 
-			fprintf(o, "  %-24s %s\n", check_name(m->check), m->why);
-			for (size_t k = 0; k < m->nr_lines; k++)
-				fprintf(o, "      %s\n", m->lines[k]);
+			text_wrapf(o, opt->width, 0, 27, "  %-24s %s", check_name(m->check),
+				   m->why);
+			/* Commands whole, to be pasted; notes as comments, each
+			 * line of them too. */
+			for (size_t k = 0; k < m->nr_lines; k++) {
+				fputs("      ", o);
+				if (!strncmp(m->lines[k], "# ", 2))
+					text_wrap_lead(o, opt->width, m->lines[k], 6, 6, "# ");
+				else
+					fprintf(o, "%s\n", m->lines[k]);
+			}
 		}
 	}
 	if (p->nr_boot) {

@@ -44,14 +44,16 @@ verdict() {
 	printf '%s\n' "$1" | sed -n 's/^verdict: \([A-Z]*\).*/\1/p'
 }
 
-# quota WHAT ARGS...: the mount_quota finding of check ARGS, as
-# "STATUS|REMEDY|MESSAGE" (empty without one).
+# quota ARGS...: the mount_quota finding of check ARGS, as
+# "STATUS|COMMANDS|MESSAGE" (empty without one), the remedy's commands
+# joined by " && ".
 quota() {
 	"$HPDIAG" check --json "$@" | python3 -c '
 import json, sys
 for f in json.load(sys.stdin)["findings"]:
     if f["check"] == "mount_quota":
-        print(f["status"], f["remedy"] or "", f["message"], sep="|")'
+        cmds = " && ".join((f["remedy"] or {}).get("commands", []))
+        print(f["status"], cmds, f["message"], sep="|")'
 }
 
 # agree NAME ARGS...: DPDK with ARGS, then check with the same workload;

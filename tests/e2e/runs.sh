@@ -9,7 +9,9 @@ render_runs() {
 		printf '%s\n' "$rr_header"
 		eval "set -- ${rr_header#\$ hpdiag}"
 		rr_rc=0
-		NO_COLOR= "$HPDIAG" --sysroot "$rr_root" --color never "$@" 2>&1 || rr_rc=$?
+		# As a terminal shows it: 100 columns.
+		env -u COLUMNS NO_COLOR= "$HPDIAG" --sysroot "$rr_root" --color never "$@" 2>&1 ||
+			rr_rc=$?
 		printf '[exit %d]\n\n' "$rr_rc"
 	done
 }

@@ -39,7 +39,7 @@ START_TEST(seed000_map_count)
 	ck_assert_uint_eq(evidence_num(&fs, "map_count", "max_map_count"), 3096);
 	ck_assert_int_eq(status_of(&fs, "pool"), HP_PASS);
 	ck_assert_int_eq(findings_verdict(&fs), HP_FAIL);
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->remedy.text,
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "map_count")),
 				     "sysctl -w vm.max_map_count="));
 	/* The soft nofile limit is below the need, the hard one is not. */
 	ck_assert_int_eq(status_of(&fs, "nofile"), HP_WARN);
@@ -180,7 +180,7 @@ START_TEST(two_node_node_pool)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(cname(f->cause), "node_pool_exhausted");
 	ck_assert_uint_eq(finding_evidence(f, "node")->num, 1);
-	ck_assert_ptr_nonnull(strstr(f->remedy.text, "node1/hugepages/hugepages-2048kB"));
+	ck_assert_ptr_nonnull(strstr(remedy_text(f), "node1/hugepages/hugepages-2048kB"));
 	/* /dev/hugepages belongs to root and the user is uid 1000. */
 	ck_assert_str_eq(cause_of(&fs, "mount"), "mount_permission");
 	done(&snap, &fs);
@@ -213,7 +213,7 @@ START_TEST(two_node_quota_and_cgroup)
 	ck_assert_str_eq(cause_of(&fs, "cgroup_hugetlb"), "cgroup_hugetlb_limit");
 	ck_assert_ptr_nonnull(strstr(fget(&fs, "cgroup_hugetlb")->message,
 				     "SIGBUS"));
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount_quota")->remedy.text,
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "mount_quota")),
 				     "'/mnt/huge 1G'"));
 	done(&snap, &fs);
 
@@ -258,9 +258,12 @@ START_TEST(quota_both_limits)
 	/* Mounted again, not remounted: hugetlbfs keeps both through a
 	 * remount.  Each limit grows to the 2 pages (and 2 files) in use, 128
 	 * needed and 10% more, so that the finding then passes. */
-	ck_assert_str_eq(f->remedy.text, "umount /dev/hugepages && mount -t hugetlbfs -o "
+	ck_assert_str_eq(remedy_text(f), "umount /dev/hugepages && mount -t hugetlbfs -o "
 			 "pagesize=2M,size=286M,nr_inodes=144,uid=0,gid=0,mode=0755 "
-			 "nodev /dev/hugepages");
+			 "nodev /dev/hugepages # 2 files in the mount are in use: stop what uses "
+			 "them first (the unmount fails while a process uses the mount); "
+			 "hugetlbfs keeps size= and nr_inodes= through a remount, so it is "
+			 "mounted again, and its files go");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = 286 * MiB;
 	snap.mounts[0].nr_inodes = 144;
@@ -280,8 +283,8 @@ START_TEST(quota_both_limits)
 	diagnose_check(&snap, &need, &fs);
 	f = fget(&fs, "mount_quota");
 	ck_assert_int_eq(f->status, HP_FAIL);
-	ck_assert_ptr_null(strstr(f->remedy.text, ",size="));
-	ck_assert_ptr_nonnull(strstr(f->remedy.text, ",nr_inodes="));
+	ck_assert_ptr_null(strstr(remedy_text(f), ",size="));
+	ck_assert_ptr_nonnull(strstr(remedy_text(f), ",nr_inodes="));
 	ck_assert_ptr_nonnull(strstr(f->message, "ENOSPC"));
 	findings_free(&fs);
 
@@ -309,7 +312,7 @@ START_TEST(two_node_gigantic_pages_grow_at_boot)
 	ck_assert_str_eq(cause_of(&fs, "pool"), "pool_exhausted");
 	ck_assert_int_eq(status_of(&fs, "boot_time_only"), HP_WARN);
 	ck_assert_uint_eq(evidence_num(&fs, "boot_time_only", "page_order"), 18);
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "boot_time_only")->remedy.text,
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "boot_time_only")),
 				     "hugepagesz=1G hugepages=10"));
 	ck_assert_ptr_null(fget(&fs, "pool_fragmentation"));
 	done(&snap, &fs);
@@ -375,16 +378,16 @@ START_TEST(boot_pools_not_obtained)
 	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 14);
 	ck_assert_ptr_null(finding_evidence(w[0], "node"));
 	ck_assert_ptr_nonnull(strstr(w[0]->message, "(hugepagesz=1G hugepages=16)"));
-	ck_assert_str_eq(w[0]->remedy.text, "echo 16 > /sys/kernel/mm/hugepages/"
-			 "hugepages-1048576kB/nr_hugepages (grows it now if memory "
+	ck_assert_str_eq(remedy_text(w[0]), "echo 16 > /sys/kernel/mm/hugepages/"
+			 "hugepages-1048576kB/nr_hugepages # grows it now if memory "
 			 "allows; dmesg | grep HugeTLB says why the boot allocation "
-			 "fell short)");
+			 "fell short");
 	/* Per node: node 0 got its 2048, node 1 only 1200. */
 	ck_assert_uint_eq(finding_evidence(w[1], "page_size")->num, 2 * MiB);
 	ck_assert_uint_eq(finding_evidence(w[1], "node")->num, 1);
 	ck_assert_uint_eq(finding_evidence(w[1], "boot_pages")->num, 2048);
 	ck_assert_uint_eq(finding_evidence(w[1], "pages")->num, 1200);
-	ck_assert_ptr_nonnull(strstr(w[1]->remedy.text, "echo 2048 > /sys/devices/"
+	ck_assert_ptr_nonnull(strstr(remedy_text(w[1]), "echo 2048 > /sys/devices/"
 				     "system/node/node1/hugepages/hugepages-2048kB/"
 				     "nr_hugepages"));
 	/* A warning, not a failure: the workload's 4 pages are there. */
@@ -435,7 +438,7 @@ START_TEST(boot_pools_other_shapes)
 	ck_assert_uint_eq(all_of(&fs, CHECK_BOOT_POOL_SHORT, w, 4), 1);
 	ck_assert_ptr_nonnull(strstr(w[0]->message, "no pool of 16 GiB pages"));
 	ck_assert_uint_eq(finding_evidence(w[0], "pages")->num, 0);
-	ck_assert_str_eq(w[0]->remedy.text, "give hugepagesz= a size this kernel "
+	ck_assert_str_eq(remedy_text(w[0]), "# give hugepagesz= a size this kernel "
 			 "offers (2M, 1G)");
 	findings_free(&fs);
 	/* With hugetlb_cma= no gigantic page is allocated at boot: said. */
@@ -504,8 +507,9 @@ START_TEST(vfio_memlock)
 	ck_assert_uint_eq(finding_evidence(f, "vfio_devices")->num, 2);
 	ck_assert_ptr_nonnull(strstr(f->message, "0000:3b:00.0 0000:3b:00.1)"));
 	ck_assert_ptr_nonnull(strstr(f->message, "Cannot set up DMA remapping, error 12"));
-	ck_assert_str_eq(f->remedy.text, "ulimit -l unlimited, or at least ulimit -l "
-			 "65536 (KiB; systemd: LimitMEMLOCK=infinity)");
+	ck_assert_str_eq(remedy_text(f), "ulimit -l unlimited # in the shell that starts "
+			 "the application, or at least ulimit -l 65536 (KiB); for a "
+			 "systemd service, LimitMEMLOCK=infinity");
 	ck_assert_uint_eq(f->remedy.n, 1);
 	ck_assert_int_eq(f->remedy.acts[0].kind, ACT_RLIMIT);
 	ck_assert_int_eq(f->remedy.acts[0].rlimit, RL_MEMLOCK);
@@ -693,7 +697,7 @@ START_TEST(pool_boundaries)
 	need_compute(&snap, &wl, &need);
 	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "pool")->remedy.text, "hugepagesz=1G"));
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "pool")), "hugepagesz=1G"));
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
 	done(&snap, &fs);
 }
@@ -734,7 +738,7 @@ START_TEST(mount_missing_and_readonly)
 	snap.mounts[0].read_only = true;
 	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "mount_permission");
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->remedy.text, "remount,rw"));
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "mount")), "remount,rw"));
 	findings_free(&fs);
 	/* A quota on a path that needs no quoting: the remedy names it. */
 	snap.mounts[0].read_only = false;
@@ -744,9 +748,12 @@ START_TEST(mount_missing_and_readonly)
 	diagnose_check(&snap, &need, &fs);
 	/* 8 pages and 10% + 2 held by files in use (the 2 stale ones DPDK
 	 * frees). */
-	ck_assert_str_eq(fget(&fs, "mount_quota")->remedy.text,
+	ck_assert_str_eq(remedy_text(fget(&fs, "mount_quota")),
 			 "umount /dev/hugepages && mount -t hugetlbfs -o pagesize=2M,size=22M,"
-			 "uid=0,gid=0,mode=0755 nodev /dev/hugepages");
+			 "uid=0,gid=0,mode=0755 nodev /dev/hugepages # 2 files in the mount are "
+			 "in use: stop what uses them first (the unmount fails while a process "
+			 "uses the mount); hugetlbfs keeps size= and nr_inodes= through a "
+			 "remount, so it is mounted again, and its files go");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = HP_UNLIMITED;
 	snap.mounts[0].read_only = true;
@@ -754,7 +761,7 @@ START_TEST(mount_missing_and_readonly)
 	need_compute(&snap, &wl, &need);
 	diagnose_check(&snap, &need, &fs);
 	ck_assert_str_eq(cause_of(&fs, "mount"), "no_mount");
-	ck_assert_ptr_nonnull(strstr(fget(&fs, "mount")->remedy.text,
+	ck_assert_ptr_nonnull(strstr(remedy_text(fget(&fs, "mount")),
 				     "mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages"));
 	done(&snap, &fs);
 }

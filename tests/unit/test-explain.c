@@ -355,7 +355,7 @@ START_TEST(host_confirms_or_rules_out)
 	ck_assert(ans.certain);
 	ck_assert_int_eq(ans.basis, BASIS_HOST);
 	ck_assert_int_eq(explain_finding(&ex, &ans, &out), 0);
-	ck_assert_str_eq(out.v[0].remedy.text, "fix mount_quota");
+	ck_assert_str_eq(remedy_text(&out.v[0]), "fix mount_quota");
 	ck_assert_str_eq(finding_evidence(&out.v[0], "decided_by")->str, "mount_quota");
 	findings_free(&out);
 	explain_free(&ex);
@@ -386,7 +386,7 @@ START_TEST(host_confirms_or_rules_out)
 	ck_assert_int_eq(ans.view[0], VIEW_RULED_OUT);
 	ck_assert_int_eq(ans.view[1], VIEW_UNSEEN);
 	ck_assert_int_eq(explain_finding(&ex, &ans, &out), 0);
-	ck_assert_ptr_nonnull(strstr(out.v[0].remedy.text, "hugetlb.2MB.max"));
+	ck_assert_ptr_nonnull(strstr(remedy_text(&out.v[0]), "hugetlb.2MB.max"));
 	findings_free(&out);
 	explain_free(&ex);
 	findings_free(&host);

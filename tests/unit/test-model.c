@@ -266,8 +266,8 @@ START_TEST(no_hugetlb)
 			ck_assert_uint_eq(need.lists, 0);
 			ck_assert_str_eq(cause_of(&fs, "pool"), "no_pool");
 			ck_assert(fget(&fs, "pool")->first);
-			ck_assert_str_eq(fget(&fs, "pool")->remedy.text,
-					 "use a kernel built with CONFIG_HUGETLBFS");
+			ck_assert_str_eq(remedy_text(fget(&fs, "pool")),
+					 "# use a kernel built with CONFIG_HUGETLBFS");
 			ck_assert_ptr_null(fget(&fs, "mount"));
 			ck_assert_ptr_null(fget(&fs, "node_pool"));
 			/* The memory controller's limit is no hugetlb limit. */

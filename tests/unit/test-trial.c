@@ -139,7 +139,7 @@ START_TEST(findings_and_remedies)
 	ck_assert_str_eq(cname(out.v[0].cause), "map_count_limit");
 	ck_assert(out.v[0].first);
 	ck_assert_ptr_nonnull(strstr(out.v[0].message, "page 16 of 32: mmap failed with ENOMEM"));
-	ck_assert_ptr_nonnull(strstr(out.v[0].remedy.text, "vm.max_map_count="));
+	ck_assert_ptr_nonnull(strstr(remedy_text(&out.v[0]), "vm.max_map_count="));
 	findings_free(&out);
 	/* Short of pages, but 20 stale DPDK files hold them: a warning. */
 	r = failed("mmap", ENOMEM, 0);

@@ -153,3 +153,17 @@ void done_fixture(struct snapshot *snap, struct findings *fs)
 	findings_free(fs);
 	snapshot_free(snap);
 }
+
+const char *remedy_text(const struct finding *f)
+{
+	static char buf[8192];
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; f && i < f->remedy.nr_commands && l < sizeof(buf); i++)
+		l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", i ? " ; " : "",
+				      f->remedy.commands[i]);
+	if (f && f->remedy.note && l < sizeof(buf))
+		snprintf(buf + l, sizeof(buf) - l, "%s%s", l ? " # " : "# ", f->remedy.note);
+	return buf;
+}

@@ -27,6 +27,9 @@ const char *cause_of(const struct findings *fs, const char *check);
 int status_of(const struct findings *fs, const char *check);
 uint64_t evidence_num(const struct findings *fs, const char *check,
 		      const char *key);
+/* F's remedy as one string: its commands joined by " ; ", then " # " and
+ * its note when it has one; "" for none.  In a static buffer. */
+const char *remedy_text(const struct finding *f);
 /* Writes FILE (relative to DIR, parents created) with TEXT. */
 void write_file(const char *dir, const char *file, const char *text);
 /* A temporary copy of a fixture tree, for tests that break it. */

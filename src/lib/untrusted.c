@@ -108,26 +108,22 @@ char *text_untrusted(const char *in, size_t len)
 						     "\\x%02x" : "%c", p[i + k]);
 			}
 			i += e;
-		} else if (p[i] == '\t' || p[i] == '\n') {
-			*o++ = (char)p[i++];
 		} else if (p[i] == '\r' && (i + 1 == len || p[i + 1] == '\n')) {
 			i++;	/* a CRLF line end */
+		} else if (p[i] == '\t' || p[i] == '\n' || (p[i] >= 0x20 && p[i] < 0x7f)) {
+			*o++ = (char)p[i++];
 		} else if (p[i] == '\a') {
 			o += sprintf(o, "\\a");
 			i++;
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			/* A lone CR too: a line rewritten in place shows as
-			 * written. */
-			o += sprintf(o, "\\x%02x", p[i++]);
-		} else if (p[i] < 0x80) {
-			*o++ = (char)p[i++];
-		} else if ((u = utf8_len(p + i, len - i)) &&
+		} else if (p[i] >= 0x80 && (u = utf8_len(p + i, len - i)) &&
 			   !(u == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)) {
 			memcpy(o, p + i, u);
 			o += u;
 			i += u;
 		} else {
-			/* Not UTF-8, or a C1 control (U+0080..U+009F). */
+			/* Other controls, a lone CR (a line rewritten in place
+			 * shows as written), bytes that are not UTF-8, and C1
+			 * controls (U+0080..U+009F). */
 			o += sprintf(o, "\\x%02x", p[i++]);
 		}
 	}

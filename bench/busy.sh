@@ -88,8 +88,12 @@ mounted=
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	if [ -n "$crowd" ]; then
-		# The crowd is its own process group (setsid): end that group.
-		kill -TERM -- "-$crowd" 2>/dev/null
+		# The crowd is its own process group (setsid): end that group,
+		# so that nothing is left to wait for.  (No "--" before the
+		# group: dash's kill takes it for a PID.)
+		kill -TERM "-$crowd" 2>/dev/null
+		sleep 0.2
+		kill -KILL "-$crowd" 2>/dev/null
 		wait "$crowd" 2>/dev/null
 		crowd=
 	fi
@@ -179,7 +183,7 @@ for _ in $(seq 1 600); do [ -s "$tmp/started" ] && break; sleep 0.1; done
 crowd=$(cat "$tmp/started" 2>/dev/null)
 case $crowd in
 '' | *[!0-9]*)
-	kill "$starter" 2>/dev/null
+	kill -TERM "-$starter" 2>/dev/null
 	crowd=
 	die "the $N processes did not start"
 	;;

@@ -49,18 +49,19 @@ static unsigned char *state_of(struct users *u, size_t mi, size_t fi)
 	return &u->state[u->base[mi] + fi];
 }
 
+/* A file already answered keeps its answer: a process found later using
+ * a file the lease or the snapshot called unused started to since. */
 static void set_used(struct users *u, size_t mi, size_t fi, pid_t pid)
 {
 	struct mount_file *f = &u->snap->mounts[mi].files[fi];
 	unsigned char *st = state_of(u, mi, fi);
 
-	if (*st == FILE_PENDING)
-		u->pending--;
+	if (*st != FILE_PENDING)
+		return;
+	u->pending--;
 	*st = FILE_USED;
-	if (!f->in_use) {
-		f->in_use = true;
-		f->user = pid > 0 ? pid : 0;
-	}
+	f->in_use = true;
+	f->user = pid > 0 ? pid : 0;
 }
 
 static void set_unused(struct users *u, size_t mi, size_t fi)
@@ -171,7 +172,7 @@ static int lock_line(const char *line, size_t len, void *ctx)
 {
 	struct lock_ctx *lc = ctx;
 	struct lock_entry e;
-	struct file_key key, *k;
+	struct file_key key = { 0 }, *k;
 
 	/* A line we do not understand names no file we know. */
 	if (locks_parse_line(line, len, &e) < 0)

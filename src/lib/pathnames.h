@@ -12,6 +12,7 @@
 #define PATH_BUDDYINFO		"/proc/buddyinfo"
 #define PATH_CMDLINE		"/proc/cmdline"
 #define PATH_PROC		"/proc"
+#define PATH_LOCKS		"/proc/locks"
 
 /* Below /proc/PID. */
 #define PROC_LIMITS		"limits"

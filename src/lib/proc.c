@@ -71,6 +71,36 @@ void proc_guard_take(struct sysroot *sr, pid_t pid, struct proc_guard *g)
 	g->have = pid && proc_start_time(sr, pid, &g->start) == 0;
 }
 
+int proc_guard_take_comm(struct sysroot *sr, pid_t pid, struct proc_guard *g,
+			 char *comm, size_t size)
+{
+	char path[48], *buf;
+	const char *open_paren, *close_paren;
+	int rc;
+
+	g->pid = pid;
+	g->have = false;
+	if (size)
+		comm[0] = '\0';
+	rc = sysroot_read(sr, proc_path(path, sizeof(path), pid, PROC_STAT), &buf, NULL);
+	if (rc < 0)
+		return rc;
+	/* "PID (comm) S ...": the name may hold spaces and ')'. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren && close_paren > open_paren && size) {
+		size_t len = (size_t)(close_paren - open_paren - 1);
+
+		if (len >= size)
+			len = size - 1;
+		memcpy(comm, open_paren + 1, len);
+		comm[len] = '\0';
+	}
+	g->have = pid && parse_stat_start(buf, &g->start) == 0;
+	free(buf);
+	return 0;
+}
+
 bool proc_guard_holds(struct sysroot *sr, const struct proc_guard *g)
 {
 	uint64_t now;
@@ -235,4 +265,87 @@ int proc_count_maps(struct sysroot *sr, pid_t pid, uint64_t *n)
 	*n = 0;
 	return sysroot_lines(sr, proc_path(path, sizeof(path), pid, PROC_MAPS),
 			     count_line, n);
+}
+
+/* A field of LINE: skips blanks from *P, returns the field's length. */
+static size_t next_field(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	*p = s;
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	return (size_t)(s - *p);
+}
+
+/* "MAJOR:MINOR:INODE", the first two in hex, the inode in decimal. */
+static int parse_dev_ino(const char *s, size_t len, struct lock_entry *e)
+{
+	const char *end = s + len, *p;
+	uint64_t v;
+
+	p = hex(s, end, &v);
+	if (!p || p >= end || *p != ':' || v > 0xfff)
+		return -EINVAL;
+	e->major = (unsigned)v;
+	p = hex(p + 1, end, &v);
+	if (!p || p >= end || *p != ':' || v > 0xfffff)
+		return -EINVAL;
+	e->minor = (unsigned)v;
+	if (++p >= end)
+		return -EINVAL;
+	for (e->ino = 0; p < end; p++) {
+		if (*p < '0' || *p > '9' || e->ino > (UINT64_MAX - 9) / 10)
+			return -EINVAL;
+		e->ino = e->ino * 10 + (uint64_t)(*p - '0');
+	}
+	return 0;
+}
+
+int locks_parse_line(const char *line, size_t len, struct lock_entry *e)
+{
+	const char *p = line, *end = line + len, *prev = NULL;
+	size_t fl, prev_len = 0;
+	unsigned fields = 0;
+
+	memset(e, 0, sizeof(*e));
+	/* "N:", the lock's number in the list. */
+	fl = next_field(&p, end);
+	if (fl < 2 || p[fl - 1] != ':' || strspn(p, "0123456789") != fl - 1)
+		return -EINVAL;
+	p += fl;
+	/*
+	 * The words between the number and the file vary with the kind of
+	 * lock and the kernel ("FLOCK  ADVISORY  WRITE", "LEASE  BREAKING
+	 * READ"): the file is the first field that reads as one, and the
+	 * process the field before it.
+	 */
+	while ((fl = next_field(&p, end)) > 0) {
+		if (fields == 0 && fl == 2 && !memcmp(p, "->", 2)) {
+			e->blocked = true;
+		} else if (fields >= 2 && prev && parse_dev_ino(p, fl, e) == 0) {
+			char num[24];
+			char *nend;
+
+			if (prev_len >= sizeof(num))
+				return -EINVAL;
+			memcpy(num, prev, prev_len);
+			num[prev_len] = '\0';
+			errno = 0;
+			e->pid = strtol(num, &nend, 10);
+			if (*nend || errno || e->pid < -1)
+				return -EINVAL;
+			return 0;
+		} else if (fl >= 6 && !memcmp(p, "<none>", 6)) {
+			return -ENOENT;
+		} else {
+			fields++;
+		}
+		prev = p;
+		prev_len = fl;
+		p += fl;
+	}
+	return -EINVAL;
 }

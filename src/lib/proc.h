@@ -2,9 +2,10 @@
 /*
  * proc.h - the /proc/PID helpers: naming (pid 0 is "self"), the start time
  * that tells a PID reused by another process from the one first read, the
- * processes of the host, /proc/PID/status and one line of /proc/PID/maps.
- * The parsers are pure and allocate nothing, so the live readers (live.h)
- * use them in a process that has no memory left to allocate.
+ * processes of the host, /proc/PID/status and one line of /proc/PID/maps;
+ * and one line of /proc/locks, the file locks of the whole host.  The
+ * parsers are pure and allocate nothing, so the live readers (live.h) use
+ * them in a process that has no memory left to allocate.
  */
 #ifndef HPDIAG_LIB_PROC_H
 #define HPDIAG_LIB_PROC_H
@@ -35,6 +36,10 @@ struct proc_guard {
 };
 
 void proc_guard_take(struct sysroot *sr, pid_t pid, struct proc_guard *g);
+/* The same, from one read of /proc/PID/stat that also gives the process's
+ * name (field 2, "" when the file cannot be read): 0 or -errno. */
+int proc_guard_take_comm(struct sysroot *sr, pid_t pid, struct proc_guard *g,
+			 char *comm, size_t size);
 bool proc_guard_holds(struct sysroot *sr, const struct proc_guard *g);
 
 /* The processes of the host (numeric entries of /proc), ascending. */
@@ -64,5 +69,24 @@ int maps_parse_line(const char *line, size_t len, uint64_t *start, uint64_t *end
 		    uint64_t *offset, const char **path, size_t *path_len);
 /* Lines of /proc/PID/maps (its VMAs), read fast: 0 or -errno. */
 int proc_count_maps(struct sysroot *sr, pid_t pid, uint64_t *n);
+
+/*
+ * One line of /proc/locks: a lock (flock, POSIX, OFD), a lease, or with
+ * BLOCKED a request waiting for one ("1: -> FLOCK ...").  Each names the
+ * file by its device (MAJOR:MINOR in hex, as the kernel prints it) and
+ * inode number, and the process that took it: 0 when that process is gone
+ * or not visible from here, -1 for an OFD lock (which belongs to an open
+ * file, not a process).
+ */
+struct lock_entry {
+	unsigned major, minor;
+	uint64_t ino;
+	long pid;
+	bool blocked;
+};
+
+/* 0; -ENOENT for a lock on no inode ("<none>"); -EINVAL if LINE is not a
+ * /proc/locks line. */
+int locks_parse_line(const char *line, size_t len, struct lock_entry *e);
 
 #endif /* HPDIAG_LIB_PROC_H */

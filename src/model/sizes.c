@@ -247,7 +247,7 @@ static void one_size(const struct workload *wl, struct need *need)
 int need_sizes(const struct snapshot *snap, const struct workload *wl,
 	       struct need *need)
 {
-	uint64_t sizes[NEED_MAX_SIZES], ps = snap->mem.hugepagesize;
+	uint64_t sizes[NEED_MAX_SIZES] = { 0 }, ps = snap->mem.hugepagesize;
 	size_t n = 0;
 
 	memset(need->sizes, 0, sizeof(need->sizes));

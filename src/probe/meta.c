@@ -2,7 +2,8 @@
 /*
  * meta.c - facts that no kernel file holds: the kernel release, the base page
  * size, who ran hpdiag, and for each hugetlbfs mount its owner, whether the
- * user could write to it and the files in it.  On the live host they come
+ * user could write to it, the files in it and whether each was in use (a
+ * lease told, which a replay cannot ask again).  On the live host they come
  * from syscalls; `hpdiag snapshot` writes them to /hpdiag.snapshot in the
  * captured tree, and under --sysroot they are read back from there.
  */
@@ -55,6 +56,7 @@ static int meta_line(struct snapshot *snap, char *line)
 	char *key = line, *val, *rest;
 	struct meta *mt = &snap->meta;
 	uint64_t v;
+	int rc;
 
 	val = strchr(line, ' ');
 	if (!val)
@@ -127,6 +129,17 @@ static int meta_line(struct snapshot *snap, char *line)
 			if (kv_u64(rest, "size", &f.size) < 0 ||
 			    kv_u64(rest, "pages", &f.pages) < 0)
 				return -EINVAL;
+			/* Whether the file was in use, when the capture knew:
+			 * the leases that told it cannot be replayed. */
+			rc = kv_u64(rest, "in_use", &v);
+			if (rc == 0 && v > 1)
+				return -EINVAL;
+			if (rc == 0) {
+				f.in_use = v == 1;
+				f.recorded = true;
+			} else if (rc != -ENOENT) {
+				return rc;
+			}
 			nf = realloc(m->files, (m->nr_files + 1) * sizeof(*nf));
 			if (!nf)
 				return -ENOMEM;
@@ -259,9 +272,13 @@ int meta_write(int dirfd, const struct snapshot *snap)
 		for (size_t j = 0; j < m->nr_files; j++) {
 			char *fp = escape_path(m->files[j].path);
 
-			if (fp)
-				fprintf(f, "file %s %s size=%" PRIu64 " pages=%" PRIu64 "\n",
+			if (fp) {
+				fprintf(f, "file %s %s size=%" PRIu64 " pages=%" PRIu64,
 					ep, fp, m->files[j].size, m->files[j].pages);
+				if (snap->procs_scanned)
+					fprintf(f, " in_use=%d", m->files[j].in_use);
+				fputc('\n', f);
+			}
 			free(fp);
 		}
 		free(ep);

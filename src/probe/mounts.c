@@ -218,6 +218,8 @@ static int walk_files(int dfd, const char *dir, struct mount *m, int depth)
 			.size = (uint64_t)st.st_size,
 			.pages = m->page_size ?
 				 (uint64_t)st.st_blocks * 512 / m->page_size : 0,
+			.dev = (uint64_t)st.st_dev,
+			.ino = (uint64_t)st.st_ino,
 		};
 	}
 	closedir(d);

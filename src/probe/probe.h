@@ -62,6 +62,20 @@ int meminfo_scan(struct probe *p, struct meminfo *mem);
 int node_scan(struct probe *p, struct snapshot *snap);
 int pool_scan(struct probe *p, struct snapshot *snap);
 int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap);
+/*
+ * Which files of the mounts a process maps or holds open (snap->files'
+ * in_use): USERS_FAST asks the cheap questions first (a verdict recorded
+ * in hpdiag.snapshot, /proc/locks, on the live host a lease on the file)
+ * and reads processes only for the files they leave open; USERS_PROCS
+ * reads processes for every file without a recorded verdict; USERS_FULL,
+ * the reference, reads every process for every file and nothing else.
+ * mount_users_scan() takes the method from HPDIAG_USERS_SCAN ("full",
+ * "procs"; else USERS_FAST).
+ */
+enum users_method { USERS_FAST, USERS_PROCS, USERS_FULL };
+enum users_method users_method_env(void);
+int mount_users_find(struct probe *p, struct snapshot *snap,
+		     enum users_method how);
 int mount_users_scan(struct probe *p, struct snapshot *snap);
 void mount_files_sort(struct mount *m);
 /* The file of M at PATH (M's files sorted), or NULL. */

@@ -71,6 +71,8 @@ struct mount_file {
 	bool in_use;			/* mapped or held open by a process */
 	pid_t user;			/* one process that uses it, or 0 */
 	bool held;			/* mapped by the process --pid names */
+	uint64_t dev, ino;		/* live: st_dev, st_ino; else 0 */
+	bool recorded;			/* in_use read from hpdiag.snapshot */
 };
 
 struct mount {

@@ -261,9 +261,16 @@ int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top)
 		struct vma_proc vp = { .pid = pids[i] };
 		struct proc_guard g;
 		char path[64], *comm;
+		bool got_comm;
 
 		top->scanned++;
-		proc_guard_take(p->sr, vp.pid, &g);
+		/* One read of stat gives the guard and the name. */
+		rc = proc_guard_take_comm(p->sr, vp.pid, &g, vp.comm, sizeof(vp.comm));
+		if (rc == -ENOENT && p->sr->live) {
+			top->vanished++;
+			continue;
+		}
+		got_comm = rc == 0;
 		rc = proc_count_maps(p->sr, vp.pid, &vp.count);
 		/* Gone, or its PID taken by a new process while read. */
 		if (rc == -ENOENT || rc == -ESRCH ||
@@ -277,7 +284,8 @@ int vma_top_scan(struct probe *p, size_t keep, struct vma_top *top)
 		}
 		if (!vp.count)
 			continue;	/* a kernel thread */
-		if (sysroot_read(p->sr, proc_path(path, sizeof(path), vp.pid, PROC_COMM),
+		if (!got_comm &&
+		    sysroot_read(p->sr, proc_path(path, sizeof(path), vp.pid, PROC_COMM),
 				 &comm, NULL) == 0) {
 			comm[strcspn(comm, "\n")] = '\0';
 			snprintf(vp.comm, sizeof(vp.comm), "%s", comm);

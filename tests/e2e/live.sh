@@ -90,14 +90,27 @@ if fallocate -l "$((size_kb * 1024))" "$mnt/stale_0" 2>/dev/null; then
 	*"$mnt holds"*) fail "a file held open was called stale" ;;
 	*) pass "a file held open is not stale" ;;
 	esac
-	# A snapshot records who holds it: offline, it is still in use.
+	# A snapshot records that it is in use (the lease that told cannot
+	# be taken again offline): offline, it is still in use.
 	"$HPDIAG" -q snapshot -o "$T/snap" || fail "snapshot with a held file"
-	[ -f "$T/snap/proc/$holder/fd/9" ] && pass "snapshot stores the fd link as a file" ||
-		fail "snapshot lacks /proc/$holder/fd/9"
+	grep -q "/stale_0 size=[0-9]* pages=[0-9]* in_use=1\$" "$T/snap/hpdiag.snapshot" &&
+		pass "snapshot records the file in use" ||
+		fail "snapshot lacks in_use=1 for stale_0: $(grep stale_0 "$T/snap/hpdiag.snapshot")"
 	"$HPDIAG" --sysroot "$T/snap" check -n 1 --huge-dir "$mnt" > "$T/held-offline" 2>&1
 	case $(cat "$T/held-offline") in
 	*"$mnt holds"*) fail "offline, the held file was called stale" ;;
 	*) pass "offline, the held file is not stale" ;;
+	esac
+	# Found by reading the processes, the holder's descriptor is stored.
+	HPDIAG_USERS_SCAN=procs "$HPDIAG" -q snapshot -o "$T/snap2" ||
+		fail "snapshot (procs) with a held file"
+	[ -f "$T/snap2/proc/$holder/fd/9" ] && pass "snapshot stores the fd link as a file" ||
+		fail "snapshot lacks /proc/$holder/fd/9"
+	sed -i 's/ in_use=[01]$//' "$T/snap2/hpdiag.snapshot"
+	"$HPDIAG" --sysroot "$T/snap2" check -n 1 --huge-dir "$mnt" > "$T/held-offline" 2>&1
+	case $(cat "$T/held-offline") in
+	*"$mnt holds"*) fail "offline, from the stored fd link, the held file was called stale" ;;
+	*) pass "offline, from the stored fd link, the held file is not stale" ;;
 	esac
 	# Unlinked but held open (as DPDK's --huge-unlink does): the page
 	# still counts against size=, which only statfs sees.

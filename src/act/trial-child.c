@@ -51,6 +51,8 @@ static unsigned tmp_seq;
 static int spare_fd = -1;	/* freed at a failure, to read the counters */
 static char *hog;		/* the baseline VMAs, freed likewise */
 static uint64_t hog_len;
+static char *own;		/* the program's own data and address space */
+static uint64_t own_len;
 
 /* The process's own fds, less the one the count itself holds open. */
 static uint64_t count_fds(void)
@@ -89,19 +91,23 @@ static void take_counters(struct trace_counters *c)
 	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
 	c->vmas = live_count_lines("/proc/self/maps");
+	if (live_status(0, &st) == 0)
+		c->vm_size = st.vm_size;
 	if (hog) {
 		munmap(hog, hog_len);
 		hog = NULL;
+	}
+	if (own) {
+		munmap(own, own_len);
+		own = NULL;
 	}
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
 	if (S->nr_nodes && R->failed)
 		node = node_of_page(R->page);
 	c->max_map_count = live_read_number(PATH_MAX_MAP_COUNT);
-	if (live_status(0, &st) == 0) {
-		c->vm_size = st.vm_size;
+	if (live_status(0, &st) == 0)
 		c->hugetlb_bytes = st.hugetlb_bytes;
-	}
 	c->node = node;
 	if (node >= 0) {
 		pool_file(path, sizeof(path), S->page_size, node, "free_hugepages");
@@ -179,6 +185,64 @@ static void take_vmas(uint64_t want)
 	for (uint64_t i = 1; i < n; i += 2)
 		if (mprotect(base + i * (uint64_t)page, (size_t)page, PROT_READ) < 0)
 			fail(0, "mprotect (baseline)", errno, 0);
+}
+
+/*
+ * The program's own private data (what RLIMIT_DATA counts) and the rest of
+ * its address space, as the application holds them before it maps memory:
+ * writable private memory, never touched, then address space alone.
+ */
+static void take_own(uint64_t data, uint64_t va)
+{
+	struct proc_status st;
+	uint64_t d = 0, rest;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (live_status(0, &st) < 0)
+		return;
+	d = hp_sat_sub(data, st.vm_data);
+	d = (d + (uint64_t)page - 1) & ~((uint64_t)page - 1);
+	if (d) {
+		own = mmap(NULL, d, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (own == MAP_FAILED) {
+			own = NULL;
+			R->fail.args[1] = d;
+			R->fail.nr_args = 2;
+			fail(0, "mmap (data)", errno, 0);
+		}
+		own_len = d;
+	}
+	rest = hp_sat_sub(va, hp_sat_add(st.vm_size, d));
+	rest = (rest + (uint64_t)page - 1) & ~((uint64_t)page - 1);
+	if (rest && mmap(NULL, rest, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0) == MAP_FAILED) {
+		R->fail.args[1] = rest;
+		R->fail.nr_args = 2;
+		fail(0, "mmap (program)", errno, 0);
+	}
+}
+
+/* The limits a wrapper of the application sets, in this child only. */
+static void set_limits(const struct workload_rlimit *rl)
+{
+	static const int res[RL_COUNT] = {
+		[RL_DATA] = RLIMIT_DATA, [RL_AS] = RLIMIT_AS, [RL_MEMLOCK] = RLIMIT_MEMLOCK,
+		[RL_NOFILE] = RLIMIT_NOFILE, [RL_STACK] = RLIMIT_STACK,
+	};
+
+	for (int i = 0; rl && i < RL_COUNT; i++) {
+		struct rlimit cur;
+
+		if ((!rl[i].soft_set && !rl[i].hard_set) || getrlimit(res[i], &cur) < 0)
+			continue;
+		if (rl[i].soft_set)
+			cur.rlim_cur = rl[i].soft == HP_UNLIMITED ? RLIM_INFINITY : rl[i].soft;
+		if (rl[i].hard_set)
+			cur.rlim_max = rl[i].hard == HP_UNLIMITED ? RLIM_INFINITY : rl[i].hard;
+		if (setrlimit(res[i], &cur) < 0)
+			fail(0, "setrlimit", errno, 0);
+	}
 }
 
 /* The fds the application holds before it maps memory; one of them is the
@@ -605,6 +669,7 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 	sa.sa_handler = on_bus;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+	set_limits(O->rlimits);
 	if (O->need->raises_nofile) {
 		struct rlimit rl;
 
@@ -614,6 +679,7 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+	take_own(O->need->data_bytes, O->need->baseline_va);
 	take_vmas(O->need->baseline_vmas);
 	take_fds(O->need->baseline_fds);
 	R->baseline_vmas = live_count_lines("/proc/self/maps");

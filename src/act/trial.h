@@ -22,6 +22,9 @@ struct trial_opts {
 					   baselines, legacy_free, raises_nofile */
 	const char *dir;		/* where page files go, or NULL (shown; each
 					   size's own: need->sizes[].app_dir) */
+	/* The limits the application runs with (a wrapper's), RL_COUNT of
+	 * them, or NULL: set in the child only. */
+	const struct workload_rlimit *rlimits;
 	unsigned timeout;		/* seconds */
 	bool progress;			/* a progress line on stderr */
 };

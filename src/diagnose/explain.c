@@ -15,6 +15,7 @@
 
 #include "diagnose/explain.h"
 #include "lib/num.h"
+#include "model/app.h"
 
 static bool is_command_line(const char *line, const char **cmd)
 {
@@ -46,74 +47,28 @@ static bool is_command_line(const char *line, const char **cmd)
 	return false;
 }
 
-/* The value of OPT in TOK ("--opt=value") or in TOK after PREV ("--opt"). */
-static char *opt_value(const char *prev, char *tok, const char *opt)
-{
-	size_t ol = strlen(opt);
-
-	if (prev && !strcmp(prev, opt))
-		return tok;
-	if (!strncmp(tok, opt, ol) && tok[ol] == '=')
-		return tok + ol + 1;
-	return NULL;
-}
-
-/* EAL options before "--"; the application's own options come after. */
+/* The command line's words: the wrappers passed over, the application's
+ * options read by the parser check, trial and exec use (model/app.c). */
 static void parse_command(struct explain *ex, const char *cmd)
 {
-	char *copy = strdup(cmd), *save = NULL, *tok, *prev = NULL;
+	char *copy = strdup(cmd), *save = NULL, *tok, **argv;
+	int argc = 0;
 
-	if (!copy)
+	argv = calloc(strlen(cmd) / 2 + 2, sizeof(*argv));
+	if (!copy || !argv) {
+		free(copy);
+		free(argv);
 		return;
+	}
 	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		char *val = NULL;
-		uint64_t v;
-
-		if (!strcmp(tok, "--"))
-			break;
 		if (!strncmp(tok, "-XX:+UseSHM", 11)) {
 			ex->hint.have_mode = true;
 			ex->hint.mode = MODE_SHM;
 		}
-		if (prev && !strcmp(prev, "-m"))
-			val = tok;
-		else if (!strncmp(tok, "-m", 2) && tok[2] && isdigit((unsigned char)tok[2]))
-			val = tok + 2;
-		if (val && parse_u64(val, &v) == 0) {
-			ex->hint.have_mem = true;
-			ex->hint.mem_mb = v;
-		}
-		if (!strcmp(tok, "--legacy-mem")) {
-			ex->hint.have_mode = true;
-			ex->hint.mode = MODE_LEGACY;
-		} else if (!strcmp(tok, "--single-file-segments")) {
-			if (!ex->hint.have_mode || ex->hint.mode != MODE_IN_MEMORY)
-				ex->hint.mode = MODE_SINGLE_FILE;
-			ex->hint.have_mode = true;
-		} else if (!strcmp(tok, "--in-memory")) {
-			ex->hint.have_mode = true;
-			ex->hint.mode = MODE_IN_MEMORY;
-		}
-		/* "--opt value" or "--opt=value"; the value may start with '-'. */
-		if ((val = opt_value(prev, tok, "--huge-dir"))) {
-			free(ex->hint.huge_dir);
-			ex->hint.huge_dir = strdup(val);
-		}
-		if ((val = opt_value(prev, tok, "--file-prefix"))) {
-			free(ex->hint.file_prefix);
-			ex->hint.file_prefix = strdup(val);
-		}
-		if ((val = opt_value(prev, tok, "--socket-mem"))) {
-			char *list = val, *s2 = NULL;
-
-			ex->hint.nr_socket_mem = 0;
-			for (char *m = strtok_r(list, ",", &s2); m && ex->hint.nr_socket_mem < MAX_SOCKETS;
-			     m = strtok_r(NULL, ",", &s2))
-				if (parse_u64(m, &v) == 0)
-					ex->hint.socket_mem[ex->hint.nr_socket_mem++] = v;
-		}
-		prev = tok;
+		argv[argc++] = tok;
 	}
+	app_command_options(argc, argv, &ex->hint);
+	free(argv);
 	free(copy);
 }
 
@@ -213,8 +168,7 @@ void explain_free(struct explain *ex)
 	for (size_t i = 0; i < ex->nr_events; i++)
 		free(ex->events[i].text);
 	free(ex->cmd);
-	free(ex->hint.huge_dir);
-	free(ex->hint.file_prefix);
+	workload_hint_free(&ex->hint);
 	memset(ex, 0, sizeof(*ex));
 }
 

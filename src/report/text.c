@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "act/exec.h"
+#include "diagnose/data.h"
 #include "lib/num.h"
 #include "report/report.h"
 
@@ -188,6 +189,7 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 
 static void text_need(const struct report_opts *opt, const struct need *need)
 {
+	const struct need_data *d = &need->data;
 	char s[32], t[32], u[32];
 	uint64_t bytes = 0;
 
@@ -222,6 +224,21 @@ static void text_need(const struct report_opts *opt, const struct need *need)
 		fprintf(opt->out, ", %" PRIu64 " pages mapped at the peak",
 			need->pool_pages);
 	fputc('\n', opt->out);
+	/* The program of "-- COMMAND", read from its ELF. */
+	if (d->program) {
+		char parts[512];
+
+		fprintf(opt->out, "program:  %s (%s, %s), %" PRIu64 " objects at its start",
+			d->program, d->app ? d->app : "?", d->app_why ? d->app_why : "",
+			d->objects);
+		if (d->runtime_objects)
+			fprintf(opt->out, ", %" PRIu64 " loaded at run time%s%s",
+				d->runtime_objects, d->plugin_dir ? " from " : "",
+				d->plugin_dir ? d->plugin_dir : "");
+		fprintf(opt->out, "\ndata:     %s of private writable memory (%s)\n",
+			format_bytes(need->data_bytes, s, sizeof(s)),
+			data_parts(need, parts, sizeof(parts)));
+	}
 }
 
 static void text_findings(const struct report_opts *opt, const struct findings *fs)

@@ -159,7 +159,7 @@ static int own_finding(const struct exec_result *r, const struct snapshot *snap,
 		    need->data.va_load > as ? need->data.va_load : need->baseline_va);
 	if (need->data.program)
 		finding_str(f, "program", need->data.program);
-	if (lf.found)
+	if (lf.found && lf.lib[0])
 		finding_str(f, "library", lf.lib);
 	finding_num(f, "started", !x->pending);
 	if ((h = findings_failure(host, cause)) && h->remedy.text)

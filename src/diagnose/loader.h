@@ -3,7 +3,9 @@
  * loader.h - the dynamic loader's refusals in what a program printed: at
  * its start ("PROG: error while loading shared libraries: LIB: failed to
  * map segment from shared object") and at a dlopen() it reports itself
- * (DPDK's "EAL: LIB: cannot map zero-fill pages").  These are the
+ * (DPDK's "EAL: LIB: cannot map zero-fill pages"), or an allocation of
+ * the loader's own ("cannot allocate symbol search list: Cannot allocate
+ * memory").  These are the
  * messages of a mapping refused for want of memory - RLIMIT_DATA or
  * RLIMIT_AS when the program's own need is above them.  Pure.
  */
@@ -16,7 +18,8 @@
 struct loader_failure {
 	bool found;
 	bool at_start;			/* ld.so at the start, else a dlopen() */
-	char lib[256];			/* the object it could not map */
+	char lib[256];			/* the object it could not map, or "" when
+					   the loader's own allocation failed */
 	char line[256];			/* the line, as printed */
 	const char *what;		/* "failed to map segment from shared object" */
 };

@@ -257,7 +257,8 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 		snprintf(err, errsz, "cannot create the trace record: %s", strerror(-rc));
 		return rc;
 	}
-	note_spawn(rec, o->path ? o->path : o->argv[0]);
+	if (rec)
+		note_spawn(rec, o->path ? o->path : o->argv[0]);
 	env = child_env(o->lib, record);
 	if (!env || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		rc = env ? -errno : -ENOMEM;

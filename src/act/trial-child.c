@@ -680,6 +680,11 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 		}
 	}
 	take_own(O->need->data_bytes, O->need->baseline_va);
+	if (O->own_only) {
+		/* Nowhere for page files: the program's start is all to try. */
+		R->ok = true;
+		_exit(0);
+	}
 	take_vmas(O->need->baseline_vmas);
 	take_fds(O->need->baseline_fds);
 	R->baseline_vmas = live_count_lines("/proc/self/maps");

@@ -26,6 +26,7 @@ struct trial_opts {
 	 * them, or NULL: set in the child only. */
 	const struct workload_rlimit *rlimits;
 	unsigned timeout;		/* seconds */
+	bool own_only;			/* take the program's own memory, no page */
 	bool progress;			/* a progress line on stderr */
 };
 

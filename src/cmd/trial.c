@@ -74,8 +74,17 @@ static int run_trial(struct ctx *c)
 
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
 		if (!o.dir || (m && m->cause == CAUSE_NO_MOUNT)) {
-			status = no_mount(c, &a);
-			goto out;
+			/* The program's own memory comes first: the child
+			 * tries it; only when it fits is the mount the answer. */
+			o.own_only = true;
+			o.dir = NULL;
+			rc = trial_run(&o, &res);
+			if (rc < 0 || !res.failed) {
+				status = no_mount(c, &a);
+				goto out;
+			}
+			t0 = t1 = (struct timespec){ 0, 0 };
+			goto report;
 		}
 	} else if (a.need.mode == MODE_IN_MEMORY) {
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
@@ -92,6 +101,7 @@ static int run_trial(struct ctx *c)
 		errorx("trial: cannot start: %s", strerror(-rc));
 		goto out;
 	}
+report:
 	if (trial_findings(&res, &a.snap, &a.need, &a.fs, &out) < 0) {
 		errorx("out of memory");
 		goto out;

@@ -131,10 +131,11 @@ static int own_finding(const struct exec_result *r, const struct snapshot *snap,
 	else if (x->pending && !r->exited && r->sig == SIGSEGV)
 		snprintf(when, sizeof(when), "before its program ran: the kernel could not "
 			 "map %s (%s) and killed it at execve, past the point of no return",
-			 x->path, cause == CAUSE_RLIMIT_DATA ? "its .data and .bss" :
-			 "its segments");
+			 need->data.program ? need->data.program : x->path,
+			 cause == CAUSE_RLIMIT_DATA ? "its .data and .bss" : "its segments");
 	else if (x->pending)
-		snprintf(when, sizeof(when), "before its program %s ran", x->path);
+		snprintf(when, sizeof(when), "before its program %s ran",
+			 need->data.program ? need->data.program : x->path);
 	else
 		snprintf(when, sizeof(when), "while it started: %s", cause == CAUSE_RLIMIT_DATA ?
 			 data_phase_text(data_phase(need, data)) :

@@ -364,15 +364,15 @@ END_TEST
 /* EAL's options as getopt_long reads them: values, lcores, threads. */
 START_TEST(eal_options)
 {
-	char *const a1[] = { "dpdk-test", "-l", "0-3,8", "-s", "0x300", "--no-telemetry",
+	const char *const a1[] = { "dpdk-test", "-l", "0-3,8", "-s", "0x300", "--no-telemetry",
 			     "-m64", "--huge-dir=/mnt/h", "-d", "-m", "--in-memory",
 			     "--", "-m", "9", NULL };
-	char *const a2[] = { "testpmd", "--lcores", "(0-3)@0,4@(1,2),5", "--socket-mem",
+	const char *const a2[] = { "testpmd", "--lcores", "(0-3)@0,4@(1,2),5", "--socket-mem",
 			     "1024,2048", "--file-prefix", "--legacy-mem", NULL };
-	char *const a3[] = { "app", "-c", "0xf", "-S", "8-9", "--no-shconf", NULL };
+	const char *const a3[] = { "app", "-c", "0xf", "-S", "8-9", "--no-shconf", NULL };
 	struct workload_hint h = { 0 };
 
-	eal_args_parse(14, a1, &h);
+	eal_args_parse(14, (char *const *)a1, &h);
 	/* 0-3 and 8, services 8 and 9: 6 lcores. */
 	ck_assert_uint_eq(h.lcores, 6);
 	ck_assert(h.no_telemetry);
@@ -386,7 +386,7 @@ START_TEST(eal_options)
 	ck_assert(h.no_shconf);
 	workload_hint_free(&h);
 
-	eal_args_parse(7, a2, &h);
+	eal_args_parse(7, (char *const *)a2, &h);
 	ck_assert_uint_eq(h.lcores, 6);
 	ck_assert_uint_eq(h.nr_socket_mem, 2);
 	ck_assert_uint_eq(h.socket_mem[1], 2048);
@@ -395,7 +395,7 @@ START_TEST(eal_options)
 	ck_assert(!h.have_mode);
 	workload_hint_free(&h);
 
-	eal_args_parse(6, a3, &h);
+	eal_args_parse(6, (char *const *)a3, &h);
 	ck_assert_uint_eq(h.lcores, 6);
 	ck_assert(h.no_shconf && !h.no_telemetry);
 	workload_hint_free(&h);
@@ -412,15 +412,15 @@ END_TEST
 /* The wrappers in front of the application, and what they set for it. */
 START_TEST(unwrap)
 {
-	char *const a1[] = { "prlimit", "--data=1G", "-v123:456", "--nofile=:4096",
+	const char *const a1[] = { "prlimit", "--data=1G", "-v123:456", "--nofile=:4096",
 			     "--", "env", "-u", "X", "LD_LIBRARY_PATH=/opt/l", "taskset",
 			     "-c", "0-1", "timeout", "-s", "KILL", "10", "nice", "-n", "5",
 			     "numactl", "--membind", "0", "dpdk-test", "-l", "0", NULL };
-	char *const a2[] = { "DPDK_TEST=x", "LD_PRELOAD=/p.so", "/usr/bin/app", NULL };
-	char *const a3[] = { "env", "LD_PRELOAD=/p.so", "-i", "app", NULL };
+	const char *const a2[] = { "DPDK_TEST=x", "LD_PRELOAD=/p.so", "/usr/bin/app", NULL };
+	const char *const a3[] = { "env", "LD_PRELOAD=/p.so", "-i", "app", NULL };
 	struct app_command c;
 
-	app_unwrap(25, a1, &c);
+	app_unwrap(25, (char *const *)a1, &c);
 	ck_assert_int_eq(c.prog, 22);
 	/* prlimit reads the leading digits: "1G" is 1 byte. */
 	ck_assert(c.rlimits[RL_DATA].soft_set && c.rlimits[RL_DATA].hard_set);
@@ -429,10 +429,10 @@ START_TEST(unwrap)
 	ck_assert_uint_eq(c.rlimits[RL_AS].hard, 456);
 	ck_assert(!c.rlimits[RL_NOFILE].soft_set && c.rlimits[RL_NOFILE].hard_set);
 	ck_assert_str_eq(c.library_path, "/opt/l");
-	app_unwrap(3, a2, &c);
+	app_unwrap(3, (char *const *)a2, &c);
 	ck_assert_int_eq(c.prog, 2);
 	ck_assert_str_eq(c.preload, "/p.so");
-	app_unwrap(4, a3, &c);
+	app_unwrap(4, (char *const *)a3, &c);
 	ck_assert_int_eq(c.prog, 3);
 	ck_assert(c.env_cleared);
 	ck_assert_ptr_null(c.preload);

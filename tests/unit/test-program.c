@@ -127,7 +127,7 @@ START_TEST(elf_strings)
 	ck_assert_int_eq(elf_find_string(fd, "HPDIAG_ELFTEST_DIR=", buf, 8), -E2BIG);
 	close(fd);
 	/* A string across two reads (64 KiB each). */
-	strcpy(big + 65536 - 5, "MARK=across");
+	snprintf(big + 65536 - 5, 16, "%s", "MARK=across");
 	fd = temp_with(big, sizeof(big));
 	ck_assert_int_eq(elf_find_string(fd, "MARK=", buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "across");

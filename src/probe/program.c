@@ -54,8 +54,9 @@ int program_probe(struct probe *p, const char *name, const char *path_list,
 	p->err.msg[0] = '\0';
 	rc = ld_program_path(p->sr, name, path_list, path, sizeof(path));
 	if (rc < 0)
-		return hp_fail(&p->err, ENOENT, "'%s': no such program%s", name,
-			       strchr(name, '/') ? "" : " in PATH");
+		return hp_fail(&p->err, ENOENT, "'%s': no such program%s%s%s", name,
+			       strchr(name, '/') ? "" : " in PATH",
+			       p->sr->live ? "" : " under ", p->sr->root);
 	/* A relative name is the working directory's, as for execvp(). */
 	if (path[0] != '/' && p->sr->live) {
 		char cwd[PATH_MAX], *abs;
@@ -75,6 +76,9 @@ int program_probe(struct probe *p, const char *name, const char *path_list,
 	if (rc == -ENOEXEC)
 		return probe_fail(p, ENOEXEC, path, "not an ELF program (a script? "
 				  "give the program it runs)");
+	if (rc == -ENOENT)
+		return hp_fail(&p->err, ENOENT, "'%s': no such program%s%s", path,
+			       p->sr->live ? "" : " under ", p->sr->root);
 	if (rc < 0)
 		return probe_fail_io(p, rc, path);
 	prog->nr_start = prog->image.n;

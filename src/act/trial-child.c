@@ -51,8 +51,7 @@ static unsigned tmp_seq;
 static int spare_fd = -1;	/* freed at a failure, to read the counters */
 static char *hog;		/* the baseline VMAs, freed likewise */
 static uint64_t hog_len;
-static char *own;		/* the program's own data and address space */
-static uint64_t own_len;
+static struct trial_own own;	/* the program's own data, freed likewise */
 
 /* The process's own fds, less the one the count itself holds open. */
 static uint64_t count_fds(void)
@@ -97,10 +96,7 @@ static void take_counters(struct trace_counters *c)
 		munmap(hog, hog_len);
 		hog = NULL;
 	}
-	if (own) {
-		munmap(own, own_len);
-		own = NULL;
-	}
+	trial_drop_own(&own);
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
 	if (S->nr_nodes && R->failed)
@@ -185,64 +181,6 @@ static void take_vmas(uint64_t want)
 	for (uint64_t i = 1; i < n; i += 2)
 		if (mprotect(base + i * (uint64_t)page, (size_t)page, PROT_READ) < 0)
 			fail(0, "mprotect (baseline)", errno, 0);
-}
-
-/*
- * The program's own private data (what RLIMIT_DATA counts) and the rest of
- * its address space, as the application holds them before it maps memory:
- * writable private memory, never touched, then address space alone.
- */
-static void take_own(uint64_t data, uint64_t va)
-{
-	struct proc_status st;
-	uint64_t d = 0, rest;
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (live_status(0, &st) < 0)
-		return;
-	d = hp_sat_sub(data, st.vm_data);
-	d = (d + (uint64_t)page - 1) & ~((uint64_t)page - 1);
-	if (d) {
-		own = mmap(NULL, d, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (own == MAP_FAILED) {
-			own = NULL;
-			R->fail.args[1] = d;
-			R->fail.nr_args = 2;
-			fail(0, "mmap (data)", errno, 0);
-		}
-		own_len = d;
-	}
-	rest = hp_sat_sub(va, hp_sat_add(st.vm_size, d));
-	rest = (rest + (uint64_t)page - 1) & ~((uint64_t)page - 1);
-	if (rest && mmap(NULL, rest, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0) == MAP_FAILED) {
-		R->fail.args[1] = rest;
-		R->fail.nr_args = 2;
-		fail(0, "mmap (program)", errno, 0);
-	}
-}
-
-/* The limits a wrapper of the application sets, in this child only. */
-static void set_limits(const struct workload_rlimit *rl)
-{
-	static const int res[RL_COUNT] = {
-		[RL_DATA] = RLIMIT_DATA, [RL_AS] = RLIMIT_AS, [RL_MEMLOCK] = RLIMIT_MEMLOCK,
-		[RL_NOFILE] = RLIMIT_NOFILE, [RL_STACK] = RLIMIT_STACK,
-	};
-
-	for (int i = 0; rl && i < RL_COUNT; i++) {
-		struct rlimit cur;
-
-		if ((!rl[i].soft_set && !rl[i].hard_set) || getrlimit(res[i], &cur) < 0)
-			continue;
-		if (rl[i].soft_set)
-			cur.rlim_cur = rl[i].soft == HP_UNLIMITED ? RLIM_INFINITY : rl[i].soft;
-		if (rl[i].hard_set)
-			cur.rlim_max = rl[i].hard == HP_UNLIMITED ? RLIM_INFINITY : rl[i].hard;
-		if (setrlimit(res[i], &cur) < 0)
-			fail(0, "setrlimit", errno, 0);
-	}
 }
 
 /* The fds the application holds before it maps memory; one of them is the
@@ -669,7 +607,8 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 	sa.sa_handler = on_bus;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
-	set_limits(O->rlimits);
+	if (trial_set_limits(O->rlimits) < 0)
+		fail(0, "setrlimit", errno, 0);
 	if (O->need->raises_nofile) {
 		struct rlimit rl;
 
@@ -679,7 +618,18 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	take_own(O->need->data_bytes, O->need->baseline_va);
+	{
+		const char *call;
+		uint64_t len;
+		int rc = trial_take_own(O->need->data_bytes, O->need->baseline_va, &own,
+					&call, &len);
+
+		if (rc < 0) {
+			R->fail.args[1] = len;
+			R->fail.nr_args = 2;
+			fail(0, call, -rc, 0);
+		}
+	}
 	if (O->own_only) {
 		/* Nowhere for page files: the program's start is all to try. */
 		R->ok = true;

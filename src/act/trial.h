@@ -34,6 +34,24 @@ struct trial_opts {
  * was interrupted, -errno when it could not start. */
 int trial_run(const struct trial_opts *o, struct trial_result *res);
 
+/* trial-own.c, for the child: what the application is and holds before
+ * its memory init - the limits a wrapper sets, its own data (private,
+ * writable, never touched) and the rest of its address space. */
+struct trial_own {
+	void *data;
+	uint64_t len;
+};
+
+/* RL (RL_COUNT of them, or NULL): 0, or -1 with errno. */
+int trial_set_limits(const struct workload_rlimit *rl);
+/* Maps what the process lacks of DATA bytes of private writable memory
+ * and VA bytes of address space: 0, or -errno with *CALL ("mmap (data)",
+ * "mmap (program)") and *LEN the mapping refused. */
+int trial_take_own(uint64_t data, uint64_t va, struct trial_own *own,
+		   const char **call, uint64_t *len);
+/* Gives the data back (at a failure, so that the counters can be read). */
+void trial_drop_own(struct trial_own *own);
+
 /* trial-child.c: the child's side, into R (memory shared with hpdiag). */
 void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *r)
 	__attribute__((noreturn));

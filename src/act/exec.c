@@ -22,9 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <elf.h>
-
 #include "act/exec.h"
+#include "lib/elf.h"
 #include "lib/live.h"
 #include "lib/pathnames.h"
 #include "lib/proc.h"
@@ -33,48 +32,18 @@ extern char **environ;
 
 int exec_is_static(const char *path)
 {
-	unsigned char hdr[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
-	uint16_t phnum, phentsize;
-	uint64_t phoff;
-	bool is64;
+	struct elf_file e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, hdr, sizeof(hdr), 0) < (ssize_t)sizeof(Elf32_Ehdr) ||
-	    memcmp(hdr, ELFMAG, SELFMAG)) {
-		close(fd);
-		return 0;		/* a script: its interpreter is dynamic */
-	}
-	is64 = hdr[EI_CLASS] == ELFCLASS64;
-	if (is64) {
-		Elf64_Ehdr eh;
-
-		memcpy(&eh, hdr, sizeof(eh));
-		phoff = eh.e_phoff;
-		phnum = eh.e_phnum;
-		phentsize = eh.e_phentsize;
-	} else {
-		Elf32_Ehdr eh;
-
-		memcpy(&eh, hdr, sizeof(eh));
-		phoff = eh.e_phoff;
-		phnum = eh.e_phnum;
-		phentsize = eh.e_phentsize;
-	}
-	rc = 1;
-	for (uint16_t i = 0; i < phnum && phentsize >= sizeof(Elf32_Phdr); i++) {
-		uint32_t type;
-
-		if (pread(fd, &type, sizeof(type), (off_t)(phoff + (uint64_t)i * phentsize)) !=
-		    (ssize_t)sizeof(type))
-			break;
-		if (type == PT_INTERP) {
-			rc = 0;
-			break;
-		}
-	}
+	rc = elf_read(fd, 4096, &e);
 	close(fd);
+	if (rc == 0)
+		rc = e.interp ? 0 : 1;
+	else if (rc == -ENOEXEC)
+		rc = 0;		/* a script: its interpreter is dynamic */
+	elf_file_free(&e);
 	return rc;
 }
 
@@ -167,6 +136,29 @@ static int make_record(char *path, size_t size, struct trace_record **recp)
 	rec->version = TRACE_VERSION;
 	*recp = rec;
 	return 0;
+}
+
+static uint64_t soft_limit(int res)
+{
+	struct rlimit rl;
+
+	return getrlimit(res, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX :
+	       rl.rlim_cur;
+}
+
+/* The first exec is ours: the program and the limits it inherits; the
+ * library in its image clears `pending` once it runs. */
+static void note_spawn(struct trace_record *rec, const char *path)
+{
+	struct trace_exec *x = &rec->exec;
+
+	snprintf(x->path, sizeof(x->path), "%s", path);
+	x->rlim_data = soft_limit(RLIMIT_DATA);
+	x->rlim_as = soft_limit(RLIMIT_AS);
+	x->rlim_stack = soft_limit(RLIMIT_STACK);
+	x->pid = 0;
+	x->calls = 1;
+	x->pending = 1;
 }
 
 /* The environment of the application: ours, with the library preloaded. */
@@ -265,6 +257,8 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 		snprintf(err, errsz, "cannot create the trace record: %s", strerror(-rc));
 		return rc;
 	}
+	if (rec)
+		note_spawn(rec, o->path ? o->path : o->argv[0]);
 	env = child_env(o->lib, record);
 	if (!env || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		rc = env ? -errno : -ENOMEM;

@@ -21,6 +21,7 @@
 
 struct exec_opts {
 	char *const *argv;		/* COMMAND and its arguments */
+	const char *path;		/* the file argv[0] names, or NULL */
 	const char *lib;		/* libhpdiag-trace.so */
 	int out_fd;			/* where the application's stdout goes */
 	int err_fd;			/* and its stderr */

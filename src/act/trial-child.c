@@ -51,6 +51,7 @@ static unsigned tmp_seq;
 static int spare_fd = -1;	/* freed at a failure, to read the counters */
 static char *hog;		/* the baseline VMAs, freed likewise */
 static uint64_t hog_len;
+static struct trial_own own;	/* the program's own data, freed likewise */
 
 /* The process's own fds, less the one the count itself holds open. */
 static uint64_t count_fds(void)
@@ -89,19 +90,20 @@ static void take_counters(struct trace_counters *c)
 	/* The VMA count next, with no allocation; then the baseline VMAs go,
 	 * so that what follows (opendir allocates) has room. */
 	c->vmas = live_count_lines("/proc/self/maps");
+	if (live_status(0, &st) == 0)
+		c->vm_size = st.vm_size;
 	if (hog) {
 		munmap(hog, hog_len);
 		hog = NULL;
 	}
+	trial_drop_own(&own);
 	c->fds = count_fds();
 	/* The node of the page that failed, when pages are placed. */
 	if (S->nr_nodes && R->failed)
 		node = node_of_page(R->page);
 	c->max_map_count = live_read_number(PATH_MAX_MAP_COUNT);
-	if (live_status(0, &st) == 0) {
-		c->vm_size = st.vm_size;
+	if (live_status(0, &st) == 0)
 		c->hugetlb_bytes = st.hugetlb_bytes;
-	}
 	c->node = node;
 	if (node >= 0) {
 		pool_file(path, sizeof(path), S->page_size, node, "free_hugepages");
@@ -605,6 +607,8 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 	sa.sa_handler = on_bus;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+	if (trial_set_limits(O->rlimits) < 0)
+		fail(0, "setrlimit", errno, 0);
 	if (O->need->raises_nofile) {
 		struct rlimit rl;
 
@@ -613,6 +617,23 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
+	}
+	{
+		const char *call;
+		uint64_t len;
+		int rc = trial_take_own(O->need->data_bytes, O->need->baseline_va, &own,
+					&call, &len);
+
+		if (rc < 0) {
+			R->fail.args[1] = len;
+			R->fail.nr_args = 2;
+			fail(0, call, -rc, 0);
+		}
+	}
+	if (O->own_only) {
+		/* Nowhere for page files: the program's start is all to try. */
+		R->ok = true;
+		_exit(0);
 	}
 	take_vmas(O->need->baseline_vmas);
 	take_fds(O->need->baseline_fds);

@@ -22,13 +22,35 @@ struct trial_opts {
 					   baselines, legacy_free, raises_nofile */
 	const char *dir;		/* where page files go, or NULL (shown; each
 					   size's own: need->sizes[].app_dir) */
+	/* The limits the application runs with (a wrapper's), RL_COUNT of
+	 * them, or NULL: set in the child only. */
+	const struct workload_rlimit *rlimits;
 	unsigned timeout;		/* seconds */
+	bool own_only;			/* take the program's own memory, no page */
 	bool progress;			/* a progress line on stderr */
 };
 
 /* Runs the trial; returns 0 when it ran (passed or not), -EINTR when it
  * was interrupted, -errno when it could not start. */
 int trial_run(const struct trial_opts *o, struct trial_result *res);
+
+/* trial-own.c, for the child: what the application is and holds before
+ * its memory init - the limits a wrapper sets, its own data (private,
+ * writable, never touched) and the rest of its address space. */
+struct trial_own {
+	void *data;
+	uint64_t len;
+};
+
+/* RL (RL_COUNT of them, or NULL): 0, or -1 with errno. */
+int trial_set_limits(const struct workload_rlimit *rl);
+/* Maps what the process lacks of DATA bytes of private writable memory
+ * and VA bytes of address space: 0, or -errno with *CALL ("mmap (data)",
+ * "mmap (program)") and *LEN the mapping refused. */
+int trial_take_own(uint64_t data, uint64_t va, struct trial_own *own,
+		   const char **call, uint64_t *len);
+/* Gives the data back (at a failure, so that the counters can be read). */
+void trial_drop_own(struct trial_own *own);
 
 /* trial-child.c: the child's side, into R (memory shared with hpdiag). */
 void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *r)

@@ -36,6 +36,13 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	a->have_snap = true;
 	if (rc < 0)
 		return probe_error(&p, rc);
+	/* What a wrapper sets (prlimit) is what the application runs with. */
+	for (int i = 0; i < RL_COUNT; i++) {
+		if (wl->rlimits[i].soft_set)
+			a->snap.lim.rlimits[i].soft = wl->rlimits[i].soft;
+		if (wl->rlimits[i].hard_set)
+			a->snap.lim.rlimits[i].hard = wl->rlimits[i].hard;
+	}
 	if (need_compute(&a->snap, wl, &a->need) < 0) {
 		errorx("out of memory");
 		return EXIT_ERROR;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check.c - `hpdiag check` (the default command): every probe, the
- * workload's need, the findings; `check --fix` is `fix --apply`.
+ * workload's need (from the options, or from the application's own
+ * command line after "--", not run), the findings; `check --fix` is
+ * `fix --apply`.
  */
 #include <stdio.h>
 
@@ -9,13 +11,21 @@
 
 static int run_check(struct ctx *c)
 {
-	struct assessment a;
+	struct command_read cr = { 0 };
+	struct assessment a = { 0 };
 	int status;
 
+	/* The workload of "-- COMMAND", read from its program and options. */
+	if (c->command) {
+		status = command_read(c, c->command, NULL, NULL, true, &c->wl, &cr);
+		if (status)
+			goto out;
+	}
 	/* check --fix is fix --apply. */
 	if (c->check_fix) {
 		c->fix.apply = true;
-		return run_fix(c);
+		status = run_fix(c);
+		goto out;
 	}
 	status = assess(c, probe_for(c, &c->wl), c->pid, &c->wl, &a);
 	if (!status) {
@@ -26,6 +36,8 @@ static int run_check(struct ctx *c)
 			status = findings_exit(&a.fs);
 	}
 	assessment_free(&a);
+out:
+	command_read_free(&cr);
 	return status;
 }
 
@@ -53,6 +65,8 @@ static int check_options(struct ctx *c)
 const struct command cmd_check = {
 	.name = "check",
 	.run = run_check,
+	.flags = CMD_COMMAND,
+	.operands = "[-- COMMAND [ARGS...]]",
 	.summary = "predict whether the workload's hugepage setup will succeed",
 	.groups = (const struct option_group *const[]) {
 		&group_workload, &group_instance, &group_pid, &group_report, &check_group,

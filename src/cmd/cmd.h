@@ -18,6 +18,7 @@
 #include "act/plan.h"
 #include "diagnose/diagnose.h"
 #include "lib/err.h"
+#include "model/app.h"
 #include "model/need.h"
 #include "probe/probe.h"
 #include "report/report.h"
@@ -64,7 +65,7 @@ struct option_group {
 enum {
 	CMD_LIVE_ONLY	= 1 << 0,	/* reads the running host, not --sysroot */
 	CMD_FILE_ARG	= 1 << 1,	/* takes one optional FILE argument */
-	CMD_COMMAND	= 1 << 2,	/* runs the command given after "--" */
+	CMD_COMMAND	= 1 << 2,	/* takes a command after "--" */
 };
 
 struct command {
@@ -122,6 +123,25 @@ void assessment_free(struct assessment *a);
 unsigned probe_for(const struct ctx *c, const struct workload *wl);
 /* Prints a probe's error; returns EXIT_ERROR. */
 int probe_error(const struct probe *p, int rc);
+
+/* What "-- COMMAND" gave (command.c): its wrappers, its program and what
+ * its options said; it must outlive the workload that points into it. */
+struct command_read {
+	struct app_command wrap;
+	struct program prog;
+	bool have_prog;
+	struct workload_hint hint;
+	char why[128];			/* why the recogniser took it */
+};
+
+/* Reads the application of ARGV without running it - EXEC_PATH instead of
+ * its argv[0] when exec saw which program ran, PRELOAD_FIRST loaded before
+ * its LD_PRELOAD - and puts its workload in WL.  0, or EXIT_ERROR said;
+ * unless REQUIRED, a program that cannot be read is left out, silently. */
+int command_read(struct ctx *c, char *const *argv, const char *exec_path,
+		 const char *preload_first, bool required, struct workload *wl,
+		 struct command_read *cr);
+void command_read_free(struct command_read *cr);
 
 /* fix, with --apply as check --fix runs it. */
 int run_fix(struct ctx *c);

@@ -80,15 +80,34 @@ static char *log_text(char *const *argv, const struct exec_result *r)
 	return text;
 }
 
+/* The limits the program started with, as the library saw them at the
+ * last exec call (a wrapper may have set them): they are the ones to
+ * judge its run by. */
+static void started_limits(const struct trace_exec *x, struct workload *wl)
+{
+	const struct {
+		enum rlimit_id id;
+		uint64_t v;
+	} l[] = { { RL_DATA, x->rlim_data }, { RL_AS, x->rlim_as }, { RL_STACK, x->rlim_stack } };
+
+	if (!x->calls)
+		return;
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		wl->rlimits[l[i].id].soft = l[i].v == UINT64_MAX ? HP_UNLIMITED : l[i].v;
+		wl->rlimits[l[i].id].soft_set = true;
+	}
+}
+
 static int run_exec(struct ctx *c)
 {
+	struct command_read cr = { 0 };
 	struct findings out = { 0 };
 	struct exec_opts o = { 0 };
 	struct workload wl = c->wl;
 	struct exec_result res;
 	struct assessment a = { 0 };
 	struct explain ex;
-	char path[PATH_MAX], lib[PATH_MAX], err[PATH_MAX + 128], *text;
+	char path[PATH_MAX], lib[PATH_MAX], err[PATH_MAX + 128], *text = NULL;
 	bool have_ex = false;
 	int rc, status = EXIT_ERROR;
 
@@ -114,6 +133,7 @@ static int run_exec(struct ctx *c)
 	if (find_lib(lib, sizeof(lib)) < 0)
 		return EXIT_ERROR;
 	o.argv = c->command;
+	o.path = path;
 	o.lib = lib;
 	/* With JSON or metrics on stdout, the application's stdout goes to
 	 * stderr, unless the report goes to a file. */
@@ -126,6 +146,15 @@ static int run_exec(struct ctx *c)
 		exec_result_free(&res);
 		return EXIT_ERROR;
 	}
+	/* The program that ran last (a wrapper's exec is followed), read
+	 * from its ELF with what it loads, and the limits it ran with. */
+	res.rec.exec.path[sizeof(res.rec.exec.path) - 1] = '\0';
+	status = command_read(c, c->command, res.rec.exec.path[0] ? res.rec.exec.path : NULL,
+			      lib, false, &wl, &cr);
+	if (status)
+		goto out;
+	status = EXIT_ERROR;
+	started_limits(&res.rec.exec, &wl);
 	text = log_text(c->command, &res);
 	if (!text || explain_parse(text, &ex) < 0) {
 		errorx("out of memory");
@@ -159,6 +188,7 @@ out:
 	assessment_free(&a);
 	findings_free(&out);
 	exec_result_free(&res);
+	command_read_free(&cr);
 	return status;
 }
 

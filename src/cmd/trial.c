@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * trial.c - `hpdiag trial`: runs the workload's sequence for real in a
- * child (act/trial.c) and reports where and why it stopped.
+ * child (act/trial.c) - the workload of the options, or of the
+ * application's command line after "--", which is not run - and reports
+ * where and why it stopped.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,18 +41,25 @@ static int no_mount(struct ctx *c, struct assessment *a)
 
 static int run_trial(struct ctx *c)
 {
+	struct command_read cr = { 0 };
 	struct findings out = { 0 };
 	struct trial_opts o = { 0 };
 	struct trial_result res;
 	struct timespec t0, t1;
-	struct assessment a;
+	struct assessment a = { 0 };
 	int rc, status;
 
+	if (c->command) {
+		status = command_read(c, c->command, NULL, NULL, true, &c->wl, &cr);
+		if (status)
+			goto out;
+	}
 	status = assess(c, PROBE_ALL, 0, &c->wl, &a);
 	if (status)
 		goto out;
 	status = EXIT_ERROR;
 	o.need = &a.need;
+	o.rlimits = c->wl.rlimits;
 	o.timeout = c->timeout;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
 	if (!a.need.page_size || !snapshot_pool(&a.snap, a.need.page_size)) {
@@ -65,8 +74,17 @@ static int run_trial(struct ctx *c)
 
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
 		if (!o.dir || (m && m->cause == CAUSE_NO_MOUNT)) {
-			status = no_mount(c, &a);
-			goto out;
+			/* The program's own memory comes first: the child
+			 * tries it; only when it fits is the mount the answer. */
+			o.own_only = true;
+			o.dir = NULL;
+			rc = trial_run(&o, &res);
+			if (rc < 0 || !res.failed) {
+				status = no_mount(c, &a);
+				goto out;
+			}
+			t0 = t1 = (struct timespec){ 0, 0 };
+			goto report;
 		}
 	} else if (a.need.mode == MODE_IN_MEMORY) {
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
@@ -83,6 +101,7 @@ static int run_trial(struct ctx *c)
 		errorx("trial: cannot start: %s", strerror(-rc));
 		goto out;
 	}
+report:
 	if (trial_findings(&res, &a.snap, &a.need, &a.fs, &out) < 0) {
 		errorx("out of memory");
 		goto out;
@@ -105,6 +124,7 @@ static int run_trial(struct ctx *c)
 out:
 	findings_free(&out);
 	assessment_free(&a);
+	command_read_free(&cr);
 	return status;
 }
 
@@ -129,7 +149,8 @@ static const struct option_group trial_group = { NULL, NULL, trial_opts };
 const struct command cmd_trial = {
 	.name = "trial",
 	.run = run_trial,
-	.flags = CMD_LIVE_ONLY,
+	.flags = CMD_LIVE_ONLY | CMD_COMMAND,
+	.operands = "[-- COMMAND [ARGS...]]",
 	.summary = "map the workload's hugepages for real in a child process, "
 		   "name what stops it",
 	.groups = (const struct option_group *const[]) {

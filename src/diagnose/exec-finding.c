@@ -2,8 +2,9 @@
 /*
  * exec-finding.c - the "exec" finding: what the application did and why,
  * from the call that failed inside it (counters of that instant, judged by
- * the failure classifier), or, when no call failed, from its own output.
- * Pure.
+ * the failure classifier), from its own need against the limits it started
+ * with (a program the kernel or the loader refused has no call of its own),
+ * or, when no call failed, from its own output.  Pure.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,7 +13,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "diagnose/data.h"
 #include "diagnose/failure.h"
+#include "diagnose/loader.h"
 #include "diagnose/remedy.h"
 
 static void describe_call(const struct trace_failure *f, char *buf, size_t size)
@@ -88,6 +91,88 @@ static int succeeded(const struct exec_result *r, const struct snapshot *snap,
 	return findings_complete(out) ? 0 : -ENOMEM;
 }
 
+/*
+ * The program's own need against the limits it started with: RLIMIT_AS
+ * below what its objects map, or RLIMIT_DATA below its private data.
+ * A program that dies before it runs (the kernel cannot map it, the
+ * loader cannot load it) has nothing of its own to say but this.
+ */
+static enum cause own_cause(const struct snapshot *snap, const struct need *need)
+{
+	uint64_t as = snap->lim.rlimits[RL_AS].soft, data = snap->lim.rlimits[RL_DATA].soft;
+
+	if (!need->data.known)
+		return CAUSE_NONE;
+	if (need->data.va_load && as < need->data.va_load)
+		return CAUSE_RLIMIT_AS;
+	if (data_phase(need, data) != DATA_FITS)
+		return CAUSE_RLIMIT_DATA;
+	if (need->data.program && as < need->baseline_va)
+		return CAUSE_RLIMIT_AS;
+	return CAUSE_NONE;
+}
+
+static int own_finding(const struct exec_result *r, const struct snapshot *snap,
+		       const struct need *need, const struct findings *host,
+		       enum cause cause, const char *how, struct findings *out)
+{
+	const struct trace_exec *x = &r->rec.exec;
+	uint64_t as = snap->lim.rlimits[RL_AS].soft, data = snap->lim.rlimits[RL_DATA].soft;
+	struct loader_failure lf;
+	char s1[32], s2[32], parts[512], when[640];
+	const struct finding *h;
+	struct finding *f;
+
+	loader_failure_find(r->output ? r->output : "", r->output_len, &lf);
+	if (lf.found)
+		snprintf(when, sizeof(when), "%s '%s'", lf.at_start ?
+			 "before its program ran, the loader said" :
+			 "while it loaded its plug-ins:", lf.line);
+	else if (x->pending && !r->exited && r->sig == SIGSEGV)
+		snprintf(when, sizeof(when), "before its program ran: the kernel could not "
+			 "map %s (%s) and killed it at execve, past the point of no return",
+			 need->data.program ? need->data.program : x->path,
+			 cause == CAUSE_RLIMIT_DATA ? "its .data and .bss" : "its segments");
+	else if (x->pending)
+		snprintf(when, sizeof(when), "before its program %s ran",
+			 need->data.program ? need->data.program : x->path);
+	else
+		snprintf(when, sizeof(when), "while it started: %s", cause == CAUSE_RLIMIT_DATA ?
+			 data_phase_text(data_phase(need, data)) :
+			 "a mapping of its own was refused with ENOMEM");
+	data_parts(need, parts, sizeof(parts));
+	if (cause == CAUSE_RLIMIT_DATA)
+		f = finding_add(out, CHECK_EXEC, HP_FAIL, cause, "the application %s %s; "
+				"RLIMIT_DATA is %s and the program needs %s of private "
+				"writable memory (%s)", how, when,
+				format_bytes(data, s1, sizeof(s1)),
+				format_bytes(need->data_bytes, s2, sizeof(s2)), parts);
+	else
+		f = finding_add(out, CHECK_EXEC, HP_FAIL, cause, "the application %s %s; "
+				"RLIMIT_AS is %s and the program's own mappings take %s",
+				how, when, format_bytes(as, s1, sizeof(s1)),
+				format_bytes(need->data.va_load > as ? need->data.va_load :
+					     need->baseline_va, s2, sizeof(s2)));
+	if (f)
+		f->first = true;
+	finding_num(f, "limit", cause == CAUSE_RLIMIT_DATA ? data : as);
+	finding_num(f, "need", cause == CAUSE_RLIMIT_DATA ? need->data_bytes :
+		    need->data.va_load > as ? need->data.va_load : need->baseline_va);
+	if (need->data.program)
+		finding_str(f, "program", need->data.program);
+	if (lf.found && lf.lib[0])
+		finding_str(f, "library", lf.lib);
+	finding_num(f, "started", !x->pending);
+	if ((h = findings_failure(host, cause)) && remedy_given(&h->remedy))
+		finding_copy_remedy(f, &h->remedy);
+	else if (cause == CAUSE_RLIMIT_DATA)
+		remedy_rlimit_data(f, need->data_bytes);
+	else
+		remedy_rlimit_as(f);
+	peaks(f, r, need->page_size);
+	return findings_complete(out) ? 0 : -ENOMEM;
+}
+
 int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		  const struct need *need, const struct explain *ex,
 		  const struct findings *host, struct findings *out)
@@ -103,6 +188,14 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		return succeeded(r, snap, need, out);
 	exit_text(r, how, sizeof(how));
 	cause = exec_cause(r, snap, need);
+	/* No call of its own failed (or none that tells): the program's own
+	 * need decides when its limits are below it. */
+	if (cause == CAUSE_NONE || cause == CAUSE_UNKNOWN) {
+		enum cause own = own_cause(snap, need);
+
+		if (own != CAUSE_NONE)
+			return own_finding(r, snap, need, host, own, how, out);
+	}
 	if (cause != CAUSE_NONE) {
 		char at[200];
 		bool leak = tf->top_object[0] && cause == CAUSE_MAP_COUNT_LIMIT;
@@ -132,10 +225,9 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		if (leak) {
 			finding_str(f, "object", tf->top_object);
 			finding_num(f, "object_vmas", tf->top_count);
-			finding_remedy(f, "in the application, munmap each mapping of "
-				       "%s when it is done with it; raising "
-				       "vm.max_map_count only postpones the failure",
-				       tf->top_object);
+			finding_note(f, "in the application, munmap each mapping of %s "
+				     "when it is done with it; raising vm.max_map_count "
+				     "only postpones the failure", tf->top_object);
 		} else if ((h = findings_failure(host, cause)) && remedy_given(&h->remedy)) {
 			finding_copy_remedy(f, &h->remedy);
 		} else if (cause == CAUSE_RLIMIT_AS) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diagnose/explain.h"
+#include "model/app.h"
 #include "lib/num.h"
 
 /* The programs a pasted command line may run. */
@@ -140,61 +141,44 @@ static void jvm_option(struct explain *ex, const char *tok)
 	}
 }
 
-/* EAL options before "--"; the application's own options come after. */
-static void dpdk_option(struct explain *ex, const char *prev, char *tok)
+/* OVS's "other_config:dpdk-socket-mem=1024,0" (ovs-vsctl's form). */
+static void ovs_socket_mem(struct workload_hint *h, char *tok)
 {
-	struct workload_hint *h = &ex->hint;
-	char *val = NULL;
-	uint64_t v;
+	const char *val = opt_value(NULL, tok, "other_config:dpdk-socket-mem");
+	uint64_t mb[MAX_SOCKETS];
+	size_t n;
 
-	if (prev && !strcmp(prev, "-m"))
-		val = tok;
-	else if (!strncmp(tok, "-m", 2) && tok[2] && isdigit((unsigned char)tok[2]))
-		val = tok + 2;
-	if (val && parse_u64(val, &v) == 0) {
-		h->have_mem = true;
-		h->mem_mb = v;
-	}
-	if (!strcmp(tok, "--legacy-mem")) {
-		workload_hint_mode(h, MODE_LEGACY);
-	} else if (!strcmp(tok, "--single-file-segments")) {
-		if (!h->have_mode || h->mode != MODE_IN_MEMORY)
-			workload_hint_mode(h, MODE_SINGLE_FILE);
-	} else if (!strcmp(tok, "--in-memory")) {
-		workload_hint_mode(h, MODE_IN_MEMORY);
-	}
-	/* "--opt value" or "--opt=value"; the value may start with '-'. */
-	if ((val = opt_value(prev, tok, "--huge-dir")))
-		set_str(&h->huge_dir, val);
-	if ((val = opt_value(prev, tok, "--file-prefix")))
-		set_str(&h->file_prefix, val);
-	if ((val = opt_value(prev, tok, "--socket-mem")) ||
-	    (val = opt_value(NULL, tok, "other_config:dpdk-socket-mem"))) {
-		char *s2 = NULL;
-
-		h->nr_socket_mem = 0;
-		for (char *m = strtok_r(val, ",\"'", &s2); m && h->nr_socket_mem < MAX_SOCKETS;
-		     m = strtok_r(NULL, ",\"'", &s2))
-			if (parse_u64(m, &v) == 0)
-				h->socket_mem[h->nr_socket_mem++] = v;
+	if (val && socket_mem_parse(val, mb, &n) == 0) {
+		memcpy(h->socket_mem, mb, n * sizeof(*mb));
+		h->nr_socket_mem = n;
 	}
 }
 
 void explain_parse_command(struct explain *ex, const char *cmd)
 {
-	char *copy = strdup(cmd), *save = NULL, *tok, *prev = NULL;
+	char *copy = strdup(cmd), *save = NULL, *tok, *prev = NULL, **argv;
 	bool qemu = strstr(cmd, "qemu-system") != NULL;
 	bool jvm = strstr(cmd, "java ") || strstr(cmd, "-XX:");
 	bool pg = strstr(cmd, "postgres") || strstr(cmd, "pg_ctl");
+	int argc = 0;
 
-	if (!copy)
+	argv = calloc(strlen(cmd) / 2 + 2, sizeof(*argv));
+	if (!copy || !argv) {
+		free(copy);
+		free(argv);
 		return;
+	}
 	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		size_t n = strlen(tok);
 
-		/* OVS ends its "EAL ARGS:" with a full stop. */
+		/* OVS ends its "EAL ARGS:" with a full stop; a log may quote a
+		 * value. */
 		if (n > 1 && tok[n - 1] == '.' && isdigit((unsigned char)tok[n - 2]))
+			tok[--n] = '\0';
+		if (n > 1 && (tok[0] == '\'' || tok[0] == '"') && tok[n - 1] == tok[0]) {
 			tok[n - 1] = '\0';
+			tok++;
+		}
 		if (qemu) {
 			qemu_option(ex, prev, tok);
 		} else if (jvm) {
@@ -203,12 +187,15 @@ void explain_parse_command(struct explain *ex, const char *cmd)
 			if (strstr(tok, "huge_pages=on") || strstr(tok, "huge_pages=try"))
 				workload_hint_mode(&ex->hint, MODE_ANON);
 		} else {
-			if (!strcmp(tok, "--"))
-				break;
-			dpdk_option(ex, prev, tok);
+			ovs_socket_mem(&ex->hint, tok);
+			argv[argc++] = tok;
 		}
 		prev = tok;
 	}
+	/* A DPDK application: the one parser of EAL's options. */
+	if (argc)
+		app_command_options(argc, argv, &ex->hint);
+	free(argv);
 	free(copy);
 }
 

@@ -17,6 +17,7 @@
 
 #include "diagnose/explain.h"
 #include "lib/num.h"
+#include "model/app.h"
 
 static void set_app(struct log_proof *pr, enum app a, unsigned lineno)
 {
@@ -404,7 +405,6 @@ void explain_free(struct explain *ex)
 	for (size_t i = 0; i < ex->nr_events; i++)
 		free(ex->events[i].text);
 	free(ex->cmd);
-	free(ex->hint.huge_dir);
-	free(ex->hint.file_prefix);
+	workload_hint_free(&ex->hint);
 	memset(ex, 0, sizeof(*ex));
 }

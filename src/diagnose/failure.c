@@ -18,6 +18,16 @@ static enum cause classify(const struct trace_failure *r, const struct snapshot 
 
 	if (!strcmp(r->call, "node"))
 		return CAUSE_NODE_POOL_EXHAUSTED;
+	/* The trial's child taking the program's own data and address space
+	 * first: RLIMIT_AS when the mapping passes it, else RLIMIT_DATA. */
+	if ((!strcmp(r->call, "mmap (data)") || !strcmp(r->call, "mmap (program)")) &&
+	    r->err == ENOMEM) {
+		if (c->rlim_as != UINT64_MAX &&
+		    hp_sat_add(c->vm_size, r->nr_args >= 2 ? r->args[1] : 0) > c->rlim_as)
+			return CAUSE_RLIMIT_AS;
+		if (!strcmp(r->call, "mmap (data)") && c->rlim_data != UINT64_MAX)
+			return CAUSE_RLIMIT_DATA;
+	}
 	/* The application's own mmap: its length says what RLIMIT_AS refused
 	 * (DPDK's address-space reservations are not hugepages). */
 	if (r->nr_args >= 2 && !strcmp(r->call, "mmap") && r->err == ENOMEM &&

@@ -109,3 +109,15 @@ void remedy_rlimit_as(struct finding *f)
 		     "service, LimitAS=infinity");
 	remedy_rlimit_action(f, RL_AS, HP_UNLIMITED);
 }
+
+void remedy_rlimit_data(struct finding *f, uint64_t need)
+{
+	/* A tenth more, in whole MiB: ulimit -d counts KiB. */
+	uint64_t want = hp_div_up(hp_sat_add(need, need / 10), 1ULL << 20) << 20;
+
+	finding_remedy(f, "ulimit -d unlimited");
+	finding_note(f, "in the shell that starts the application, or at least ulimit -d %"
+		     PRIu64 "; for a systemd service, LimitDATA=infinity, or at least "
+		     "LimitDATA=%" PRIu64 "M", want >> 10, want >> 20);
+	remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
+}

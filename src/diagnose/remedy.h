@@ -42,6 +42,8 @@ void remedy_map_count(struct finding *f, const char *sudo, uint64_t limit,
 void remedy_nofile(struct finding *f, const struct snapshot *snap, uint64_t want);
 /* "ulimit -v unlimited", LimitAS=infinity in the note. */
 void remedy_rlimit_as(struct finding *f);
+/* RLIMIT_DATA: unlimited, or at least the program's need with room. */
+void remedy_rlimit_data(struct finding *f, uint64_t need);
 /* The action that sets rlimit ID to WANT (a count, or HP_UNLIMITED) where
  * the application starts: hpdiag fix prints how, it does not write it. */
 void remedy_rlimit_action(struct finding *f, enum rlimit_id id, uint64_t want);

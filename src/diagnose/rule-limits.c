@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose/data.h"
 #include "diagnose/remedy.h"
 #include "diagnose/rules.h"
 #include "lib/pathnames.h"
@@ -151,7 +152,17 @@ void rule_va(const struct snapshot *snap, const struct need *need,
 			     "lists for each mounted size on each node)");
 		dg_set_order(f, STAGE_RESERVE, 0);
 	}
-	if (need->va_bytes > rl->soft) {
+	if (need->data.va_load > rl->soft) {
+		f = finding_add(fs, CHECK_ADDRESS_SPACE, HP_FAIL, CAUSE_RLIMIT_AS,
+				"RLIMIT_AS (ulimit -v) is %s: the program and the "
+				"objects it starts with map %s of address space; the "
+				"kernel or the loader refuses them (%s)",
+				format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(need->data.va_load, s2, sizeof(s2)),
+				need->data.program);
+		remedy_rlimit_as(f);
+		dg_set_order(f, STAGE_LOAD, 0);
+	} else if (need->va_bytes > rl->soft) {
 		f = finding_add(fs, CHECK_ADDRESS_SPACE, HP_FAIL, CAUSE_RLIMIT_AS,
 				"RLIMIT_AS (ulimit -v) is %s: the workload needs %s "
 				"of address space (%s%s); mmap fails with ENOMEM",
@@ -181,39 +192,57 @@ void rule_va(const struct snapshot *snap, const struct need *need,
 	finding_num(f, "need", need->va_bytes);
 }
 
+/* RLIMIT_DATA against the program's own private writable memory: the
+ * kernel, the loader, the plug-ins and the thread stacks all count. */
 void rule_data(const struct snapshot *snap, const struct need *need,
-		      struct findings *fs)
+	       struct findings *fs)
 {
 	const struct rlim *rl = &snap->lim.rlimits[RL_DATA];
-	char s1[32], s2[32];
+	const struct need_data *d = &need->data;
+	char s1[32], s2[32], s3[32], parts[512];
+	enum data_phase ph;
 	struct finding *f;
 
-	if (rl->soft == HP_UNLIMITED)
+	if (rl->soft == HP_UNLIMITED || !d->known)
 		return;
-	if (need->data_bytes > rl->soft) {
+	ph = data_phase(need, rl->soft);
+	data_parts(need, parts, sizeof(parts));
+	if (ph != DATA_FITS) {
 		f = finding_add(fs, CHECK_DATA, HP_FAIL, CAUSE_RLIMIT_DATA,
-				"RLIMIT_DATA (ulimit -d) is %s: %s of private "
-				"writable memory needed; mmap and brk fail with ENOMEM",
+				"RLIMIT_DATA (ulimit -d) is %s: the program needs %s of "
+				"private writable memory (%s) [%s%s%s]; %s",
 				format_bytes(rl->soft, s1, sizeof(s1)),
-				format_bytes(need->data_bytes, s2, sizeof(s2)));
-		finding_remedy(f, "ulimit -d unlimited");
-		finding_note(f, "in the shell that starts the application; for a systemd "
-			     "service, LimitDATA=infinity");
-		remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
-		dg_set_order(f, STAGE_RESERVE, 0);
+				format_bytes(need->data_bytes, s2, sizeof(s2)), parts, d->from,
+				d->program ? ": " : "", d->program ? d->program : "",
+				data_phase_text(ph));
+		remedy_rlimit_data(f, need->data_bytes);
+		dg_set_order(f, ph == DATA_LATE ? STAGE_LATE : STAGE_LOAD, 0);
+	} else if (d->optional_threads &&
+		   rl->soft < hp_sat_add(need->data_bytes, d->optional_threads * d->stack)) {
+		f = finding_add(fs, CHECK_DATA, HP_WARN, CAUSE_NONE,
+				"RLIMIT_DATA %s leaves no room for %s more: DPDK starts "
+				"without its legacy telemetry thread (%s of private "
+				"writable memory needed: %s)",
+				format_bytes(rl->soft, s1, sizeof(s1)),
+				format_bytes(d->optional_threads * d->stack, s2, sizeof(s2)),
+				format_bytes(need->data_bytes, s3, sizeof(s3)), parts);
+		remedy_rlimit_data(f, hp_sat_add(need->data_bytes, d->optional_threads * d->stack));
 	} else {
 		f = finding_add(fs, CHECK_DATA, dg_tight(need->data_bytes, rl->soft) ?
 				HP_WARN : HP_PASS, CAUSE_NONE,
-				"RLIMIT_DATA %s, %s of private writable memory needed",
+				"RLIMIT_DATA %s, %s of private writable memory needed (%s) [%s]",
 				format_bytes(rl->soft, s1, sizeof(s1)),
-				format_bytes(need->data_bytes, s2, sizeof(s2)));
-		if (f && f->status == HP_WARN) {
-			finding_remedy(f, "ulimit -d unlimited");
-			remedy_rlimit_action(f, RL_DATA, HP_UNLIMITED);
-		}
+				format_bytes(need->data_bytes, s2, sizeof(s2)), parts, d->from);
+		if (f && f->status == HP_WARN)
+			remedy_rlimit_data(f, need->data_bytes);
 	}
 	finding_num(f, "soft", rl->soft);
 	finding_num(f, "need", need->data_bytes);
+	finding_num(f, "program", d->own);
+	finding_num(f, "libraries", d->libraries);
+	finding_num(f, "runtime", d->runtime);
+	finding_num(f, "threads", d->early_threads + d->late_threads);
+	finding_num(f, "stack", d->stack);
 }
 
 /* The sysctls a SHM_HUGETLB segment of the need's size wants: kernel.shmmax

@@ -15,11 +15,14 @@
 
 /* When the application meets each limit, in DPDK's order (see check.c). */
 enum stage {
-	STAGE_DISCOVER = 1,
+	STAGE_LOAD = 1,		/* the program itself: execve, the loader,
+				   its plug-ins and first threads */
+	STAGE_DISCOVER,
 	STAGE_RESERVE,
 	STAGE_LEGACY_MAP,
 	STAGE_COUNT,
 	STAGE_PAGES,
+	STAGE_LATE,		/* threads started after the memory init */
 	STAGE_DEVICES,
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose/data.h"
 #include "diagnose/failure.h"
 #include "diagnose/remedy.h"
 
@@ -58,6 +59,39 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 				"deletes nothing)", r->page, r->requested, what,
 				reclaimable);
 		finding_num(f, "reclaimable_pages", reclaimable);
+		return findings_complete(out) ? 0 : -ENOMEM;
+	}
+	/* The child could not take the program's own memory: no page yet. */
+	if (!strcmp(fl->call, "mmap (data)") || !strcmp(fl->call, "mmap (program)")) {
+		char s1[32], s2[32], s3[32], s4[32], parts[512];
+
+		f = finding_add(out, CHECK_TRIAL, HP_FAIL, cause,
+				"the program's own %s does not fit: %s of %s failed "
+				"with %s (RLIMIT_DATA %s, RLIMIT_AS %s), before any "
+				"hugepage; the program needs %s of private writable "
+				"memory (%s)", !strcmp(fl->call, "mmap (data)") ?
+				"private data" : "address space", fl->call,
+				format_bytes(fl->args[1], s1, sizeof(s1)), errname(fl->err),
+				format_limit(c->rlim_data == UINT64_MAX ? HP_UNLIMITED :
+					     c->rlim_data, s2, sizeof(s2)),
+				format_limit(c->rlim_as == UINT64_MAX ? HP_UNLIMITED :
+					     c->rlim_as, s3, sizeof(s3)),
+				format_bytes(need->data_bytes, s4, sizeof(s4)),
+				data_parts(need, parts, sizeof(parts)));
+		if (f)
+			f->first = true;
+		finding_num(f, "need", need->data_bytes);
+		finding_lim(f, "rlimit_data", c->rlim_data == UINT64_MAX ? HP_UNLIMITED :
+			    c->rlim_data);
+		finding_lim(f, "rlimit_as", c->rlim_as == UINT64_MAX ? HP_UNLIMITED :
+			    c->rlim_as);
+		h = findings_failure(host, cause);
+		if (h && remedy_given(&h->remedy))
+			finding_copy_remedy(f, &h->remedy);
+		else if (cause == CAUSE_RLIMIT_DATA)
+			remedy_rlimit_data(f, need->data_bytes);
+		else
+			remedy_rlimit_as(f);
 		return findings_complete(out) ? 0 : -ENOMEM;
 	}
 	f = finding_add(out, CHECK_TRIAL, HP_FAIL, cause,

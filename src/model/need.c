@@ -238,9 +238,12 @@ static void running_baselines(const struct snapshot *snap, const struct workload
 	if (l->st.have_vm) {
 		rebase(hp_sat_sub(l->st.vm_size, hp_sat_sub(need->va_bytes, need->baseline_va)),
 		       &need->baseline_va, NULL, &need->va_bytes);
-		rebase(hp_sat_sub(l->st.vm_data, hp_sat_sub(need->data_bytes,
-							     need->baseline_data)),
-		       &need->baseline_data, NULL, &need->data_bytes);
+		/* Its VmData holds the model's allocations (the lists' fd
+		 * tables) already. */
+		if (!need->data.program) {
+			need->data.model = 0;
+			need_data_total(need);
+		}
 	}
 }
 
@@ -291,10 +294,8 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	else
 		need->baseline_fds = old_dpdk ? DEFAULT_BASELINE_FDS_STATIC :
 				     DEFAULT_BASELINE_FDS;
-	need->baseline_va = wl->pid && snap->lim.st.have_vm ? snap->lim.st.vm_size :
-			    DEFAULT_BASELINE_VA;
-	need->baseline_data = wl->pid && snap->lim.st.have_vm ? snap->lim.st.vm_data :
-			      DEFAULT_BASELINE_DATA;
+	/* Its own data and address space: baseline_va, need->data. */
+	need_program(snap, wl, need);
 
 	if (!dpdk) {
 		/* One mapping of N pages, reserved at mmap/shmget time. */
@@ -302,7 +303,6 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->vmas_before_pages = need->baseline_vmas;
 		need->fds = need->baseline_fds;
 		need->va_bytes = hp_sat_add(need->baseline_va, hp_sat_mul(n, ps));
-		need->data_bytes = need->baseline_data;
 		need->pool_pages = n;
 		if (wl->mode == MODE_SHM) {
 			need->shm_bytes = hp_sat_mul(n, ps);
@@ -312,6 +312,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 				need->locked_bytes = need->shm_bytes;
 		}
 		need->raises_nofile = false;
+		need_data_total(need);
 		running_baselines(snap, wl, need);
 		return 0;
 	}
@@ -391,7 +392,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->vmas = hp_sat_add(need->vmas_before_pages, n);
 		need->fds = hp_sat_add(need->baseline_fds, n);
 		need->va_bytes = hp_sat_add(need->baseline_va, lay->va_bytes);
-		need->data_bytes = lay->va_bytes > DPDK_CONFIG_VA ?
+		need->data.model = lay->va_bytes > DPDK_CONFIG_VA ?
 				   lay->lists * lay->types[0].fbarray_bytes : 0;
 		break;
 	default:
@@ -413,8 +414,8 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->locked_bytes = need->dma_bytes;
 	/* The fd table of each list (an int per slot) lives on the heap. */
 	for (size_t t = 0; t < lay->nr_types; t++)
-		need->data_bytes += lay->types[t].n_lists * lay->types[t].n_segs * 4;
-	need->data_bytes = hp_sat_add(need->data_bytes, need->baseline_data);
+		need->data.model += lay->types[t].n_lists * lay->types[t].n_segs * 4;
+	need_data_total(need);
 	/* The fds held before the first page file is opened. */
 	if (old_dpdk || need->mode == MODE_SINGLE_FILE)
 		need->fds_before_pages = need->baseline_fds + 2 + l;

@@ -38,7 +38,6 @@
 #define DEFAULT_BASELINE_VMAS	1060
 #define DEFAULT_BASELINE_FDS	14
 #define DEFAULT_BASELINE_VA	(110ULL << 20)
-#define DEFAULT_BASELINE_DATA	(51ULL << 20)
 /*
  * DPDK 16.04 applications were linked statically: the l2fwd of
  * tests/fixtures/seed-000 (field report 000 in the README) mapped
@@ -76,6 +75,43 @@ struct need_size {
 	uint64_t held_files;
 };
 
+/*
+ * The program's own private writable memory - what RLIMIT_DATA counts
+ * (VmData) - in the order the program takes it: the kernel maps its own
+ * .data and .bss, the loader the writable segments of the objects it
+ * starts with (then makes their RELRO part read-only), it loads its
+ * plug-ins, its start-up allocations, the stacks of its threads, and the
+ * private allocations the model knows of (DPDK's fd tables).  Measured on
+ * Debian 12 with DPDK 22.11.11: dpdk-test, dpdk-testpmd (see need-data.c).
+ */
+struct need_data {
+	bool known;			/* else no program and no default fits */
+	const char *from;		/* "program", "--pid", or the default's words */
+	const char *program;		/* the file read, or NULL */
+	const char *app;		/* the recogniser ("dpdk"), or NULL */
+	const char *app_why;		/* by what it recognised it */
+	bool assumed;			/* none recognised it */
+	uint64_t objects;		/* the program and what starts with it */
+	uint64_t runtime_objects;	/* loaded later (plug-ins) */
+	const char *plugin_dir;
+	uint64_t own;			/* the program's .data and .bss */
+	uint64_t libraries;		/* the other objects of the start */
+	uint64_t relro;			/* of these, read-only once relocated */
+	uint64_t runtime;		/* the plug-ins and what they need */
+	uint64_t tls;			/* thread-local storage of one thread */
+	uint64_t heap;			/* start-up allocations (measured) */
+	uint64_t model;			/* private allocations of the model */
+	uint64_t stack;			/* bytes of one thread stack */
+	uint64_t early_threads;		/* before the memory init (DPDK: the
+					   interrupt and multi-process threads) */
+	uint64_t late_threads;		/* after it (workers, telemetry) */
+	uint64_t optional_threads;	/* started if they can be, else not */
+	/* The peaks, in order: what the loader maps, then the plug-ins,
+	 * then up to the memory init, then in all. */
+	uint64_t at_load, at_plugins, at_memory, total;
+	uint64_t va_load;		/* address space the start maps */
+};
+
 /* What the workload needs. */
 struct need {
 	enum mode mode;
@@ -103,8 +139,8 @@ struct need {
 	bool raises_nofile;		/* DPDK sets soft RLIMIT_NOFILE to hard */
 	uint64_t baseline_va;
 	uint64_t va_bytes;		/* VmSize at the peak: RLIMIT_AS */
-	uint64_t baseline_data;
 	uint64_t data_bytes;		/* private writable: RLIMIT_DATA */
+	struct need_data data;		/* its parts (need-data.c) */
 	uint64_t locked_bytes;		/* RLIMIT_MEMLOCK */
 	bool vfio_dma;			/* DPDK pins its pages for DMA via VFIO */
 	uint64_t dma_bytes;		/* the pages it pins, of every size */
@@ -116,6 +152,13 @@ struct need {
 	const char *file_prefix;
 	uint64_t held_pages;		/* of every size */
 };
+
+/* need-data.c: the program's own data and address space, from its ELF
+ * (wl->program), a running process (--pid) or the measured default. */
+void need_program(const struct snapshot *snap, const struct workload *wl,
+		  struct need *need);
+/* The peaks and data_bytes, once need->data.model is known. */
+void need_data_total(struct need *need);
 
 /* The need of WL on this host: 0, or -ENOMEM. */
 int need_compute(const struct snapshot *snap, const struct workload *wl,

@@ -89,6 +89,21 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 		wl->huge_dir = h->huge_dir;
 	if (!wl->page_size && h->page_size)
 		wl->page_size = h->page_size;
+	if (!wl->have_lcores && h->lcores) {
+		wl->lcores = h->lcores;
+		wl->have_lcores = true;
+	}
+	wl->no_telemetry |= h->no_telemetry;
+	wl->no_shconf |= h->no_shconf;
+}
+
+void workload_hint_free(struct workload_hint *h)
+{
+	free(h->huge_dir);
+	free(h->file_prefix);
+	for (size_t i = 0; i < h->nr_plugins; i++)
+		free(h->plugins[i]);
+	memset(h, 0, sizeof(*h));
 }
 
 int socket_mem_parse(const char *s, uint64_t *mb, size_t *n)

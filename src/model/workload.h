@@ -13,7 +13,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "probe/snapshot.h"
+
 #define MAX_SOCKETS		64
+#define HINT_MAX_PLUGINS	16
+
+struct program;
 
 enum mode {
 	MODE_DYNAMIC,		/* DPDK default: one file and one fd per page */
@@ -44,6 +49,21 @@ struct workload {
 	unsigned dpdk_version;		/* 2211 for 22.11; 0: the default */
 	int node;			/* --node: every page there */
 	bool have_node;
+	/* From the application's command line (check/trial/exec -- COMMAND). */
+	const struct program *program;	/* read from its ELF, or NULL */
+	const char *app;		/* the recogniser that took it ("dpdk") */
+	const char *app_why;		/* by what ("links librte_eal.so.23") */
+	bool app_assumed;		/* none did: DPDK's options assumed */
+	unsigned lcores;		/* EAL lcores, service lcores included */
+	bool have_lcores;		/* else every CPU (DPDK's default) */
+	bool no_telemetry;		/* --no-telemetry */
+	bool no_shconf;			/* --no-shconf, --in-memory: no mp thread */
+	/* Limits a wrapper sets (prlimit --data=...): they replace the
+	 * host's for the application. */
+	struct workload_rlimit {
+		bool soft_set, hard_set;
+		uint64_t soft, hard;	/* HP_UNLIMITED for unlimited */
+	} rlimits[RL_COUNT];
 };
 
 /* What an application's output or command line told of its workload. */
@@ -58,6 +78,13 @@ struct workload_hint {
 	char *huge_dir;
 	char *file_prefix;
 	uint64_t page_size;		/* from "2 MB hugepages" and the like */
+	/* EAL's threads and plug-ins: -l/-c/--lcores with -s/-S, the
+	 * telemetry and multi-process threads, -d. */
+	unsigned lcores;		/* 0: not told */
+	bool no_telemetry;
+	bool no_shconf;
+	char *plugins[HINT_MAX_PLUGINS];
+	size_t nr_plugins;
 };
 
 /* The mode a log or a command line tells. */
@@ -65,6 +92,8 @@ void workload_hint_mode(struct workload_hint *h, enum mode m);
 /* Fills in WL what the hint told and the user did not say.  The hint
  * must outlive WL (huge_dir is shared, not copied). */
 void workload_merge(struct workload *wl, const struct workload_hint *h);
+/* Frees what a hint holds (its strings). */
+void workload_hint_free(struct workload_hint *h);
 /* Whether the user gave an amount: -m, -n or --socket-mem. */
 bool workload_has_amount(const struct workload *wl);
 

@@ -34,6 +34,7 @@ static const char *const rlimit_names[RL_COUNT] = {
 	[RL_AS] = "as",
 	[RL_MEMLOCK] = "memlock",
 	[RL_NOFILE] = "nofile",
+	[RL_STACK] = "stack",
 };
 
 const char *sysctl_name(enum sysctl_id id)

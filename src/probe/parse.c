@@ -286,6 +286,7 @@ int parse_limits(const char *buf, struct rlim *rl, char *bad, size_t badsz)
 		[RL_AS] = "Max address space",
 		[RL_MEMLOCK] = "Max locked memory",
 		[RL_NOFILE] = "Max open files",
+		[RL_STACK] = "Max stack size",
 	};
 
 	for (int i = 0; i < RL_COUNT; i++) {
@@ -298,6 +299,11 @@ int parse_limits(const char *buf, struct rlim *rl, char *bad, size_t badsz)
 			if (!p || p == buf || p[-1] == '\n')
 				break;
 			p += nl;
+		}
+		/* The stack's line is read when there, else left 0: unknown. */
+		if (!p && i == RL_STACK) {
+			rl[i].soft = rl[i].hard = 0;
+			continue;
 		}
 		if (!p) {
 			if (bad && badsz)

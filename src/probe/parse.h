@@ -27,7 +27,7 @@ bool parse_pci_addr(const char *name);
 int parse_meminfo(const char *buf, struct meminfo *mem, char *bad, size_t badsz);
 int parse_node_meminfo(const char *buf, uint64_t *total, uint64_t *free,
 		       char *bad, size_t badsz);
-/* "/proc/PID/limits": the four rlimits hpdiag uses. */
+/* "/proc/PID/limits": the rlimits hpdiag uses (the stack's 0 when absent). */
 int parse_limits(const char *buf, struct rlim *rl, char *bad, size_t badsz);
 /* One line of /proc/buddyinfo. */
 int parse_buddy_line(const char *line, struct buddy_zone *z);

@@ -95,7 +95,7 @@ struct mount {
 	bool files_truncated;		/* more files than hpdiag lists */
 };
 
-enum rlimit_id { RL_DATA, RL_AS, RL_MEMLOCK, RL_NOFILE, RL_COUNT };
+enum rlimit_id { RL_DATA, RL_AS, RL_MEMLOCK, RL_NOFILE, RL_STACK, RL_COUNT };
 
 struct rlim {
 	uint64_t soft;			/* HP_UNLIMITED for unlimited */

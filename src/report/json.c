@@ -169,6 +169,37 @@ static json_object *json_limits(const struct snapshot *snap)
 	return o;
 }
 
+/* The parts of the program's own data need (need.h), null when unknown. */
+static json_object *json_need_data(const struct need_data *d)
+{
+	json_object *o;
+
+	if (!d->known)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "from", jstr(d->from));
+	add(o, "program", d->program ? jstr(d->program) : NULL);
+	add(o, "application", d->app ? jstr(d->app) : NULL);
+	add(o, "recognised_by", d->app_why && !d->assumed ? jstr(d->app_why) : NULL);
+	add(o, "objects", jnum(d->objects));
+	add(o, "runtime_objects", jnum(d->runtime_objects));
+	add(o, "plugin_dir", d->plugin_dir ? jstr(d->plugin_dir) : NULL);
+	add(o, "own_bytes", jnum(d->own));
+	add(o, "library_bytes", jnum(d->libraries));
+	add(o, "relro_bytes", jnum(d->relro));
+	add(o, "runtime_bytes", jnum(d->runtime));
+	add(o, "tls_bytes", jnum(d->tls));
+	add(o, "heap_bytes", jnum(d->heap));
+	add(o, "model_bytes", jnum(d->model));
+	add(o, "threads", jnum(d->early_threads + d->late_threads));
+	add(o, "optional_threads", jnum(d->optional_threads));
+	add(o, "stack_bytes", jnum(d->stack));
+	add(o, "at_load_bytes", jnum(d->at_load));
+	add(o, "at_memory_init_bytes", jnum(d->at_memory));
+	add(o, "load_va_bytes", jnum(d->va_load));
+	return o;
+}
+
 static json_object *json_need(const struct need *need)
 {
 	json_object *o = json_object_new_object();
@@ -212,7 +243,8 @@ static json_object *json_need(const struct need *need)
 	add(o, "baseline_fds", jnum(need->baseline_fds));
 	add(o, "fds", jnum(need->fds));
 	add(o, "va_bytes", jnum(need->va_bytes));
-	add(o, "data_bytes", jnum(need->data_bytes));
+	add(o, "data_bytes", need->data.known ? jnum(need->data_bytes) : NULL);
+	add(o, "data", json_need_data(&need->data));
 	add(o, "locked_bytes", jnum(need->locked_bytes));
 	return o;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "act/exec.h"
+#include "diagnose/data.h"
 #include "lib/num.h"
 #include "lib/untrusted.h"
 #include "report/report.h"
@@ -195,6 +196,7 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 
 static void text_need(const struct report_opts *opt, const struct need *need)
 {
+	const struct need_data *d = &need->data;
 	char s[32], t[32], u[32], line[1024], more[128] = "";
 	uint64_t bytes = 0;
 	size_t l;
@@ -236,6 +238,21 @@ static void text_need(const struct report_opts *opt, const struct need *need)
 		   "(baseline %" PRIu64 ", %s), %" PRIu64 " fds, %s of address space%s",
 		   need->vmas, need->baseline_vmas, need->baseline_vmas_from, need->fds,
 		   format_bytes(need->va_bytes, u, sizeof(u)), more);
+	/* The program of "-- COMMAND", read from its ELF. */
+	if (d->program) {
+		char parts[512], rt[PATH_MAX + 64] = "";
+
+		if (d->runtime_objects)
+			snprintf(rt, sizeof(rt), ", %" PRIu64 " loaded at run time%s%s",
+				 d->runtime_objects, d->plugin_dir ? " from " : "",
+				 d->plugin_dir ? d->plugin_dir : "");
+		text_wrapf(opt->out, opt->width, 0, 10, "program:  %s (%s, %s), %" PRIu64
+			   " objects at its start%s", d->program, d->app ? d->app : "?",
+			   d->app_why ? d->app_why : "", d->objects, rt);
+		text_wrapf(opt->out, opt->width, 0, 10, "data:     %s of private writable "
+			   "memory (%s)", format_bytes(need->data_bytes, s, sizeof(s)),
+			   data_parts(need, parts, sizeof(parts)));
+	}
 }
 
 static const char *view_text(enum host_view v)

@@ -6,6 +6,9 @@
  * shmget) and, at the first that fails as a memory setup fails - or at a
  * SIGBUS - records in the record hpdiag shares (trace.h) the call, its
  * arguments and the counters of that instant, read inside the process.
+ * Each exec call (execve, execv, execvp, execvpe) notes the program it
+ * starts and its limits, so that a program that dies before it runs -
+ * refused by the kernel or the loader - is told from one that failed.
  *
  * It never changes what a call returns or errno.  A call that succeeds
  * costs one branch and one counter increment: no allocation, no lock.  The
@@ -48,6 +51,12 @@ static int (*real_ftruncate)(int, off_t);
 static int (*real_fallocate)(int, int, off_t, off_t);
 static int (*real_memfd_create)(const char *, unsigned);
 static int (*real_shmget)(key_t, size_t, int);
+static int (*real_execve)(const char *, char *const[], char *const[]);
+static int (*real_execv)(const char *, char *const[]);
+static int (*real_execvp)(const char *, char *const[]);
+static int (*real_execvpe)(const char *, char *const[], char *const[]);
+
+extern char **environ;
 
 /* Claims the record for the first failure; 0 when another got there first. */
 static int claim(void)
@@ -309,6 +318,103 @@ EXPORT int shmget(key_t key, size_t size, int flags)
 	return r;
 }
 
+/* ---- exec: which program starts, with which limits --------------------------------- */
+
+/* Whether ENV hands the record on: else the new image cannot report. */
+static int env_traced(char *const *env)
+{
+	size_t kl = sizeof(TRACE_ENV) - 1;
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], TRACE_ENV, kl) && env[i][kl] == '=')
+			return 1;
+	return 0;
+}
+
+/* Before the call: the program and the limits it will start with. */
+static void exec_note(const char *path, char *const *env)
+{
+	struct trace_exec *x;
+
+	if (!rec || !path)
+		return;
+	x = &rec->exec;
+	__atomic_store_n(&x->pending, 0, __ATOMIC_RELEASE);
+	tr_cat3(x->path, sizeof(x->path), path, "", "");
+	x->rlim_data = tr_soft_limit(RLIMIT_DATA);
+	x->rlim_as = tr_soft_limit(RLIMIT_AS);
+	x->rlim_stack = tr_soft_limit(RLIMIT_STACK);
+	x->pid = (int32_t)syscall(SYS_getpid);
+	x->untraced = !env_traced(env);
+	__atomic_fetch_add(&x->calls, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&x->pending, !x->untraced, __ATOMIC_RELEASE);
+}
+
+/* The call returned: it failed, and this image goes on. */
+static void exec_back(void)
+{
+	if (rec && rec->exec.pid == (int32_t)syscall(SYS_getpid))
+		__atomic_store_n(&rec->exec.pending, 0, __ATOMIC_RELEASE);
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	int r, err;
+
+	exec_note(path, envp);
+	r = real_execve ? real_execve(path, argv, envp) :
+	    (int)syscall(SYS_execve, path, argv, envp);
+	err = errno;
+	exec_back();
+	errno = err;
+	return r;
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+	int r, err;
+
+	exec_note(path, environ);
+	r = real_execv ? real_execv(path, argv) :
+	    (int)syscall(SYS_execve, path, argv, environ);
+	err = errno;
+	exec_back();
+	errno = err;
+	return r;
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+	int r, err;
+
+	exec_note(file, environ);
+	if (!real_execvp) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = real_execvp(file, argv);
+	err = errno;
+	exec_back();
+	errno = err;
+	return r;
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	int r, err;
+
+	exec_note(file, envp);
+	if (!real_execvpe) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = real_execvpe(file, argv, envp);
+	err = errno;
+	exec_back();
+	errno = err;
+	return r;
+}
+
 /* ---- set-up ---------------------------------------------------------------------- */
 
 static void store_max(uint64_t *where, uint64_t v)
@@ -351,6 +457,10 @@ __attribute__((constructor)) static void trace_init(void)
 	RESOLVE(real_fallocate, "fallocate");
 	RESOLVE(real_memfd_create, "memfd_create");
 	RESOLVE(real_shmget, "shmget");
+	RESOLVE(real_execve, "execve");
+	RESOLVE(real_execv, "execv");
+	RESOLVE(real_execvp, "execvp");
+	RESOLVE(real_execvpe, "execvpe");
 	if (!path || !*path)
 		return;
 	fd = tr_open(path, O_RDWR | O_NOFOLLOW);
@@ -362,6 +472,9 @@ __attribute__((constructor)) static void trace_init(void)
 	if (r == MAP_FAILED || r->magic != TRACE_MAGIC || r->version != TRACE_VERSION)
 		return;
 	__atomic_fetch_add(&r->processes, 1, __ATOMIC_RELAXED);
+	/* This image runs: the exec that started it is done. */
+	if (r->exec.pid == 0 || r->exec.pid == (int32_t)syscall(SYS_getpid))
+		__atomic_store_n(&r->exec.pending, 0, __ATOMIC_RELEASE);
 	rec = r;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigbus;

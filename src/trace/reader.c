@@ -187,7 +187,7 @@ uint64_t tr_scan_maps(struct trace_failure *f, int want_top)
 	return lines;
 }
 
-static uint64_t tr_soft_limit(int res)
+uint64_t tr_soft_limit(int res)
 {
 	struct rlimit rl;
 

@@ -21,6 +21,8 @@ ssize_t tr_read_small(const char *path, char *buf, size_t size);
 /* "Key:   123 kB" in a /proc file: the number times UNIT. */
 uint64_t tr_field(const char *text, const char *key, uint64_t unit);
 uint64_t tr_count_fds(void);
+/* The soft limit of resource RES (RLIMIT_DATA ...), UINT64_MAX: none. */
+uint64_t tr_soft_limit(int res);
 /* Lines of /proc/self/maps; with WANT_TOP the object mapped most, in F. */
 uint64_t tr_scan_maps(struct trace_failure *f, int want_top);
 /* The counters of this instant into F->at (FD: the file of the call, or

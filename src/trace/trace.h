@@ -10,7 +10,8 @@
  * For exec, hpdiag creates a small file, names it in HPDIAG_TRACE and maps
  * it; each program image of the application that loads the library maps
  * it too.  The library counts the calls it watches and, at the first
- * memory call that fails (or a SIGBUS), fills in `first`.
+ * memory call that fails (or a SIGBUS), fills in `first`; at each exec
+ * call it notes the program and its limits in `exec`.
  */
 #ifndef HPDIAG_TRACE_H
 #define HPDIAG_TRACE_H
@@ -21,7 +22,7 @@
 #include <sys/types.h>
 
 #define TRACE_MAGIC	0x54445048u	/* "HPDT" */
-#define TRACE_VERSION	2
+#define TRACE_VERSION	3
 #define TRACE_ENV	"HPDIAG_TRACE"
 #define TRACE_MAX_NODES	8
 
@@ -58,6 +59,22 @@ struct trace_failure {
 	struct trace_counters at;
 };
 
+/*
+ * The last program an exec call of the application started (hpdiag's own
+ * spawn is the first), and the limits it started with.  `pending` stays
+ * set from the call until the library runs in the new image: a process
+ * that ends while it is set died before its program ran - the kernel could
+ * not map it, or the loader could not load it.
+ */
+struct trace_exec {
+	int32_t pid;			/* the caller, 0 for hpdiag's spawn */
+	uint32_t pending;
+	uint32_t calls;			/* exec calls seen */
+	uint32_t untraced;		/* the last one cleared the environment */
+	char path[256];			/* as given to execve, execvp ... */
+	uint64_t rlim_data, rlim_as, rlim_stack;	/* soft; UINT64_MAX: none */
+};
+
 /* What libhpdiag-trace.so writes in the application. */
 struct trace_record {
 	uint32_t magic;
@@ -69,6 +86,7 @@ struct trace_record {
 	/* Counted by each program image as it exits (the largest kept). */
 	uint64_t exit_vmas, exit_fds, exit_hugetlb_bytes;
 	struct trace_failure first;
+	struct trace_exec exec;
 };
 
 /* What a trial's child writes in memory it shares with hpdiag. */

@@ -59,6 +59,22 @@ if command -v script >/dev/null 2>&1; then
 	case $tty_out in *"$esc[33m"*) pass "colour on a terminal" ;; *) fail "no colour on a terminal" ;; esac
 fi
 
+# check -- COMMAND: a program that cannot be read is one line and exit 3.
+printf '#!/bin/sh\nexit 0\n' > "$T/script.sh"
+chmod +x "$T/script.sh"
+expect_exit 3 "check -- a script" -- "$HPDIAG" check -- "$T/script.sh" -l 0
+contains "$err" "$T/script.sh: not an ELF program" "names the script and why"
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && pass "one line" || fail "more than one line: $err"
+expect_exit 3 "check -- no such program" -- "$HPDIAG" check -- /nonexistent/app
+contains "$err" "'/nonexistent/app': no such program" "names it"
+expect_exit 3 "check -- a wrapper alone" -- "$HPDIAG" check -- prlimit --data=5
+contains "$err" "no program after the wrappers" "says what is missing"
+expect_exit 3 "check -- under --sysroot without the program" -- \
+	"$HPDIAG" --sysroot "$S" check -- hpdiag-no-such-program
+contains "$err" "under $S" "says where it looked"
+expect_exit 3 "pools takes no command" -- "$HPDIAG" pools -- /bin/true
+contains "$err" "unexpected '--'" "says so"
+
 # -q hides passing checks; JSON stays the same shape.
 expect_exit 2 "-q" -- "$HPDIAG" --sysroot "$S" -q check -n 3100
 case $out in *PASS*) fail "-q printed PASS lines" ;; *) pass "-q hides PASS lines" ;; esac

@@ -193,6 +193,26 @@ else
 	echo "python3 missing: JSON keys of fix not checked"
 fi
 
+# Every key of the need (its data parts too), with a program read from its
+# ELF (check -- COMMAND runs nothing), and of the data finding's evidence.
+if command -v python3 >/dev/null 2>&1; then
+	keys=$("$HPDIAG" --json check -- prlimit --data=1000000 /bin/true 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+keys = set(d["need"]) | set(d["need"]["data"])
+for f in d["findings"]:
+    if f["check"] == "data":
+        keys.update(f["evidence"])
+print("\n".join(sorted(keys)))')
+	case $keys in
+	*own_bytes*stack*) pass "check --json -- COMMAND has the need's data parts" ;;
+	*) fail "no data parts from check --json -- COMMAND: $keys" ;;
+	esac
+	documented "need JSON key" $keys
+else
+	echo "python3 missing: JSON keys of the need not checked"
+fi
+
 # Every key of exec's JSON object (its failure, counters and peak too) and
 # of its finding's evidence is documented as a literal (Li).  A run that
 # passes, and one whose memfd_create(MFD_HUGETLB) with a bad size fails:

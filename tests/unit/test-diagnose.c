@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diagnose/loader.h"
 #include "probe/parse.h"
 #include "testutil.h"
 
@@ -767,6 +768,34 @@ START_TEST(mount_missing_and_readonly)
 }
 END_TEST
 
+/* The loader's refusals in a program's output, the object named. */
+START_TEST(loader_lines)
+{
+	static const char start[] = "EAL: x\ndpdk-test: error while loading shared libraries: "
+		"librte_bus_vdev.so.23: failed to map segment from shared object\n";
+	static const char own[] = "dpdk-test: error while loading shared libraries: "
+		"cannot allocate symbol search list: Cannot allocate memory\n";
+	static const char plugin[] = "EAL: Detected shared linkage of DPDK\n"
+		"EAL: /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_bnxt.so.23.0: "
+		"cannot map zero-fill pages\nEAL: FATAL: Cannot init plugins\n";
+	static const char other[] = "EAL: failed to create mp thread: Cannot allocate memory\n";
+	struct loader_failure f;
+
+	ck_assert(loader_failure_find(start, sizeof(start) - 1, &f));
+	ck_assert(f.at_start);
+	ck_assert_str_eq(f.lib, "librte_bus_vdev.so.23");
+	ck_assert_ptr_nonnull(strstr(f.line, "failed to map segment"));
+	ck_assert(loader_failure_find(own, sizeof(own) - 1, &f));
+	ck_assert(f.at_start);
+	ck_assert_str_eq(f.lib, "");
+	ck_assert(loader_failure_find(plugin, sizeof(plugin) - 1, &f));
+	ck_assert(!f.at_start);
+	ck_assert_str_eq(f.lib, "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_bnxt.so.23.0");
+	ck_assert(!loader_failure_find(other, sizeof(other) - 1, &f));
+	ck_assert(!loader_failure_find("", 0, &f));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("diagnose");
@@ -790,6 +819,7 @@ int main(void)
 	tcase_add_test(tc, pool_boundaries);
 	tcase_add_test(tc, nofile_boundaries);
 	tcase_add_test(tc, mount_missing_and_readonly);
+	tcase_add_test(tc, loader_lines);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

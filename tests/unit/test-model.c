@@ -3,11 +3,14 @@
  * test-model.c - the workload model against numbers measured on DPDK 22.11
  * (Debian 12) and the field reports: memseg list layouts per topology, VMAs,
  * fds and address space per mode, the pre-18.05 legacy sequence, and the
- * PostgreSQL and JVM models; and which failure the application meets first.
+ * PostgreSQL and JVM models; which failure the application meets first;
+ * EAL's options, the wrappers of a command line, and the default data need.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/app.h"
+#include "model/eal.h"
 #include "testutil.h"
 
 #define MiB (1ULL << 20)
@@ -358,6 +361,131 @@ START_TEST(first_failure)
 }
 END_TEST
 
+/* EAL's options as getopt_long reads them: values, lcores, threads. */
+START_TEST(eal_options)
+{
+	const char *const a1[] = { "dpdk-test", "-l", "0-3,8", "-s", "0x300", "--no-telemetry",
+			     "-m64", "--huge-dir=/mnt/h", "-d", "-m", "--in-memory",
+			     "--", "-m", "9", NULL };
+	const char *const a2[] = { "testpmd", "--lcores", "(0-3)@0,4@(1,2),5", "--socket-mem",
+			     "1024,2048", "--file-prefix", "--legacy-mem", NULL };
+	const char *const a3[] = { "app", "-c", "0xf", "-S", "8-9", "--no-shconf", NULL };
+	struct workload_hint h = { 0 };
+
+	eal_args_parse(14, (char *const *)a1, &h);
+	/* 0-3 and 8, services 8 and 9: 6 lcores. */
+	ck_assert_uint_eq(h.lcores, 6);
+	ck_assert(h.no_telemetry);
+	ck_assert(h.have_mem);
+	ck_assert_uint_eq(h.mem_mb, 64);
+	ck_assert_str_eq(h.huge_dir, "/mnt/h");
+	/* -d takes the next word, whatever it looks like. */
+	ck_assert_uint_eq(h.nr_plugins, 1);
+	ck_assert_str_eq(h.plugins[0], "-m");
+	ck_assert_int_eq(h.mode, MODE_IN_MEMORY);
+	ck_assert(h.no_shconf);
+	workload_hint_free(&h);
+
+	eal_args_parse(7, (char *const *)a2, &h);
+	ck_assert_uint_eq(h.lcores, 6);
+	ck_assert_uint_eq(h.nr_socket_mem, 2);
+	ck_assert_uint_eq(h.socket_mem[1], 2048);
+	/* --file-prefix took "--legacy-mem" as its value. */
+	ck_assert_str_eq(h.file_prefix, "--legacy-mem");
+	ck_assert(!h.have_mode);
+	workload_hint_free(&h);
+
+	eal_args_parse(6, (char *const *)a3, &h);
+	ck_assert_uint_eq(h.lcores, 6);
+	ck_assert(h.no_shconf && !h.no_telemetry);
+	workload_hint_free(&h);
+
+	ck_assert_uint_eq(eal_lcore_list("1,3-5"), 4);
+	ck_assert_uint_eq(eal_lcore_list("3-1"), 0);
+	ck_assert_uint_eq(eal_lcore_mask("0x5"), 2);
+	ck_assert_uint_eq(eal_lcore_mask("xyz"), 0);
+	ck_assert_uint_eq(eal_lcore_map("1@(2,3),(4-5)@6"), 3);
+	ck_assert_uint_eq(eal_lcore_map("1@(2"), 0);
+}
+END_TEST
+
+/* The wrappers in front of the application, and what they set for it. */
+START_TEST(unwrap)
+{
+	const char *const a1[] = { "prlimit", "--data=1G", "-v123:456", "--nofile=:4096",
+			     "--", "env", "-u", "X", "LD_LIBRARY_PATH=/opt/l", "taskset",
+			     "-c", "0-1", "timeout", "-s", "KILL", "10", "nice", "-n", "5",
+			     "numactl", "--membind", "0", "dpdk-test", "-l", "0", NULL };
+	const char *const a2[] = { "DPDK_TEST=x", "LD_PRELOAD=/p.so", "/usr/bin/app", NULL };
+	const char *const a3[] = { "env", "LD_PRELOAD=/p.so", "-i", "app", NULL };
+	struct app_command c;
+
+	app_unwrap(25, (char *const *)a1, &c);
+	ck_assert_int_eq(c.prog, 22);
+	/* prlimit reads the leading digits: "1G" is 1 byte. */
+	ck_assert(c.rlimits[RL_DATA].soft_set && c.rlimits[RL_DATA].hard_set);
+	ck_assert_uint_eq(c.rlimits[RL_DATA].soft, 1);
+	ck_assert_uint_eq(c.rlimits[RL_AS].soft, 123);
+	ck_assert_uint_eq(c.rlimits[RL_AS].hard, 456);
+	ck_assert(!c.rlimits[RL_NOFILE].soft_set && c.rlimits[RL_NOFILE].hard_set);
+	ck_assert_str_eq(c.library_path, "/opt/l");
+	app_unwrap(3, (char *const *)a2, &c);
+	ck_assert_int_eq(c.prog, 2);
+	ck_assert_str_eq(c.preload, "/p.so");
+	app_unwrap(4, (char *const *)a3, &c);
+	ck_assert_int_eq(c.prog, 3);
+	ck_assert(c.env_cleared);
+	ck_assert_ptr_null(c.preload);
+}
+END_TEST
+
+/*
+ * Without a command the data need is dpdk-testpmd's, as measured (-l 0-1:
+ * interrupt, multi-process, one worker and telemetry's thread, the legacy
+ * telemetry one optional), and the output says it is a default.
+ */
+START_TEST(data_default_and_pid)
+{
+	struct workload wl = { .mem_bytes = 64 * MiB, .have_mem = true };
+	struct snapshot snap;
+	struct findings fs;
+	struct need need;
+	const struct finding *f;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &fs);
+	findings_free(&fs);
+	ck_assert(need.data.known);
+	ck_assert_ptr_nonnull(strstr(need.data.from, "default"));
+	ck_assert_uint_eq(need.data.early_threads + need.data.late_threads, 4);
+	ck_assert_uint_eq(need.data.optional_threads, 1);
+	/* testpmd -l 0-1 started at 44 MiB, not at 43. */
+	ck_assert_uint_gt(need.data_bytes, 43 * MiB);
+	ck_assert_uint_le(need.data_bytes, 44 * MiB);
+	snap.lim.rlimits[RL_DATA].soft = 43 * MiB;
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	f = fget(&fs, "data");
+	ck_assert_str_eq(cname(f->cause), "rlimit_data");
+	ck_assert(f->first);
+	ck_assert_ptr_nonnull(strstr(f->message, "default for a DPDK application"));
+	ck_assert_ptr_nonnull(strstr(remedy_text(f), "ulimit -d"));
+	findings_free(&fs);
+	/* Room for the required threads, not the legacy telemetry one. */
+	snap.lim.rlimits[RL_DATA].soft = need.data_bytes + MiB;
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_int_eq(status_of(&fs, "data"), HP_WARN);
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "data")->message, "telemetry"));
+	findings_free(&fs);
+	/* No program and not DPDK: not known, no finding. */
+	wl.mode = MODE_ANON;
+	wl.have_mode = true;
+	ck_assert_int_eq(need_compute(&snap, &wl, &need), 0);
+	ck_assert(!need.data.known);
+	ck_assert_int_eq(diagnose_check(&snap, &need, &fs), 0);
+	ck_assert_ptr_null(fget(&fs, "data"));
+	done_fixture(&snap, &fs);
+}
+END_TEST
+
 START_TEST(parse_names)
 {
 	enum mode m;
@@ -391,6 +519,9 @@ int main(void)
 	tcase_add_test(tc, no_hugetlb);
 	tcase_add_test(tc, absurd_page_sizes);
 	tcase_add_test(tc, parse_names);
+	tcase_add_test(tc, eal_options);
+	tcase_add_test(tc, unwrap);
+	tcase_add_test(tc, data_default_and_pid);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

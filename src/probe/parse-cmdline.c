@@ -164,8 +164,13 @@ static bool node_online(const struct boot_parse *st, uint64_t node)
 static void boot_said(const struct boot_parse *st, struct boot_pool *e,
 		      const char *word, bool pending)
 {
-	snprintf(e->param, sizeof(e->param), "%s%s%s", pending ? "" : st->size_word,
-		 pending ? "" : " ", word);
+	int n = snprintf(e->param, sizeof(e->param), "%s%s", pending ? "" : st->size_word,
+			 pending ? "" : " ");
+
+	/* A word too long for the field is cut: it only names where to look. */
+	if (n >= 0 && (size_t)n < sizeof(e->param))
+		snprintf(e->param + n, sizeof(e->param) - (size_t)n, "%.*s",
+			 (int)(sizeof(e->param) - (size_t)n - 1), word);
 }
 
 static void boot_count(struct boot_parse *st, const char *word, const char *val)

@@ -151,10 +151,26 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 				sz->pages, p->overcommit);
 		pool_remedy(f, snap, p, sz, grow_to);
 	} else {
-		f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
-				"only %" PRIu64 " %s hugepages are free (%" PRIu64
-				" in the pool, %" PRIu64 " reserved), %" PRIu64
-				" needed", avail, s1, p->total, p->resv, sz->pages);
+		/* "free" as pools shows it: reserved pages are free too,
+		 * but promised to a mapping. */
+		if (sz->held_pages)
+			f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
+					"only %" PRIu64 " of %" PRIu64 " %s hugepages are "
+					"free (%" PRIu64 " reserved) or the running "
+					"instance's (%" PRIu64 "), %" PRIu64 " needed after "
+					"a restart", p->free, p->total, s1, p->resv,
+					sz->held_pages, sz->pages);
+		else if (p->resv)
+			f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
+					"only %" PRIu64 " of %" PRIu64 " %s hugepages are "
+					"free and %" PRIu64 " of those are reserved: %" PRIu64
+					" to take, %" PRIu64 " needed", p->free, p->total, s1,
+					p->resv, avail, sz->pages);
+		else
+			f = finding_add(fs, CHECK_POOL, HP_FAIL, CAUSE_POOL_EXHAUSTED,
+					"only %" PRIu64 " of %" PRIu64 " %s hugepages are "
+					"free, %" PRIu64 " needed", p->free, p->total, s1,
+					sz->pages);
 		pool_remedy(f, snap, p, sz, grow_to);
 		dg_set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
 			  STAGE_DISCOVER, 0);

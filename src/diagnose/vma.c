@@ -29,7 +29,7 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 {
 	uint64_t count = nr_samples ? samples[nr_samples - 1].count : vs->count;
 	double pct = limit ? 100.0 * (double)count / (double)limit : 0;
-	char growth[160] = "";
+	char growth[160] = "", dur[32];
 	struct finding *f;
 
 	*rate = 0;
@@ -44,7 +44,8 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 			*seconds_to_limit = (double)(limit - count) / *rate;
 		if (*rate > 0)
 			snprintf(growth, sizeof(growth), "; growing by %.1f VMAs/s, "
-				 "it reaches the limit in %.0f s", *rate,
+				 "it reaches the limit in %s (%.0f s)", *rate,
+				 format_duration(*seconds_to_limit, dur, sizeof(dur)),
 				 *seconds_to_limit > 0 ? *seconds_to_limit : 0);
 	}
 	if (vma_at_limit(count, limit)) {

@@ -240,6 +240,24 @@ void format_parts(uint64_t total, uint64_t part, char *t, char *p, char *rest, s
 	print_tenths(tt - (pt > tt ? tt : pt), u, rest, size);
 }
 
+char *format_duration(double seconds, char *buf, size_t size)
+{
+	uint64_t s = seconds > 0 ? (uint64_t)(seconds + 0.5) : 0;
+
+	if (s < 90)
+		snprintf(buf, size, "%" PRIu64 " s", s);
+	else if (s < 90 * 60)
+		snprintf(buf, size, "%" PRIu64 " min", (s + 30) / 60);
+	else if (s < 48 * 3600 && (s + 30) / 60 % 60)
+		snprintf(buf, size, "%" PRIu64 " h %" PRIu64 " min", (s + 30) / 3600,
+			 (s + 30) / 60 % 60);
+	else if (s < 48 * 3600)
+		snprintf(buf, size, "%" PRIu64 " h", (s + 30) / 3600);
+	else
+		snprintf(buf, size, "%" PRIu64 " days", (s + 43200) / 86400);
+	return buf;
+}
+
 const char *format_limit(uint64_t bytes, char *buf, size_t size)
 {
 	return bytes == HP_UNLIMITED ? "unlimited" : format_bytes(bytes, buf, size);

@@ -62,6 +62,8 @@ int parse_list(const char *s, unsigned *ids, size_t max, size_t *n);
 
 /* "2 MiB", "1 GiB", "64 KiB", "467 GiB", "1.5 GiB". */
 char *format_bytes(uint64_t bytes, char *buf, size_t size);
+/* SECONDS as a person reads it: "45 s", "12 min", "3 h 20 min", "2 days". */
+char *format_duration(double seconds, char *buf, size_t size);
 /* TOTAL, PART of it and the REST, each into a buffer of SIZE bytes, in the
  * unit of TOTAL and rounded so that the figures add up as printed ("23.5
  * GiB", "22.3 GiB", "1.2 GiB"). */

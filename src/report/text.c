@@ -50,11 +50,11 @@ static void text_pools(const struct report_opts *opt, const struct result *r)
 				p->nodes[j].free, "-", p->nodes[j].surplus);
 	}
 	if (opt->verbose) {
-		char a[32], b[32];
+		char a[32], b[32], c[32];
 
-		fprintf(o, "memory: %s total, %s in hugepage pools\n",
-			format_bytes(snap->mem.mem_total, a, sizeof(a)),
-			format_bytes(snap->mem.hugetlb, b, sizeof(b)));
+		/* Rounded as check's hugepages_starve_kernel rounds them. */
+		format_parts(snap->mem.mem_total, snap->mem.hugetlb, a, b, c, sizeof(a));
+		fprintf(o, "memory: %s total, %s in hugepage pools, %s left\n", a, b, c);
 	}
 }
 
@@ -86,10 +86,15 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 		}
 		if (m->nr_inodes != HP_UNLIMITED)
 			snprintf(inodes, sizeof(inodes), "%" PRIu64, m->nr_inodes);
+		/* size= in pages, as USED counts them. */
+		if (m->size_limit == HP_UNLIMITED || !m->page_size)
+			snprintf(s2, sizeof(s2), "unlimited");
+		else
+			snprintf(s2, sizeof(s2), "%" PRIu64, m->size_limit / m->page_size);
 		snprintf(own, sizeof(own), "%u:%u", m->uid, m->gid);
 		fprintf(o, "%-24s %-8s %-10s %-8s %-10s %-6s %-6s %-11s %04o%s%s\n",
 			m->path, format_bytes(m->page_size, s1, sizeof(s1)),
-			format_limit(m->size_limit, s2, sizeof(s2)), used, inodes, files,
+			s2, used, inodes, files,
 			stale, own, m->mode, m->read_only ? " ro" : "",
 			m->writable == 0 ? " not-writable" : "");
 		for (size_t j = 0; j < m->nr_files && opt->verbose; j++)

@@ -11,6 +11,9 @@
 #include "probe/parse.h"
 #include "testutil.h"
 
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
 START_TEST(u64_strict)
 {
 	uint64_t v;
@@ -365,6 +368,33 @@ START_TEST(formatting)
 }
 END_TEST
 
+/* Durations as a person reads them; rounded figures that add up. */
+START_TEST(human_figures)
+{
+	char a[32], b[32], c[32];
+
+	ck_assert_str_eq(format_duration(45, a, sizeof(a)), "45 s");
+	ck_assert_str_eq(format_duration(730, a, sizeof(a)), "12 min");
+	ck_assert_str_eq(format_duration(12000, a, sizeof(a)), "3 h 20 min");
+	ck_assert_str_eq(format_duration(7200, a, sizeof(a)), "2 h");
+	ck_assert_str_eq(format_duration(3 * 86400, a, sizeof(a)), "3 days");
+	/* 22.34 + 1.16 = 23.5: as printed, 22.3 and 1.2 of 23.5. */
+	format_parts((uint64_t)(23.5 * GiB), (uint64_t)(22.34 * GiB), a, b, c, sizeof(a));
+	ck_assert_str_eq(a, "23.5 GiB");
+	ck_assert_str_eq(b, "22.3 GiB");
+	ck_assert_str_eq(c, "1.2 GiB");
+	/* A part too small for the unit keeps its own. */
+	format_parts(128 * GiB, 16 * MiB, a, b, c, sizeof(a));
+	ck_assert_str_eq(b, "16 MiB");
+	ck_assert_str_eq(c, "128 GiB");
+	/* From 100 units up, whole units that add up too. */
+	format_parts(127 * GiB + 900 * MiB, 12 * GiB + 600 * MiB, a, b, c, sizeof(a));
+	ck_assert_str_eq(a, "128 GiB");
+	ck_assert_str_eq(b, "13 GiB");
+	ck_assert_str_eq(c, "115 GiB");
+}
+END_TEST
+
 /* A log is untrusted: binary data is refused, and no byte of a log line
  * can command a terminal. */
 START_TEST(untrusted_text)
@@ -421,6 +451,7 @@ int main(void)
 	tcase_add_test(tc, escapes);
 	tcase_add_test(tc, formatting);
 	tcase_add_test(tc, untrusted_text);
+	tcase_add_test(tc, human_figures);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

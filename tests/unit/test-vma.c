@@ -142,7 +142,7 @@ START_TEST(growth)
 	ck_assert(eta > 159.3 && eta < 159.4);	/* (65530 - 1800) / 400 */
 	ck_assert_int_eq(status_of(&fs, "map_count"), HP_WARN);
 	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->message,
-				     "reaches the limit in 159 s"));
+				     "reaches the limit in 3 min (159 s)"));
 	findings_free(&fs);
 	/* Steady: no rate, no time to the limit. */
 	samples[1].count = samples[2].count = 1000;

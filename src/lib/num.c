@@ -246,12 +246,12 @@ char *format_duration(double seconds, char *buf, size_t size)
 
 	if (s < 90)
 		snprintf(buf, size, "%" PRIu64 " s", s);
-	else if (s < 90 * 60)
+	else if (s < 90ULL * 60)
 		snprintf(buf, size, "%" PRIu64 " min", (s + 30) / 60);
-	else if (s < 48 * 3600 && (s + 30) / 60 % 60)
+	else if (s < 48ULL * 3600 && (s + 30) / 60 % 60)
 		snprintf(buf, size, "%" PRIu64 " h %" PRIu64 " min", (s + 30) / 3600,
 			 (s + 30) / 60 % 60);
-	else if (s < 48 * 3600)
+	else if (s < 48ULL * 3600)
 		snprintf(buf, size, "%" PRIu64 " h", (s + 30) / 3600);
 	else
 		snprintf(buf, size, "%" PRIu64 " days", (s + 43200) / 86400);

@@ -313,6 +313,33 @@ static int cmp_remove(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
+/* Whether --clean-stale=FILE names PATH. */
+static bool named(const struct fix_opts *o, const char *path)
+{
+	for (size_t i = 0; i < o->nr_stale_named; i++)
+		if (!strcmp(o->stale_named[i], path))
+			return true;
+	return false;
+}
+
+int plan_stale_unknown(const struct findings *fs, const struct fix_opts *o, const char **bad)
+{
+	for (size_t k = 0; k < o->nr_stale_named; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < fs->n && !found; i++)
+			for (size_t j = 0; fs->v[i].check == CHECK_STALE_FILES &&
+			     j < fs->v[i].remedy.n && !found; j++)
+				found = fs->v[i].remedy.acts[j].kind == ACT_REMOVE &&
+					!strcmp(fs->v[i].remedy.acts[j].path, o->stale_named[k]);
+		if (!found) {
+			*bad = o->stale_named[k];
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		      const struct fix_opts *o, struct fix_plan *p)
 {
@@ -326,9 +353,10 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		if (!f)
 			return 0;
 		m = manual_add(p, CHECK_STALE_FILES, "%s", f->message);
-		return m && !manual_line(m, "hpdiag fix --apply --clean-stale "
-					 "(removes each file no process maps or "
-					 "holds open)") ? 0 : -ENOMEM;
+		return m && !manual_line(m, "hpdiag fix --apply --clean-stale") &&
+		       !manual_line(m, "# removes the stale page files of hugepage users, "
+				    "each after checking again that no process uses it") ?
+		       0 : -ENOMEM;
 	}
 	if (!snap->procs_scanned) {
 		struct fix_manual *m = manual_add(p, CHECK_STALE_FILES,
@@ -346,9 +374,13 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		return -ENOMEM;
 	for (size_t i = 0; i < fs->n; i++)
 		for (size_t j = 0; fs->v[i].check == CHECK_STALE_FILES &&
-		     j < fs->v[i].remedy.n; j++)
-			if (fs->v[i].remedy.acts[j].kind == ACT_REMOVE)
-				rm[n++] = fs->v[i].remedy.acts[j];
+		     j < fs->v[i].remedy.n; j++) {
+			const struct action *a = &fs->v[i].remedy.acts[j];
+
+			/* A file no hugepage user makes again: only when named. */
+			if (a->kind == ACT_REMOVE && (!a->named_only || named(o, a->path)))
+				rm[n++] = *a;
+		}
 	qsort(rm, n, sizeof(*rm), cmp_remove);
 	for (size_t i = 0; i < n; i++) {
 		struct fix_step *s = step_add(p, FIX_REMOVE, CHECK_STALE_FILES);
@@ -361,8 +393,8 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		s->from = rm[i].from;
 		snprintf(s->setting, sizeof(s->setting), "remove");
 		snprintf(s->path, sizeof(s->path), "%s", rm[i].path);
-		snprintf(s->reason, sizeof(s->reason), "no process maps or "
-			 "holds it open; frees %" PRIu64 " page%s", rm[i].from,
+		snprintf(s->reason, sizeof(s->reason), "no process maps, holds open or "
+			 "locks it; frees %" PRIu64 " page%s", rm[i].from,
 			 rm[i].from == 1 ? "" : "s");
 	}
 	free(rm);

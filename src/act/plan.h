@@ -64,10 +64,16 @@ struct fix_manual {
 	size_t nr_lines;
 };
 
+#define FIX_MAX_NAMED 64
+
 struct fix_opts {
 	bool apply;
 	bool compact;		/* compact memory once if a pool grows short */
 	bool clean_stale;
+	/* --clean-stale=FILE: files no hugepage user makes again, removed
+	 * only when named. */
+	const char *stale_named[FIX_MAX_NAMED];
+	size_t nr_stale_named;
 	bool persist;
 	const char *persist_file;	/* absolute, below the root */
 	bool have_overcommit;
@@ -89,6 +95,9 @@ struct fix_plan {
 	char persist_path[PATH_MAX];
 };
 
+/* -ENOENT, with *BAD, when --clean-stale=FILE names a file that is not
+ * stale in a hugetlbfs mount (FS's findings); else 0. */
+int plan_stale_unknown(const struct findings *fs, const struct fix_opts *o, const char **bad);
 int fix_plan(const struct snapshot *snap, const struct need *need,
 	     const struct findings *fs, const struct fix_opts *o,
 	     struct fix_plan *plan);

@@ -29,11 +29,18 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	   struct assessment *a)
 {
 	struct probe p = { .sr = &c->sr };
+	const char *dirs[16];
+	char dirbuf[16][64];
 	int rc;
 
 	memset(a, 0, sizeof(*a));
 	rc = probe_snapshot(&p, what, pid, &a->snap);
 	a->have_snap = true;
+	/* Where a mount for the workload could go: a remedy never mounts
+	 * over a directory that holds something. */
+	if (rc == 0)
+		rc = probe_dirs(&p, dirs, mount_candidates(&a->snap, wl, dirs, dirbuf, 16),
+				&a->snap);
 	if (rc < 0)
 		return probe_error(&p, rc);
 	/* What a wrapper sets (prlimit) is what the application runs with. */

@@ -54,9 +54,17 @@ int run_fix(struct ctx *c)
 	char err[256];
 	int rc, status;
 
+	const char *bad;
+
 	status = assess(c, what, c->pid, &c->wl, &a);
 	if (status)
 		goto out;
+	if (plan_stale_unknown(&a.fs, &c->fix, &bad) < 0) {
+		errorx("--clean-stale=%s: not a file in a hugetlbfs mount that no process "
+		       "maps, holds open or locks", bad);
+		status = EXIT_ERROR;
+		goto out;
+	}
 	if (fix_plan(&a.snap, &a.need, &a.fs, &c->fix, &plan) < 0) {
 		errorx("out of memory");
 		status = EXIT_ERROR;

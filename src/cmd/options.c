@@ -239,9 +239,15 @@ static int set_compact(struct ctx *c, const char *arg)
 
 static int set_clean_stale(struct ctx *c, const char *arg)
 {
-	(void)arg;
 	c->fix.clean_stale = true;
 	fix_used(c, "--clean-stale");
+	if (!arg)
+		return 0;
+	if (*arg != '/')
+		return usage_error("--clean-stale=%s: give the file's absolute path", arg);
+	if (c->fix.nr_stale_named >= FIX_MAX_NAMED)
+		return usage_error("--clean-stale=FILE: at most %d files", FIX_MAX_NAMED);
+	c->fix.stale_named[c->fix.nr_stale_named++] = arg;
 	return 0;
 }
 
@@ -269,8 +275,8 @@ static const struct option_def fix_opts[] = {
 	  set_apply },
 	{ "compact", 0, NULL, "compact memory once if a pool grows short",
 	  set_compact },
-	{ "clean-stale", 0, NULL, "remove page files no process maps or holds open",
-	  set_clean_stale },
+	{ "clean-stale", 0, "[=FILE]", "remove the stale page files of hugepage users;\n"
+	  "=FILE (again and again) another file, named", set_clean_stale },
 	{ "overcommit", 0, "PAGES", "set nr_overcommit_hugepages of the page size",
 	  set_overcommit },
 	{ "persist", 0, "[=FILE]", "keep the sysctls in FILE (default\n"

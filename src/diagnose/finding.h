@@ -94,6 +94,7 @@ struct action {
 	int node;		/* ACT_POOL: -1 for the whole pool */
 	enum rlimit_id rlimit;	/* ACT_RLIMIT */
 	const struct mount *mount;	/* ACT_REMOVE: the file's mount */
+	bool named_only;		/* ACT_REMOVE: when --clean-stale=FILE names it */
 };
 
 #define REMEDY_MAX_COMMANDS 64	/* a command a NUMA node at most */

@@ -11,30 +11,110 @@
 
 #include "diagnose/rules.h"
 
-/* The hugetlbfs mount for the workload's pages, as a remedy: at --huge-dir
- * or hpdiag's default place, unless a mount is there already. */
+/* Directories every system keeps things in: never a place for a mount,
+ * whether the snapshot lists them or not. */
+static bool system_dir(const char *path)
+{
+	static const char *const dirs[] = {
+		"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64",
+		"/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr",
+		"/var", "/mnt",
+	};
+	size_t l = strlen(path);
+
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == l && !strncmp(path, dirs[i], l))
+			return true;
+	return false;
+}
+
+/* Why a mount at PATH would hide what is there (into WHY), or NULL when
+ * nothing the snapshot knows of is there. */
+static const char *mount_blocked(const struct snapshot *snap, const char *path, char *why,
+				 size_t size)
+{
+	const struct dir_fact *d = snapshot_dir(snap, path);
+
+	if (snapshot_is_mount_point(snap, path))
+		snprintf(why, size, "%s is the mount point of another filesystem", path);
+	else if (d && d->state == DIR_NOT_EMPTY)
+		snprintf(why, size, "%s is not empty (%zu entr%s): a mount there would "
+			 "hide %s", path, d->entries, d->entries == 1 ? "y" : "ies",
+			 d->entries == 1 ? "it" : "them");
+	else if (d && d->state == DIR_NOT_DIR)
+		snprintf(why, size, "%s is not a directory", path);
+	else if (system_dir(path))
+		snprintf(why, size, "%s is a system directory: a mount there would hide "
+			 "what it holds", path);
+	else
+		return NULL;
+	return why;
+}
+
+/* The commands that mount hugetlbfs of SZ's pages at PATH, and the action
+ * fix takes for them. */
+static void mount_here(struct finding *f, const struct snapshot *snap,
+		       const struct need_size *sz, const char *path)
+{
+	char q[512], ss[16];
+	const char *dir = shell_quote(path, q, sizeof(q)), *su = remedy_sudo(snap);
+	struct action *a;
+
+	format_short_size(sz->page_size, ss, sizeof(ss));
+	finding_remedy(f, "%smkdir -p %s && %smount -t hugetlbfs -o pagesize=%s nodev %s",
+		       su, dir, su, ss, dir);
+	a = finding_action(f, ACT_MOUNT, path);
+	if (a)
+		a->page_size = sz->page_size;
+}
+
+/*
+ * The hugetlbfs mount for the workload's pages, as a remedy: at --huge-dir
+ * or hpdiag's default place; never over a directory that holds something
+ * or another mount - then at the default or a spare place, with the
+ * application pointed there, or at a mount of that size there is.
+ */
 static void mount_remedy(struct finding *f, const struct snapshot *snap,
 			 const struct need *need, const struct need_size *sz)
 {
-	char path[256], q[512], ss[16];
-	struct action *a;
-	const char *dir;
+	char path[256], alt[256], why[400], other[400], ss[32];
+	const struct dir_fact *d;
+	const struct mount *m;
 
 	if (need->huge_dir)
 		snprintf(path, sizeof(path), "%s", need->huge_dir);
 	else
-		default_mount_path(sz->page_size, snap->mem.hugepagesize,
-				   path, sizeof(path));
-	dir = shell_quote(path, q, sizeof(q));
-	format_short_size(sz->page_size, ss, sizeof(ss));
-	finding_remedy(f, "mkdir -p %s && mount -t hugetlbfs -o pagesize=%s nodev %s",
-		       dir, ss, dir);
-	/* Another mount there: not hpdiag's to move. */
-	if (snapshot_mount_at(snap, path))
+		default_mount_path(sz->page_size, snap->mem.hugepagesize, path, sizeof(path));
+	format_bytes(sz->page_size, ss, sizeof(ss));
+	if (!mount_blocked(snap, path, why, sizeof(why))) {
+		mount_here(f, snap, sz, path);
+		d = snapshot_dir(snap, path);
+		if (need->huge_dir && (!d || d->state == DIR_UNKNOWN))
+			finding_note(f, "only on an empty directory: a mount hides what %s "
+				     "holds (this tree does not record it)", path);
 		return;
-	a = finding_action(f, ACT_MOUNT, path);
-	if (a)
-		a->page_size = sz->page_size;
+	}
+	for (size_t i = 0; i < snap->nr_mounts; i++) {
+		m = &snap->mounts[i];
+		if (m->page_size == sz->page_size && !m->read_only) {
+			finding_note(f, "%s; start the application with --huge-dir %s, a "
+				     "hugetlbfs mount of %s pages", why, m->path, ss);
+			return;
+		}
+	}
+	default_mount_path(sz->page_size, snap->mem.hugepagesize, alt, sizeof(alt));
+	if (!strcmp(alt, path) || mount_blocked(snap, alt, other, sizeof(other)))
+		spare_mount_path(sz->page_size, alt, sizeof(alt));
+	if (!mount_blocked(snap, alt, other, sizeof(other))) {
+		mount_here(f, snap, sz, alt);
+		finding_note(f, "%s; mount at %s instead and start the application with "
+			     "--huge-dir %s", why, alt, alt);
+		return;
+	}
+	finding_note(f, "%s; mount hugetlbfs (pagesize=%s) on an empty directory and "
+		     "start the application with --huge-dir there", why, ss);
 }
 
 static void mount_of_size(const struct snapshot *snap, const struct need *need,
@@ -301,6 +381,93 @@ static void remove_action(struct finding *f, const struct mount *m,
 	}
 }
 
+/* Whether MF of M is stale and, with OWNED, a page file a hugepage user
+ * makes again (not one DPDK takes back at its start: those come first). */
+static bool stale_of_kind(const struct need *need, const struct mount *m,
+			  const struct mount_file *mf, bool owned)
+{
+	return !mf->in_use && !need_reclaims(need, m, mf) &&
+	       (page_file_owner(mf->path) != NULL) == owned;
+}
+
+/* The files of M that no process maps, holds open or locks: a finding for
+ * the page files of hugepage users, whose remedy removes exactly them, and
+ * one for any other file, listed, removed only when named. */
+static void stale_of_mount(const struct snapshot *snap, const struct need *need,
+			   const struct mount *m, bool owned, struct findings *fs)
+{
+	uint64_t files = 0, pages = 0;
+	const char *owner = NULL, *su = remedy_sudo(snap);
+	char s1[32], list[1200] = "", note[1600] = "";
+	struct finding *f;
+
+	for (size_t j = 0; j < m->nr_files; j++) {
+		const struct mount_file *mf = &m->files[j];
+		const char *o = page_file_owner(mf->path);
+
+		if (!stale_of_kind(need, m, mf, owned))
+			continue;
+		files++;
+		pages = hp_sat_add(pages, mf->pages);
+		owner = !owner || (o && !strcmp(owner, o)) ? o : "hugepage users'";
+	}
+	if (!files)
+		return;
+	format_bytes(hp_sat_mul(pages, m->page_size), s1, sizeof(s1));
+	if (owned)
+		f = finding_add(fs, CHECK_STALE_FILES, HP_WARN, CAUSE_NONE,
+				"%s holds %" PRIu64 " stale page file%s of %s (%" PRIu64
+				" hugepage%s, %s) that no process maps, holds open or locks",
+				m->path, files, files == 1 ? "" : "s", owner, pages,
+				pages == 1 ? "" : "s", s1);
+	else
+		f = finding_add(fs, CHECK_STALE_FILES, HP_WARN, CAUSE_NONE,
+				"%s holds %" PRIu64 " other file%s that no process uses "
+				"(%" PRIu64 " hugepage%s, %s): no hugepage user makes %s "
+				"again, so hpdiag removes %s only when named", m->path,
+				files, files == 1 ? "" : "s", pages, pages == 1 ? "" : "s",
+				s1, files == 1 ? "it" : "them", files == 1 ? "it" : "them");
+	finding_str(f, "path", m->path);
+	finding_num(f, "files", files);
+	finding_num(f, "pages", pages);
+	finding_num(f, "bytes", hp_sat_mul(pages, m->page_size));
+	for (size_t j = 0, k = 0; j < m->nr_files; j++) {
+		const struct mount_file *mf = &m->files[j];
+		size_t l = strlen(list), nl = strlen(note);
+		char q[512], s2[32];
+
+		if (!stale_of_kind(need, m, mf, owned))
+			continue;
+		remove_action(f, m, mf);
+		if (f && f->remedy.n)
+			f->remedy.acts[f->remedy.n - 1].named_only = !owned;
+		shell_quote(mf->path, q, sizeof(q));
+		if (!owned && k < REMEDY_MAX_COMMANDS)
+			finding_remedy(f, "%shpdiag fix --apply --clean-stale=%s", su,
+				       shell_quote(mf->path, q, sizeof(q)));
+		if (!owned && nl + 600 < sizeof(note))
+			snprintf(note + nl, sizeof(note) - nl, "%s%s (%" PRIu64 " page%s, %s)",
+				 k ? ", " : "", mf->path, mf->pages, mf->pages == 1 ? "" : "s",
+				 format_bytes(hp_sat_mul(mf->pages, m->page_size), s2,
+					      sizeof(s2)));
+		if (owned && l + 520 < sizeof(list))
+			snprintf(list + l, sizeof(list) - l, " %s",
+				 shell_quote(mf->path, q, sizeof(q)));
+		k++;
+	}
+	if (owned && files <= 8)
+		finding_remedy(f, "%srm -f%s", su, list);
+	else if (owned)
+		finding_remedy(f, "%shpdiag fix --apply --clean-stale", su);
+	if (owned && files > 8)
+		finding_note(f, "removes these %" PRIu64 " files and the other stale page "
+			     "files of hugepage users, each after checking again that no "
+			     "process uses it", files);
+	else if (!owned)
+		finding_note(f, "each command removes one of them, if you know it is not "
+			     "needed: %s", note);
+}
+
 void rule_stale(const struct snapshot *snap, const struct need *need,
 		struct findings *fs)
 {
@@ -318,15 +485,18 @@ void rule_stale(const struct snapshot *snap, const struct need *need,
 			continue;
 		f = finding_add(fs, CHECK_STALE_FILES, HP_WARN, CAUSE_NONE,
 				"%s holds %" PRIu64 " stale DPDK page file%s "
-				"(%" PRIu64 " hugepages, %s) that no process uses: "
+				"(%" PRIu64 " hugepage%s, %s) that no process uses: "
 				"DPDK deletes them when it starts and takes their "
 				"pages", sz->app_dir, rfiles,
-				rfiles == 1 ? "" : "s", rpages,
+				rfiles == 1 ? "" : "s", rpages, rpages == 1 ? "" : "s",
 				format_bytes(rpages * sz->page_size, s1, sizeof(s1)));
 		finding_num(f, "files", rfiles);
 		finding_num(f, "pages", rpages);
 		finding_num(f, "bytes", rpages * sz->page_size);
 		finding_num(f, "reclaimable", 1);
+		finding_note(f, "nothing to do: the application deletes them when it starts; "
+			     "hpdiag fix --apply --clean-stale removes them, and the other "
+			     "stale page files of hugepage users, now");
 		for (size_t i = 0; i < snap->nr_mounts; i++)
 			for (size_t j = 0; j < snap->mounts[i].nr_files; j++)
 				if (need_reclaims(need, &snap->mounts[i],
@@ -334,44 +504,11 @@ void rule_stale(const struct snapshot *snap, const struct need *need,
 					remove_action(f, &snap->mounts[i],
 						      &snap->mounts[i].files[j]);
 	}
-	/* The others, a finding per mount. */
+	/* The others, by mount: hugepage users' page files, then the rest. */
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
-		const struct mount *m = &snap->mounts[i];
-		uint64_t files = 0, pages = 0;
-		char list[600] = "";
-
-		if (!m->have_usage)
+		if (!snap->mounts[i].have_usage)
 			continue;
-		for (size_t j = 0; j < m->nr_files; j++) {
-			const struct mount_file *mf = &m->files[j];
-			size_t l = strlen(list);
-
-			if (mf->in_use || need_reclaims(need, m, mf))
-				continue;
-			files++;
-			pages += mf->pages;
-			if (files <= 4 && l + strlen(mf->path) * 4 + 4 < sizeof(list)) {
-				char q[512];
-
-				snprintf(list + l, sizeof(list) - l, " %s",
-					 shell_quote(mf->path, q, sizeof(q)));
-			}
-		}
-		if (!files)
-			continue;
-		f = finding_add(fs, CHECK_STALE_FILES, HP_WARN, CAUSE_NONE,
-				"%s holds %" PRIu64 " file%s that no process maps "
-				"or holds open, keeping %" PRIu64 " hugepages (%s) "
-				"out of the pool", m->path, files,
-				files == 1 ? "" : "s", pages,
-				format_bytes(pages * m->page_size, s1, sizeof(s1)));
-		finding_str(f, "path", m->path);
-		finding_num(f, "files", files);
-		finding_num(f, "pages", pages);
-		finding_num(f, "bytes", pages * m->page_size);
-		finding_remedy(f, "rm -f%s%s", list, files > 4 ? " ..." : "");
-		for (size_t j = 0; j < m->nr_files; j++)
-			if (!m->files[j].in_use && !need_reclaims(need, m, &m->files[j]))
-				remove_action(f, m, &m->files[j]);
+		stale_of_mount(snap, need, &snap->mounts[i], true, fs);
+		stale_of_mount(snap, need, &snap->mounts[i], false, fs);
 	}
 }

@@ -181,6 +181,22 @@ bool memlock_exempt(const struct snapshot *snap);
 /* Where hpdiag (and its remedies) mount hugetlbfs for a page size PS when
  * DEF is the kernel's default size: /dev/hugepages, else /dev/hugepages-1G. */
 void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size);
+/*
+ * The hugepage user whose page file PATH (in a hugetlbfs mount) is named
+ * as - one that makes the file again when it starts, so that removing it
+ * stale loses nothing: "DPDK or SPDK" for "*map_*", "QEMU" for
+ * "qemu_back_mem.*" and what libvirt keeps under ".../libvirt/qemu/".
+ * NULL for any other name.
+ */
+const char *page_file_owner(const char *path);
+/* The place to mount pages of size PS when the default one is taken (not
+ * empty, or another filesystem's mount point): /mnt/huge-2M. */
+void spare_mount_path(uint64_t ps, char *buf, size_t size);
+/* The directories a mount for WL's pages could go on, for probe_dirs():
+ * --huge-dir, and the default and spare place of each size.  Their number
+ * (at most MAX); BUFS holds their text. */
+size_t mount_candidates(const struct snapshot *snap, const struct workload *wl,
+			const char **paths, char (*bufs)[64], size_t max);
 
 /* One memseg list type (a page size on a node). */
 struct memseg_type {

@@ -61,6 +61,44 @@ void default_mount_path(uint64_t ps, uint64_t def, char *buf, size_t size)
 			 format_short_size(ps, s, sizeof(s)));
 }
 
+const char *page_file_owner(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (strstr(base, "map_"))
+		return "DPDK or SPDK";
+	if (!strncmp(base, "qemu_back_mem.", 14) || strstr(path, "/libvirt/qemu/"))
+		return "QEMU";
+	return NULL;
+}
+
+void spare_mount_path(uint64_t ps, char *buf, size_t size)
+{
+	char s[16];
+
+	snprintf(buf, size, "/mnt/huge-%s", format_short_size(ps, s, sizeof(s)));
+}
+
+size_t mount_candidates(const struct snapshot *snap, const struct workload *wl,
+			const char **paths, char (*bufs)[64], size_t max)
+{
+	size_t n = 0;
+
+	if (wl->huge_dir && n < max)
+		paths[n++] = wl->huge_dir;
+	for (size_t i = 0; i < snap->nr_pools && n + 2 <= max; i++) {
+		default_mount_path(snap->pools[i].page_size, snap->mem.hugepagesize,
+				   bufs[n], sizeof(bufs[n]));
+		paths[n] = bufs[n];
+		n++;
+		spare_mount_path(snap->pools[i].page_size, bufs[n], sizeof(bufs[n]));
+		paths[n] = bufs[n];
+		n++;
+	}
+	return n;
+}
+
 /* Whether a DPDK primary taking pages of SZ deletes MF (of M) at start. */
 static bool size_reclaims(const struct need_size *sz, enum mode mode,
 			  const struct mount *m, const struct mount_file *mf)

@@ -314,7 +314,21 @@ int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap)
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs);
+		const char *type = mnt_fs_get_fstype(fs), *target = mnt_fs_get_target(fs);
+
+		if (target) {
+			char **np = realloc(snap->mount_points, (snap->nr_mount_points + 1) *
+					    sizeof(*np));
+
+			if (!np || !(np[snap->nr_mount_points] = strdup(target))) {
+				if (np)
+					snap->mount_points = np;
+				rc = -ENOMEM;
+				goto out;
+			}
+			snap->mount_points = np;
+			snap->nr_mount_points++;
+		}
 
 		if (type && (!strcmp(type, "cgroup2") || !strcmp(type, "cgroup"))) {
 			rc = cgroup_mount_seen(&snap->cg, type, fs);

@@ -61,6 +61,41 @@ static int probe_pid(struct probe *p, unsigned what, pid_t pid,
 	return 0;
 }
 
+int probe_dirs(struct probe *p, const char *const *paths, size_t n, struct snapshot *snap)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct dir_fact *d, *nd;
+		char **names = NULL;
+		size_t nn = 0;
+		int rc;
+
+		if (!paths[i] || snapshot_dir(snap, paths[i]))
+			continue;
+		nd = realloc(snap->dirs, (snap->nr_dirs + 1) * sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		snap->dirs = nd;
+		d = &nd[snap->nr_dirs];
+		memset(d, 0, sizeof(*d));
+		d->path = strdup(paths[i]);
+		if (!d->path)
+			return -ENOMEM;
+		snap->nr_dirs++;
+		if (!p->sr->live)
+			continue;	/* a captured tree does not record it */
+		rc = sysroot_list(p->sr, paths[i], &names, &nn);
+		if (rc == -ENOENT)
+			d->state = DIR_ABSENT;
+		else if (rc == -ENOTDIR)
+			d->state = DIR_NOT_DIR;
+		else if (rc == 0)
+			d->state = nn ? DIR_NOT_EMPTY : DIR_EMPTY;
+		d->entries = nn;
+		sysroot_names_free(names, nn);
+	}
+	return 0;
+}
+
 int probe_snapshot(struct probe *p, unsigned what, pid_t pid,
 		   struct snapshot *snap)
 {

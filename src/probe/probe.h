@@ -57,6 +57,11 @@ int probe_lines(struct probe *p, const char *path,
  * else names it: it exited, or its PID names another one now. */
 int probe_guard(struct probe *p, const struct proc_guard *g);
 
+/* What is at each of the N directories PATHS that a mount could go on
+ * (snap->dirs): on the live host, whether it exists, is a directory and
+ * holds entries; under --sysroot, unknown. */
+int probe_dirs(struct probe *p, const char *const *paths, size_t n, struct snapshot *snap);
+
 /* The individual probes. */
 int meminfo_scan(struct probe *p, struct meminfo *mem);
 int node_scan(struct probe *p, struct snapshot *snap);

@@ -37,6 +37,12 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->buddy);
 	free(snap->cmdline);
 	free(snap->vfio.devs);
+	for (size_t i = 0; i < snap->nr_mount_points; i++)
+		free(snap->mount_points[i]);
+	free(snap->mount_points);
+	for (size_t i = 0; i < snap->nr_dirs; i++)
+		free(snap->dirs[i].path);
+	free(snap->dirs);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -74,6 +80,22 @@ const struct mount *snapshot_mount_at(const struct snapshot *snap, const char *p
 	for (size_t i = 0; i < snap->nr_mounts; i++)
 		if (!strcmp(snap->mounts[i].path, path))
 			return &snap->mounts[i];
+	return NULL;
+}
+
+bool snapshot_is_mount_point(const struct snapshot *snap, const char *path)
+{
+	for (size_t i = 0; i < snap->nr_mount_points; i++)
+		if (!strcmp(snap->mount_points[i], path))
+			return true;
+	return false;
+}
+
+const struct dir_fact *snapshot_dir(const struct snapshot *snap, const char *path)
+{
+	for (size_t i = 0; i < snap->nr_dirs; i++)
+		if (!strcmp(snap->dirs[i].path, path))
+			return &snap->dirs[i];
 	return NULL;
 }
 

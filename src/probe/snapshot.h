@@ -218,6 +218,16 @@ struct boot_pools {
 	bool cma;			/* hugetlb_cma=: no gigantic pages at boot */
 };
 
+/* A directory a mount could go on: what is there (only the live host
+ * says; a captured tree does not record it). */
+enum dir_state { DIR_UNKNOWN, DIR_ABSENT, DIR_EMPTY, DIR_NOT_EMPTY, DIR_NOT_DIR };
+
+struct dir_fact {
+	char *path;
+	enum dir_state state;
+	size_t entries;			/* DIR_NOT_EMPTY */
+};
+
 struct snapshot {
 	struct meta meta;
 	struct meminfo mem;
@@ -236,6 +246,11 @@ struct snapshot {
 	struct vfio vfio;
 	char thp[16];			/* transparent hugepage mode, "" if absent */
 	bool procs_scanned;		/* mount files' users are known */
+	/* Every mount point of the process's view, whatever its type. */
+	char **mount_points;
+	size_t nr_mount_points;
+	struct dir_fact *dirs;		/* probe_dirs() */
+	size_t nr_dirs;
 };
 
 void snapshot_free(struct snapshot *snap);
@@ -249,6 +264,10 @@ char *pool_file(char *buf, size_t size, uint64_t ps, int node, const char *file)
 const struct pool_node *pool_node(const struct pool *p, unsigned node);
 /* The hugetlbfs mount whose mount point is exactly PATH, or NULL. */
 const struct mount *snapshot_mount_at(const struct snapshot *snap, const char *path);
+/* Whether PATH is the mount point of a filesystem (any type). */
+bool snapshot_is_mount_point(const struct snapshot *snap, const char *path);
+/* What probe_dirs() found at PATH, or NULL. */
+const struct dir_fact *snapshot_dir(const struct snapshot *snap, const char *path);
 /* Files of M that no process maps or holds open, and their pages (only
  * known when snap->procs_scanned). */
 void mount_stale(const struct mount *m, uint64_t *files, uint64_t *pages);

@@ -247,18 +247,30 @@ grep -q " $newmnt hugetlbfs .*pagesize=" /proc/mounts && pass "hugetlbfs mounted
 	fail "no mount at $newmnt"
 umount "$newmnt"
 
-# A stale page file in the private mount: removed with --clean-stale.
-if fallocate -l "${size_kb}k" "$priv/stale" 2>/dev/null; then
+# Stale files in the private mount: a DPDK page file and a file no
+# hugepage user makes again.  --clean-stale removes the page file only;
+# the other goes when --clean-stale=FILE names it.
+if fallocate -l "${size_kb}k" "$priv/stale" 2>/dev/null &&
+   fallocate -l "${size_kb}k" "$priv/rtemap_7" 2>/dev/null; then
 	before=$(cat "${pool%/*}/free_hugepages")
-	expect_exit 1 "without --clean-stale the file is only named" -- \
+	expect_exit 1 "without --clean-stale the files are only named" -- \
 		"$HPDIAG" fix -n 1 --huge-dir "$priv" --apply
-	[ -e "$priv/stale" ] && pass "not removed unasked" || fail "removed without --clean-stale"
-	expect_exit 0 "--clean-stale removes it" -- "$HPDIAG" fix -n 1 --huge-dir "$priv" \
-		--apply --clean-stale
-	contains "$out" "verified  remove $priv/stale" "the removal is verified"
-	[ -e "$priv/stale" ] && fail "the file is still there" || pass "the file is gone"
-	[ "$(cat "${pool%/*}/free_hugepages")" -gt "$before" ] && pass "its page is free again" ||
-		fail "no page came back"
+	[ -e "$priv/stale" ] && [ -e "$priv/rtemap_7" ] && pass "not removed unasked" ||
+		fail "removed without --clean-stale"
+	expect_exit 1 "--clean-stale removes the page file" -- "$HPDIAG" fix -n 1 \
+		--huge-dir "$priv" --apply --clean-stale
+	contains "$out" "verified  remove $priv/rtemap_7" "the removal is verified"
+	[ -e "$priv/rtemap_7" ] && fail "the page file is still there" || pass "the page file is gone"
+	[ -e "$priv/stale" ] && pass "the other file is kept" ||
+		fail "--clean-stale removed a file no hugepage user makes again"
+	expect_exit 3 "--clean-stale=FILE of a file that is not there" -- "$HPDIAG" fix -n 1 \
+		--huge-dir "$priv" --apply --clean-stale="$priv/nothere"
+	contains "$err" "--clean-stale=$priv/nothere: not a file" "says which"
+	expect_exit 0 "--clean-stale=FILE removes the file it names" -- "$HPDIAG" fix -n 1 \
+		--huge-dir "$priv" --apply --clean-stale="$priv/stale"
+	[ -e "$priv/stale" ] && fail "the named file is still there" || pass "the named file is gone"
+	[ "$(cat "${pool%/*}/free_hugepages")" -ge $((before + 2)) ] &&
+		pass "their pages are free again" || fail "no page came back"
 else
 	echo "fallocate on hugetlbfs not supported: stale-file test skipped"
 fi

@@ -80,8 +80,9 @@ contains "$out" "[no_mount" "a directory not on hugetlbfs"
 # A page file nobody uses is stale; held open by a process it is not.
 if fallocate -l "$((size_kb * 1024))" "$mnt/stale_0" 2>/dev/null; then
 	expect_exit 1 "stale file" -- "$HPDIAG" -q check -n 1 --huge-dir "$mnt"
-	contains "$out" "$mnt holds 1 file that no process maps or holds open" "stale file found"
-	contains "$out" "rm -f $mnt/stale_0" "remedy names the file"
+	contains "$out" "$mnt holds 1 other file that no process uses" "stale file found"
+	contains "$out" "remedy:   hpdiag fix --apply --clean-stale=$mnt/stale_0" \
+		"remedy names the file, which no hugepage user makes again"
 	sh -c 'exec 9<"$1"; exec sleep 60' sh "$mnt/stale_0" &
 	holder=$!
 	sleep 0.5

@@ -68,7 +68,7 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 		fprintf(o, "no hugetlbfs mounts\n");
 		return;
 	}
-	fprintf(o, "%-24s %-8s %-10s %-8s %-10s %-6s %-6s %-11s %s\n", "PATH", "SIZE",
+	fprintf(o, "%-20s %-7s %-9s %-7s %-9s %-5s %-5s %-9s %s\n", "PATH", "SIZE",
 		"QUOTA", "USED", "INODES", "FILES", "STALE", "OWNER", "MODE");
 	for (size_t i = 0; i < snap->nr_mounts; i++) {
 		const struct mount *m = &snap->mounts[i];
@@ -92,7 +92,7 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 		else
 			snprintf(s2, sizeof(s2), "%" PRIu64, m->size_limit / m->page_size);
 		snprintf(own, sizeof(own), "%u:%u", m->uid, m->gid);
-		fprintf(o, "%-24s %-8s %-10s %-8s %-10s %-6s %-6s %-11s %04o%s%s\n",
+		fprintf(o, "%-20s %-7s %-9s %-7s %-9s %-5s %-5s %-9s %04o%s%s\n",
 			m->path, format_bytes(m->page_size, s1, sizeof(s1)),
 			s2, used, inodes, files,
 			stale, own, m->mode, m->read_only ? " ro" : "",

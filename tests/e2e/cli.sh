@@ -87,4 +87,20 @@ heading=$(printf '%s\n' "$help" | awk '/^[A-Z][^:]*:$/ { h = $0 } /^ *-y, --appl
 	fail "check --help: --apply under '$heading'"
 case $("$HPDIAG" pools --help) in *--quiet*) fail "pools --help offers --quiet" ;;
 *) pass "pools --help offers no --quiet" ;; esac
+# As a terminal shows it (no $COLUMNS): no line past 100 columns but a
+# remedy's command, which is pasted whole; with $COLUMNS, that width.
+for fx in seed-000 seed-004 two-node; do
+	for args in "check -n 3100" "check --socket-mem 1024,1024 -v" "fix -n 3100" "pools -v" "mounts -v"; do
+		# shellcheck disable=SC2086
+		env -u COLUMNS "$HPDIAG" --sysroot "$FIXTURES/$fx" --color never $args > "$T/w" 2>&1
+		long=$(grep -v '^      remedy:   \|^      [a-z]*sudo \|^      echo \|^      umount \|^      rm -f \|^      [a-z-]* .*hpdiag fix' "$T/w" |
+			awk 'length($0) > 100')
+		[ -z "$long" ] && pass "$fx $args: every line within 100 columns" ||
+			fail "$fx $args: lines past 100 columns: $long"
+	done
+done
+env COLUMNS=60 "$HPDIAG" --sysroot "$FIXTURES/seed-000" --color never check -n 3100 > "$T/w" 2>&1
+long=$(grep -v '^      remedy:   ' "$T/w" | grep -v '^needs:\|^workload:' | awk 'length($0) > 60')
+[ -z "$long" ] && pass "COLUMNS=60: the findings within 60 columns" ||
+	fail "COLUMNS=60: lines past 60: $long"
 finish

@@ -70,8 +70,8 @@ static int apply_value(struct apply *a, struct fix_step *s)
 	s->status = s->obtained >= s->to ? FS_VERIFIED : FS_PARTIAL;
 	if (s->status == FS_PARTIAL)
 		step_error(s, "the kernel gave %" PRIu64
-			 " of the %" PRIu64 " pages asked for%s", hp_sat_sub(s->obtained,
-			 s->from), s->to - s->from, s->compacted ?
+			 " of the %" PRIu64 " page%s asked for%s", hp_sat_sub(s->obtained,
+			 s->from), s->to - s->from, PL(s->to - s->from), s->compacted ?
 			 ", after compacting memory" : "");
 	return 0;
 }

@@ -247,8 +247,9 @@ static int plan_pools(const struct snapshot *snap, const struct need *need,
 		if (f->check != CHECK_NODE_POOL || !failing(f) ||
 		    !(a = action_of(f, ACT_POOL)) || !(sz = need_size_of(need, a->page_size)))
 			continue;
-		snprintf(why, sizeof(why), "%" PRIu64 " pages needed on node %d, %"
-			 PRIu64 " free there", sz->pages_per_node[a->node], a->node,
+		snprintf(why, sizeof(why), "%" PRIu64 " page%s needed on node %d, %"
+			 PRIu64 " free there", sz->pages_per_node[a->node],
+			 PL(sz->pages_per_node[a->node]), a->node,
 			 pool_node(snapshot_pool(snap, a->page_size), (unsigned)a->node)->free);
 		rc = plan_pool_step(snap, p, CHECK_NODE_POOL, a, a->to, why);
 		if (rc)
@@ -274,8 +275,9 @@ static int plan_pools(const struct snapshot *snap, const struct need *need,
 		to = hp_sat_sub(hp_sat_add(a->to, sz->reclaim_pages), extra);
 		if (to <= a->from)
 			continue;
-		snprintf(why, sizeof(why), "%" PRIu64 " pages needed, %" PRIu64
-			 " free%s", sz->pages, avail, extra ? " counting stale files" : "");
+		snprintf(why, sizeof(why), "%" PRIu64 " page%s needed, %" PRIu64
+			 " free%s", sz->pages, PL(sz->pages), avail,
+			 extra ? " counting stale files" : "");
 		rc = plan_pool_step(snap, p, CHECK_POOL, a, to, why);
 		if (rc)
 			return rc;

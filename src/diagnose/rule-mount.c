@@ -317,7 +317,8 @@ static void quota_of_size(const struct snapshot *snap, const struct need *need,
 	quota_text(m, sz, &q, text, sizeof(text));
 	/* The files, where an inode limit counts them. */
 	if (m->nr_inodes == HP_UNLIMITED)
-		snprintf(files, sizeof(files), "%" PRIu64 " pages needed", sz->pages);
+		snprintf(files, sizeof(files), "%" PRIu64 " page%s needed", sz->pages,
+			 PL(sz->pages));
 	else if (sz->files == sz->pages)
 		snprintf(files, sizeof(files), "%" PRIu64 " pages needed, a page file each",
 			 sz->pages);

@@ -29,9 +29,9 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 
 	if (r->ok) {
 		f = finding_add(out, CHECK_TRIAL, HP_PASS, CAUSE_NONE, "mapped all %" PRIu64
-				" pages%s; at the peak %" PRIu64 " VMAs of "
+				" page%s%s; at the peak %" PRIu64 " VMAs of "
 				"vm.max_map_count %" PRIu64 ", %" PRIu64 " fds",
-				r->requested, r->peak_pages > r->requested ?
+				r->requested, PL(r->requested), r->peak_pages > r->requested ?
 				" (the whole free pool first, as legacy mode does)" : "",
 				c->vmas, c->max_map_count, c->fds);
 		finding_num(f, "mapped", r->mapped);
@@ -43,8 +43,8 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		snprintf(what, sizeof(what), "%s raised %s", fl->call,
 			 sigabbrev_np(fl->sig) ? sigabbrev_np(fl->sig) : "a signal");
 	else if (!strcmp(fl->call, "count"))
-		snprintf(what, sizeof(what), "only %" PRIu64 " pages could be mapped",
-			 r->mapped);
+		snprintf(what, sizeof(what), "only %" PRIu64 " page%s could be mapped",
+			 r->mapped, PL(r->mapped));
 	else if (!strcmp(fl->call, "node"))
 		snprintf(what, sizeof(what), "the page landed on another NUMA node");
 	else
@@ -54,10 +54,10 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	    r->mapped + reclaimable >= r->requested) {
 		f = finding_add(out, CHECK_TRIAL, HP_WARN, CAUSE_NONE,
 				"page %" PRIu64 " of %" PRIu64 ": %s, but stale DPDK "
-				"page files hold %" PRIu64 " pages: the application "
+				"page files hold %" PRIu64 " page%s: the application "
 				"deletes them at start and gets its memory (the trial "
 				"deletes nothing)", r->page, r->requested, what,
-				reclaimable);
+				reclaimable, PL(reclaimable));
 		finding_num(f, "reclaimable_pages", reclaimable);
 		return findings_complete(out) ? 0 : -ENOMEM;
 	}

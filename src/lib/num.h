@@ -16,6 +16,9 @@
 /* A limit of "unlimited", and a number that is not known. */
 #define HP_UNLIMITED	UINT64_MAX
 
+/* The "s" of a plural: "%" PRIu64 " page%s", n, PL(n). */
+#define PL(n)		((n) == 1 ? "" : "s")
+
 /* Counts of pages, VMAs and bytes never wrap: they saturate. */
 static inline uint64_t hp_sat_add(uint64_t a, uint64_t b)
 {

@@ -98,9 +98,9 @@ static void text_mounts(const struct report_opts *opt, const struct result *r)
 			stale, own, m->mode, m->read_only ? " ro" : "",
 			m->writable == 0 ? " not-writable" : "");
 		for (size_t j = 0; j < m->nr_files && opt->verbose; j++)
-			fprintf(o, "  %s  %" PRIu64 " pages%s\n",
+			fprintf(o, "  %s  %" PRIu64 " page%s%s\n",
 				text_safe(m->files[j].path, safe, sizeof(safe)),
-				m->files[j].pages, !snap->procs_scanned ? "" :
+				m->files[j].pages, PL(m->files[j].pages), !snap->procs_scanned ? "" :
 				m->files[j].in_use ? "  in use" : "  stale");
 	}
 }
@@ -392,9 +392,9 @@ static void text_trial(const struct report_opts *opt, const struct result *r)
 	const struct trial_result *t = r->trial;
 
 	text_wrapf(opt->out, opt->width, 0, 10, "trial:    %s, baseline %" PRIu64 " VMAs "
-		   "taken first; %" PRIu64 " of %" PRIu64 " pages mapped in %.2f s",
+		   "taken first; %" PRIu64 " of %" PRIu64 " page%s mapped in %.2f s",
 		   r->trial_dir ? r->trial_dir : "no page files", t->baseline_vmas,
-		   (uint64_t)t->mapped, t->peak_pages, r->trial_seconds);
+		   (uint64_t)t->mapped, t->peak_pages, PL(t->peak_pages), r->trial_seconds);
 	if (t->note[0])
 		text_wrapf(opt->out, opt->width, 0, 10, "note:     %s", t->note);
 }

@@ -85,7 +85,7 @@ dpdk "$T/1g.log" --huge-dir "$m1" -m 1024
 	fail "1 GiB: DPDK failed: $(tail -3 "$T/1g.log")"
 expect_exit 0 "1 GiB: trial maps a 1 GiB page" -- "$HPDIAG" trial --page-size 1G \
 	--huge-dir "$m1" -m 1024
-contains "$out" "mapped all 1 pages" "1 GiB: the trial mapped it"
+contains "$out" "mapped all 1 page;" "1 GiB: the trial mapped it"
 for mode in legacy single-file; do
 	expect_exit 0 "1 GiB: trial in $mode mode" -- "$HPDIAG" trial --page-size 1G \
 		--huge-dir "$m1" -m 2048 --mode "$mode"

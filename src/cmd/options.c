@@ -168,12 +168,32 @@ static int set_pid(struct ctx *c, const char *arg)
 	return 0;
 }
 
+static int set_cgroup(struct ctx *c, const char *arg)
+{
+	if (arg[0] != '/')
+		return usage_error("--cgroup: '%s' is not an absolute path (a cgroup "
+				   "such as /kubepods/pod1, or its directory)", arg);
+	c->cgroup = arg;
+	return 0;
+}
+
 static const struct option_def pid_opts[] = {
-	{ "pid", 0, "PID", "take rlimits, VMA and fd counts from PID", set_pid },
+	{ "pid", 0, "PID", "take rlimits, VMA and fd counts, cgroup and\n"
+	  "mounts from PID (a container's process too)", set_pid },
+	{ "cgroup", 0, "PATH", "check against cgroup PATH (as /proc/PID/cgroup\n"
+	  "names it, or its directory) before anything runs in it", set_cgroup },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
 const struct option_group group_pid = { NULL, NULL, pid_opts };
+
+static const struct option_def cgroup_opts[] = {
+	{ "cgroup", 0, "PATH", "run the trial in cgroup PATH (as /proc/PID/cgroup\n"
+	  "names it, or its directory)", set_cgroup },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_cgroup = { NULL, NULL, cgroup_opts };
 
 static int set_output(struct ctx *c, const char *arg)
 {

@@ -8,7 +8,7 @@
 /* The snapshot's tables, without a workload or findings. */
 static int show(struct ctx *c, unsigned what, bool pools, bool mounts, bool limits)
 {
-	struct probe p = { .sr = &c->sr };
+	struct probe p = { .sr = &c->sr, .cgroup = c->cgroup };
 	struct snapshot snap;
 	int rc;
 
@@ -50,11 +50,23 @@ const struct command cmd_pools = {
 	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
 };
 
+/* The mounts have no cgroup: --cgroup goes with the commands that read one. */
+static int mounts_options(struct ctx *c)
+{
+	if (c->cgroup)
+		return usage_error("mounts: --cgroup does not apply (mounts differ "
+				   "per mount namespace: --pid PID)");
+	return 0;
+}
+
 const struct command cmd_mounts = {
 	.name = "mounts",
 	.run = run_mounts,
 	.summary = "hugetlbfs mounts: page size, quotas, owner, usage, stale files",
-	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
+	.groups = (const struct option_group *const[]) {
+		&group_pid, &group_report_file, NULL,
+	},
+	.check = mounts_options,
 };
 
 const struct command cmd_limits = {

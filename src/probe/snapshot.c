@@ -24,6 +24,7 @@ void cgroup_free(struct cgroup *cg)
 		free(cg->limits[i].file);
 		free(cg->limits[i].cgroup);
 		free(cg->limits[i].rsvd_file);
+		free(cg->limits[i].rsvd_cgroup);
 	}
 	free(cg->limits);
 	for (size_t i = 0; i < cg->nr_stats; i++) {

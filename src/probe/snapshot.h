@@ -166,6 +166,7 @@ struct cgroup_limit {
 	uint64_t rsvd_limit;		/* HP_UNLIMITED: none */
 	uint64_t rsvd_usage;
 	char *rsvd_file;
+	char *rsvd_cgroup;
 	uint64_t hits;			/* charges refused in the process's
 					   cgroup (v1: summed up the path) */
 	bool have_hits;

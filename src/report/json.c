@@ -139,6 +139,7 @@ static void json_cgroup(json_object *cg, const struct cgroup *c)
 			add(x, "rsvd_limit", jlim(l->rsvd_limit));
 			add(x, "rsvd_usage", jnum(l->rsvd_usage));
 			add(x, "rsvd_file", jstr(l->rsvd_file));
+			add(x, "rsvd_cgroup", jstr(l->rsvd_cgroup));
 			add(x, "hits", l->have_hits ? jnum(l->hits) : NULL);
 		}
 		json_object_array_add(cgl, x);

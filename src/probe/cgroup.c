@@ -252,7 +252,7 @@ static int given_path(struct probe *p, const struct cgroup *cg, const char *arg,
 	const struct cgroup_mnt *ms[] = { &cg->v2, &cg->v1_hugetlb, &cg->v1_memory };
 
 	if (arg[0] != '/')
-		return probe_fail(p, EINVAL, arg, "--cgroup: not an absolute path");
+		return hp_fail(&p->err, EINVAL, "--cgroup %s: not an absolute path", arg);
 	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
 		size_t dl = ms[i]->dir ? strlen(ms[i]->dir) : 0;
 		const char *rest;
@@ -294,9 +294,13 @@ static int given_exists(struct probe *p, const struct cgroup *cg, const char *cg
 			return 0;
 		}
 	}
-	return probe_fail(p, ENOENT, cgpath, "--cgroup: no such cgroup%s",
-			  any ? " in the cgroup hierarchies mounted here" :
-			  ": no cgroup hierarchy is mounted");
+	return hp_fail(&p->err, ENOENT, "--cgroup %s: no such cgroup %s%s%s%s%s%s",
+		       cgpath, any ? "in the hierarchies mounted at " :
+		       "(no cgroup hierarchy is mounted)", cg->v2.dir ? cg->v2.dir : "",
+		       cg->v2.dir && cg->v1_hugetlb.dir ? ", " : "",
+		       cg->v1_hugetlb.dir ? cg->v1_hugetlb.dir : "",
+		       (cg->v2.dir || cg->v1_hugetlb.dir) && cg->v1_memory.dir ? ", " : "",
+		       cg->v1_memory.dir ? cg->v1_memory.dir : "");
 }
 
 /* The hugetlb and memory limits of CG's cgroups (paths set). */

@@ -123,11 +123,16 @@ static void remedy_pod(struct finding *f, const struct snapshot *snap,
 	total = hp_div_up(total, cl->page_size) * cl->page_size;
 	k8s_size(cl->page_size, res, sizeof(res));
 	k8s_size(total, qty, sizeof(qty));
-	finding_remedy(f, "raise the %s's hugepages-%s limit to at least %s "
-		       "(resources.limits.hugepages-%s: %s in the pod spec; for "
-		       "hugepages, requests equal limits): its cgroup stops it, "
-		       "not the node's nr_hugepages", snap->cg.pod ? "pod" : "container",
-		       res, qty, res, qty);
+	if (snap->cg.pod)
+		finding_remedy(f, "raise the pod's hugepages-%s limit to at least %s "
+			       "(resources.limits.hugepages-%s: %s in the pod spec; "
+			       "for hugepages, requests equal limits): its cgroup "
+			       "stops it, not the node's nr_hugepages", res, qty, res, qty);
+	else
+		finding_remedy(f, "raise the container's hugetlb limit to at least %s "
+			       "(Kubernetes: resources.limits.hugepages-%s: %s; for "
+			       "hugepages, requests equal limits): its cgroup stops it, "
+			       "not the node's nr_hugepages", qty, res, qty);
 }
 
 void rule_cgroup(const struct snapshot *snap, const struct need *need,

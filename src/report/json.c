@@ -327,6 +327,10 @@ static json_object *json_trial(const struct result *r)
 		add(c, "rlimit_data", jlim(at->rlim_data));
 		add(c, "rlimit_nofile", jlim(at->rlim_nofile));
 		add(c, "rlimit_memlock", jlim(at->rlim_memlock));
+		add(c, "cgroup_usage", at->cg_usage != UINT64_MAX ? jnum(at->cg_usage) : NULL);
+		add(c, "cgroup_reserved", at->cg_rsvd_usage != UINT64_MAX ?
+		    jnum(at->cg_rsvd_usage) : NULL);
+		add(c, "cgroup_hits", jnum(at->cg_hits));
 		add(f, "counters", c);
 		add(o, "failure", f);
 	} else {
@@ -456,6 +460,7 @@ static json_object *json_exec(const struct result *r)
 		add(o, "failure", NULL);
 	}
 	add(o, "cause", jstr(cause_name(r->exec_cause)));
+	add(o, "cgroup_hits", x->have_cg_hits ? jnum(x->cg_hits) : NULL);
 	add(peak, "vmas", jnum(x->peak_vmas));
 	add(peak, "fds", jnum(x->peak_fds));
 	add(peak, "hugepages", jnum(ps ? x->peak_hugetlb_bytes / ps : 0));

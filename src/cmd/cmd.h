@@ -97,8 +97,8 @@ void cmdline_help(const struct cmdline *l, FILE *o, const struct command *cmd);
 
 /* The groups the commands share (options.c). */
 extern const struct option_group group_workload, group_instance, group_pid,
-	group_cgroup, group_report_file, group_report, group_quiet, group_fix,
-	group_check_fix;
+	group_pid_only, group_cgroup, group_report_file, group_report, group_quiet,
+	group_fix, group_check_fix;
 
 /* The commands (one file each). */
 extern const struct command cmd_check, cmd_pools, cmd_mounts, cmd_limits,

@@ -177,6 +177,12 @@ static int set_cgroup(struct ctx *c, const char *arg)
 	return 0;
 }
 
+static const struct option_def pid_only_opts[] = {
+	{ "pid", 0, "PID", "the process whose mappings or mounts to read\n"
+	  "(a container's process too)", set_pid },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
 static const struct option_def pid_opts[] = {
 	{ "pid", 0, "PID", "take rlimits, VMA and fd counts, cgroup and\n"
 	  "mounts from PID (a container's process too)", set_pid },
@@ -186,6 +192,9 @@ static const struct option_def pid_opts[] = {
 };
 
 const struct option_group group_pid = { NULL, NULL, pid_opts };
+
+/* vma and mounts read a process's mappings and mounts: no cgroup. */
+const struct option_group group_pid_only = { NULL, NULL, pid_only_opts };
 
 static const struct option_def cgroup_opts[] = {
 	{ "cgroup", 0, "PATH", "run the trial in cgroup PATH (as /proc/PID/cgroup\n"

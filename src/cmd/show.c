@@ -50,23 +50,13 @@ const struct command cmd_pools = {
 	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
 };
 
-/* The mounts have no cgroup: --cgroup goes with the commands that read one. */
-static int mounts_options(struct ctx *c)
-{
-	if (c->cgroup)
-		return usage_error("mounts: --cgroup does not apply (mounts differ "
-				   "per mount namespace: --pid PID)");
-	return 0;
-}
-
 const struct command cmd_mounts = {
 	.name = "mounts",
 	.run = run_mounts,
 	.summary = "hugetlbfs mounts: page size, quotas, owner, usage, stale files",
 	.groups = (const struct option_group *const[]) {
-		&group_pid, &group_report_file, NULL,
+		&group_pid_only, &group_report_file, NULL,
 	},
-	.check = mounts_options,
 };
 
 const struct command cmd_limits = {

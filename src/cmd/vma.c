@@ -183,22 +183,12 @@ static const struct option_def vma_opts[] = {
 
 static const struct option_group vma_group = { NULL, NULL, vma_opts };
 
-/* VMAs are a process's: a cgroup limits none of them. */
-static int vma_options(struct ctx *c)
-{
-	if (c->cgroup)
-		return usage_error("vma: --cgroup does not apply (VMAs are counted "
-				   "per process: --pid PID)");
-	return 0;
-}
-
 const struct command cmd_vma = {
 	.name = "vma",
 	.run = run_vma,
 	.summary = "who holds a process's VMAs, is it a leak, when does it hit "
 		   "vm.max_map_count",
 	.groups = (const struct option_group *const[]) {
-		&group_pid, &vma_group, &group_report, NULL,
+		&group_pid_only, &vma_group, &group_report, NULL,
 	},
-	.check = vma_options,
 };

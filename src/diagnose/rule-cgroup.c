@@ -135,20 +135,21 @@ static void remedy_pod(struct finding *f, const struct snapshot *snap,
 			       "not the node's nr_hugepages", qty, res, qty);
 }
 
-void rule_cgroup(const struct snapshot *snap, const struct need *need,
-		 struct findings *fs)
+/* The cgroup's room for the pages of one size the workload takes. */
+static void cgroup_of_size(const struct snapshot *snap, const struct need *need,
+			   const struct need_size *ns, struct findings *fs)
 {
-	const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg, need->page_size);
-	const struct pool *pool = snapshot_pool(snap, need->page_size);
+	const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg, ns->page_size);
+	const struct pool *pool = snapshot_pool(snap, ns->page_size);
 	bool pod = snap->cg.pod || snap->cg.container;
-	uint64_t ps = need->page_size, want, room, rsvd_room, allowed, node_free;
+	uint64_t ps = ns->page_size, want, room, rsvd_room, allowed, node_free;
 	char s1[32], s2[32], s3[32], who[2200], budget[400], ctx[2800] = "";
 	bool at_reserve;
 	struct finding *f;
 
 	if (!cl || !ps || (cl->limit == HP_UNLIMITED && cl->rsvd_limit == HP_UNLIMITED))
 		return;
-	want = need->pages * ps;
+	want = ns->pages * ps;
 	room = hp_sat_sub(cl->limit, cl->usage);
 	rsvd_room = hp_sat_sub(cl->rsvd_limit, cl->rsvd_usage);
 	/* Each page is reserved, then touched: the smaller room is met first. */
@@ -179,7 +180,7 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_FAIL,
 					CAUSE_CGROUP_HUGETLB_LIMIT, "%s, %" PRIu64
 					" needed; the kernel charges %s, so %s", ctx,
-					need->pages, at_reserve ? "when the pages are "
+					ns->pages, at_reserve ? "when the pages are "
 					"reserved (a reservation limit is set)" :
 					"each page when it is first touched",
 					consequence(need, at_reserve));
@@ -188,7 +189,7 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 					CAUSE_CGROUP_HUGETLB_LIMIT, "%s has room for %"
 					PRIu64 " of the %" PRIu64 " pages of %s needed (%s); "
 					"the kernel charges %s, so %s", who, allowed,
-					need->pages, format_bytes(ps, s3, sizeof(s3)),
+					ns->pages, format_bytes(ps, s3, sizeof(s3)),
 					budget, at_reserve ? "when the pages are reserved "
 					"(a reservation limit is set)" : "each page when it "
 					"is first touched (no reservation limit is set)",
@@ -202,7 +203,7 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 			     allowed);
 	} else if (pod) {
 		f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_PASS, CAUSE_NONE,
-				"%s, %" PRIu64 " needed", ctx, need->pages);
+				"%s, %" PRIu64 " needed", ctx, ns->pages);
 	} else {
 		f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_PASS, CAUSE_NONE,
 				"the cgroup's hugetlb limit (%s, %s in use) leaves room "
@@ -228,4 +229,12 @@ void rule_cgroup(const struct snapshot *snap, const struct need *need,
 		finding_str(f, "cgroup", at_reserve ? cl->rsvd_cgroup : cl->cgroup);
 	if (at_reserve ? cl->rsvd_file : cl->file)
 		finding_str(f, "file", at_reserve ? cl->rsvd_file : cl->file);
+}
+
+void rule_cgroup(const struct snapshot *snap, const struct need *need,
+		 struct findings *fs)
+{
+	for (size_t i = 0; i < need->nr_sizes; i++)
+		if (dg_takes(need, i))
+			cgroup_of_size(snap, need, &need->sizes[i], fs);
 }

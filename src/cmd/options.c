@@ -173,6 +173,11 @@ static int set_cgroup(struct ctx *c, const char *arg)
 	if (arg[0] != '/')
 		return usage_error("--cgroup: '%s' is not an absolute path (a cgroup "
 				   "such as /kubepods/pod1, or its directory)", arg);
+	/* trial writes to its cgroup.procs: no way out of the hierarchy. */
+	if (strstr(arg, "/../") || strstr(arg, "/./") ||
+	    (strlen(arg) >= 3 && !strcmp(arg + strlen(arg) - 3, "/..")) ||
+	    (strlen(arg) >= 2 && !strcmp(arg + strlen(arg) - 2, "/.")))
+		return usage_error("--cgroup: '%s' has a '.' or '..' component", arg);
 	c->cgroup = arg;
 	return 0;
 }

@@ -89,9 +89,12 @@ int cg_events(struct probe *p, const char *path, bool quiet, uint64_t *val)
 int cg_dir(const struct cgroup_mnt *m, const char *path, char *buf,
 		  size_t size)
 {
-	size_t rl = strlen(m->root);
+	size_t rl;
 	const char *rest;
 
+	if (!m->dir || !m->root)
+		return -ENOENT;
+	rl = strlen(m->root);
 	if (!strcmp(m->root, "/"))
 		rest = path;
 	else if (!strncmp(path, m->root, rl) && (path[rl] == '/' || !path[rl]))
@@ -129,7 +132,7 @@ int cg_stat_read(struct probe *p, int version, const char *dir,
 			uint64_t ps, bool quiet, struct cgroup_stat *st)
 {
 	char name[16], path[2400];
-	uint64_t v;
+	uint64_t v = 0;
 	int rc;
 
 	format_cgroup_size(ps, name, sizeof(name));

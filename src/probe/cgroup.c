@@ -107,7 +107,7 @@ static int hugetlb_walk(struct probe *p, struct cgroup *cg, const struct cgroup_
 			continue;
 		if (rc < 0)
 			return rc;
-		if (!strcmp(dir, m->dir) && version == 2)
+		if (version == 2 && m->dir && !strcmp(dir, m->dir))
 			cg->container = true;	/* the v2 root has no such files */
 		if ((leaf || st.limit != HP_UNLIMITED ||
 		     (st.have_rsvd && st.rsvd_limit != HP_UNLIMITED)) &&
@@ -194,7 +194,7 @@ static int memory_walk(struct probe *p, struct cgroup *cg, const struct cgroup_m
 			continue;
 		if (rc < 0)
 			goto fail;
-		if (!strcmp(dir, m->dir) && version == 2)
+		if (version == 2 && m->dir && !strcmp(dir, m->dir))
 			cg->container = true;
 		snprintf(file, sizeof(file), "%s/%s", dir, uf);
 		if ((rc = cg_value(p, file, false, &u)) < 0 && rc != -ENOENT)
@@ -394,7 +394,8 @@ static int cgroup_users(struct probe *p, const struct snapshot *snap, struct cgr
 int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg, bool users)
 {
-	char path[64], v2path[2048], hpath[2048], mpath[2048], given[2048];
+	char path[64], v2path[2048] = "", hpath[2048] = "", mpath[2048] = "";
+	char given[2048];
 	char dir[2100];
 	char *buf = NULL;
 	int rc;

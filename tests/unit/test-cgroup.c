@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -306,6 +307,7 @@ START_TEST(every_short_level)
 		snapshot_free(&snap);
 	}
 	remove_tree(tree);
+	free(tree);
 }
 END_TEST
 

@@ -22,7 +22,10 @@ int probe_error(const struct probe *p, int rc)
 
 unsigned probe_for(const struct ctx *c, const struct workload *wl)
 {
-	return c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+	unsigned what = c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+
+	/* Every hugepage user's cgroup is for the fleet's metrics only. */
+	return c->rep.format == FMT_PROM ? what : what & ~PROBE_CGROUP_USERS;
 }
 
 int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,

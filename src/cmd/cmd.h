@@ -121,7 +121,8 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	   struct assessment *a);
 void assessment_free(struct assessment *a);
 /* What to probe for WL: the process's own VMAs, fds and status matter
- * only for --pid's baseline and for shm's privileges. */
+ * only for --pid's baseline and for shm's privileges; the cgroups of every
+ * hugepage user only for the metrics. */
 unsigned probe_for(const struct ctx *c, const struct workload *wl);
 /* The charges the hugetlb cgroup of SNAP refused so far, for pages of PS;
  * false when it cannot tell. */

@@ -54,7 +54,7 @@ static int probe_pid(struct probe *p, unsigned what, pid_t pid,
 	if (what & PROBE_LIMITS) {
 		if ((rc = limits_scan(p, pid, what & PROBE_PROCESS, snap)) < 0 ||
 		    (rc = cgroup_scan(p, pid, snap, &snap->cg,
-				      what & PROBE_USERS)) < 0 ||
+				      what & PROBE_CGROUP_USERS)) < 0 ||
 		    (rc = host_scan(p, snap)) < 0 ||
 		    (rc = vfio_scan(p, pid, &snap->vfio)) < 0)
 			return rc;

@@ -33,6 +33,8 @@ enum probe_what {
 	PROBE_LIMITS	= 1 << 2,
 	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
 	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
+	PROBE_CGROUP_USERS = 1 << 5,	/* the hugetlb cgroups of every process
+					   that holds hugepages (the metrics) */
 	PROBE_ALL	= 0xff,
 };
 
@@ -89,7 +91,7 @@ void mount_files_sort(struct mount *m);
 struct mount_file *mount_file_find(struct mount *m, const char *path);
 int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap);
 /* The limits of PID's cgroup (or p->cgroup's); with USERS, also the
- * cgroups of the processes that hold hugepages (cg->stats). */
+ * cgroups of the processes that hold hugepages (into cg->stats). */
 int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
 		struct cgroup *cg, bool users);
 /* How often a charge of PAGE_SIZE pages was refused in CG's cgroup, now:

@@ -115,10 +115,10 @@ static void remedy_files(struct finding *f, const struct snapshot *snap,
 
 /* The pod's resource, not the node's pool. */
 static void remedy_pod(struct finding *f, const struct snapshot *snap,
-		       const struct cgroup_limit *cl, uint64_t want)
+		       const struct cgroup_limit *cl, uint64_t held, uint64_t want)
 {
 	char res[16], qty[32];
-	uint64_t total = hp_sat_add(cl->usage, want);
+	uint64_t total = hp_sat_add(held, want);
 
 	total = hp_div_up(total, cl->page_size) * cl->page_size;
 	k8s_size(cl->page_size, res, sizeof(res));
@@ -191,11 +191,14 @@ static void cgroup_of_size(const struct snapshot *snap, const struct need *need,
 					"the kernel charges %s, so %s", who, allowed,
 					ns->pages, format_bytes(ps, s3, sizeof(s3)),
 					budget, at_reserve ? "when the pages are reserved "
-					"(a reservation limit is set)" : "each page when it "
-					"is first touched (no reservation limit is set)",
-					consequence(need, at_reserve));
+					"(a reservation limit is set)" :
+					cl->rsvd_limit == HP_UNLIMITED ? "each page when it "
+					"is first touched (no reservation limit is set)" :
+					"each page when it is first touched (the reservation "
+					"limit leaves more room)", consequence(need, at_reserve));
 		if (pod)
-			remedy_pod(f, snap, cl, want);
+			remedy_pod(f, snap, cl, at_reserve ? cl->rsvd_usage : cl->usage,
+				   want);
 		else
 			remedy_files(f, snap, cl, want);
 		dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :

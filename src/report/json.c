@@ -111,10 +111,10 @@ static json_object *json_mounts(const struct snapshot *snap)
 /* The cgroup: each controller's hierarchy and cgroup, its limits (the
  * level with the least room, and where it comes from), and the hugetlb
  * counters of each cgroup read. */
-static void json_cgroup(json_object *cg, const struct cgroup *c)
+static json_object *json_cgroup(const struct cgroup *c)
 {
-	json_object *cgl = json_object_new_array();
-	json_object *sts = json_object_new_array();
+	json_object *cg = json_object_new_object();
+	json_object *cgl = json_object_new_array(), *sts = json_object_new_array();
 
 	add(cg, "version", c->version ? json_object_new_int(c->version) : NULL);
 	add(cg, "path", jstr(c->path));
@@ -162,6 +162,7 @@ static void json_cgroup(json_object *cg, const struct cgroup *c)
 		json_object_array_add(sts, x);
 	}
 	add(cg, "hugetlb_cgroups", sts);
+	return cg;
 }
 
 static json_object *json_limits(const struct snapshot *snap)
@@ -170,7 +171,6 @@ static json_object *json_limits(const struct snapshot *snap)
 	json_object *o = json_object_new_object();
 	json_object *rl = json_object_new_object();
 	json_object *sc = json_object_new_object();
-	json_object *cg = json_object_new_object();
 	json_object *bd = json_object_new_array();
 
 	add(o, "pid", l->pid ? json_object_new_int(l->pid) : NULL);
@@ -189,8 +189,7 @@ static json_object *json_limits(const struct snapshot *snap)
 		add(sc, sysctl_name(i), l->sysctl[i].present ?
 		    jnum(l->sysctl[i].value) : NULL);
 	add(o, "sysctls", sc);
-	json_cgroup(cg, &snap->cg);
-	add(o, "cgroup", cg);
+	add(o, "cgroup", json_cgroup(&snap->cg));
 	for (size_t i = 0; i < snap->nr_buddy; i++) {
 		json_object *z = json_object_new_object();
 		json_object *fr = json_object_new_array();

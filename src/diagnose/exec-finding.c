@@ -244,7 +244,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 			return own_finding(r, snap, need, host, own, how, out);
 	}
 	if (cause != CAUSE_NONE) {
-		char at[200];
+		char at[280];
 		bool leak = tf->top_object[0] && cause == CAUSE_MAP_COUNT_LIMIT;
 
 		describe_call(tf, call, sizeof(call));
@@ -255,6 +255,13 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		else	/* no fd left to read the kernel's files with */
 			snprintf(at, sizeof(at), "all %" PRIu64 " fds RLIMIT_NOFILE "
 				 "allows were open", c->fds);
+		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && r->cg_hits) {
+			size_t l = strlen(at);
+
+			snprintf(at + l, sizeof(at) - l, "; its cgroup refused %" PRIu64
+				 " hugepage charge%s while it ran", r->cg_hits,
+				 r->cg_hits == 1 ? "" : "s");
+		}
 		f = finding_add(out, CHECK_EXEC, HP_FAIL, cause,
 				"the application %s: %s in process %d; at that "
 				"instant %s%s%s%s", how, call, (int)tf->pid, at,

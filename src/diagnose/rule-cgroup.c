@@ -149,7 +149,7 @@ static void cgroup_of_size(const struct snapshot *snap, const struct need *need,
 
 	if (!cl || !ps || (cl->limit == HP_UNLIMITED && cl->rsvd_limit == HP_UNLIMITED))
 		return;
-	want = ns->pages * ps;
+	want = hp_sat_mul(ns->pages, ps);
 	room = hp_sat_sub(cl->limit, cl->usage);
 	rsvd_room = hp_sat_sub(cl->rsvd_limit, cl->rsvd_usage);
 	/* Each page is reserved, then touched: the smaller room is met first. */

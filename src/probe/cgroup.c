@@ -428,11 +428,13 @@ int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
 					  "lines");
 	}
 	/* A controller is on a v1 hierarchy when one is mounted with it;
-	 * else on v2 if the unified hierarchy offers it. */
+	 * else on v2 if the unified hierarchy offers it (and hugetlb only on
+	 * a kernel with hugetlb). */
 	if (cg->v1_hugetlb.dir && hpath[0]) {
 		cg->version = 1;
 		cg->path = strdup(hpath);
-	} else if (cg->v2.dir && v2path[0] && v2_offers(p, cg, "hugetlb")) {
+	} else if (cg->v2.dir && v2path[0] && snap->nr_pools &&
+		   v2_offers(p, cg, "hugetlb")) {
 		cg->version = 2;
 		cg->path = strdup(v2path);
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "lib/num.h"
+#include "lib/untrusted.h"
 #include "report/report.h"
 
 /* Which hierarchy each controller is on, and each limit with where it
@@ -16,7 +17,7 @@
 void text_cgroup(FILE *o, const struct cgroup *cg)
 {
 	static const char *const names[2] = { "hugetlb", "memory" };
-	char a[32], b[32];
+	char a[32], b[32], safe[1024], safe2[1024];
 
 	for (int k = 0; k < 2; k++) {
 		int v = k ? cg->memory_version : cg->version;
@@ -29,8 +30,10 @@ void text_cgroup(FILE *o, const struct cgroup *cg)
 		if (!v)
 			fprintf(o, "%-28s (not found)\n", label);
 		else
-			fprintf(o, "%-28s v%d %s (%s)%s\n", label, v, path,
-				m->dir ? m->dir : "", !k && cg->given ? ", as --cgroup names it" :
+			fprintf(o, "%-28s v%d %s (%s)%s\n", label, v,
+				text_safe(path ? path : "", safe, sizeof(safe)),
+				text_safe(m->dir ? m->dir : "", safe2, sizeof(safe2)),
+				!k && cg->given ? ", as --cgroup names it" :
 				!k && cg->hidden ? ", outside the hierarchy seen here" : "");
 	}
 	if (cg->container)
@@ -48,7 +51,8 @@ void text_cgroup(FILE *o, const struct cgroup *cg)
 		fprintf(o, "  %-26s %s (using %s)", name, format_limit(c->limit, a, sizeof(a)),
 			format_bytes(c->usage, b, sizeof(b)));
 		if (c->cgroup)
-			fprintf(o, ", from v%d %s", c->version, c->cgroup);
+			fprintf(o, ", from v%d %s", c->version,
+				text_safe(c->cgroup, safe, sizeof(safe)));
 		if (c->rsvd_limit != HP_UNLIMITED)
 			fprintf(o, "; reservations %s (using %s)",
 				format_bytes(c->rsvd_limit, a, sizeof(a)),

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose/remedy.h"
 #include "diagnose/rules.h"
 #include "probe/parse.h"
 
@@ -78,11 +79,11 @@ static bool on_path(const struct cgroup *cg, const char *path)
 }
 
 /* "echo BYTES > FILE" for every level on the path whose room is short of
- * WANT bytes, fault-time and reservation limits alike. */
+ * WANT bytes, fault-time and reservation limits alike: one command each. */
 static void remedy_files(struct finding *f, const struct snapshot *snap,
 			 const struct cgroup_limit *cl, uint64_t want)
 {
-	char text[2048] = "", name[16];
+	char name[16], file[2400];
 	size_t n = 0;
 
 	format_cgroup_size(cl->page_size, name, sizeof(name));
@@ -98,19 +99,19 @@ static void remedy_files(struct finding *f, const struct snapshot *snap,
 			if ((rsvd && !st->have_rsvd) || lim == HP_UNLIMITED ||
 			    hp_sat_sub(lim, use) >= want)
 				continue;
-			n += (size_t)snprintf(text + n, n < sizeof(text) ? sizeof(text) - n : 0,
-					      "%secho %" PRIu64 " > %s/hugetlb.%s.%s",
-					      n ? " && " : "", hp_sat_add(use, want), st->dir,
-					      name, st->version == 1 ?
-					      (rsvd ? "rsvd.limit_in_bytes" : "limit_in_bytes") :
-					      (rsvd ? "rsvd.max" : "max"));
+			snprintf(file, sizeof(file), "%s/hugetlb.%s.%s", st->dir, name,
+				 st->version == 1 ?
+				 (rsvd ? "rsvd.limit_in_bytes" : "limit_in_bytes") :
+				 (rsvd ? "rsvd.max" : "max"));
+			remedy_write(f, snap, file, hp_sat_add(use, want));
+			n++;
 		}
 	}
-	if (n && n < sizeof(text))
-		finding_remedy(f, "%s", text);
-	else
-		finding_remedy(f, "echo %" PRIu64 " > %s", hp_sat_add(cl->usage, want),
-			       cl->file ? cl->file : "the hugetlb limit file");
+	if (!n && cl->file)
+		remedy_write(f, snap, cl->file, hp_sat_add(cl->usage, want));
+	else if (!n)
+		finding_note(f, "raise the cgroup's hugetlb limit to %" PRIu64 " bytes",
+			     hp_sat_add(cl->usage, want));
 }
 
 /* The pod's resource, not the node's pool. */
@@ -124,15 +125,15 @@ static void remedy_pod(struct finding *f, const struct snapshot *snap,
 	k8s_size(cl->page_size, res, sizeof(res));
 	k8s_size(total, qty, sizeof(qty));
 	if (snap->cg.pod)
-		finding_remedy(f, "raise the pod's hugepages-%s limit to at least %s "
-			       "(resources.limits.hugepages-%s: %s in the pod spec; "
-			       "for hugepages, requests equal limits): its cgroup "
-			       "stops it, not the node's nr_hugepages", res, qty, res, qty);
+		finding_note(f, "raise the pod's hugepages-%s limit to at least %s "
+			     "(resources.limits.hugepages-%s: %s in the pod spec; "
+			     "for hugepages, requests equal limits): its cgroup "
+			     "stops it, not the node's nr_hugepages", res, qty, res, qty);
 	else
-		finding_remedy(f, "raise the container's hugetlb limit to at least %s "
-			       "(Kubernetes: resources.limits.hugepages-%s: %s; for "
-			       "hugepages, requests equal limits): its cgroup stops it, "
-			       "not the node's nr_hugepages", qty, res, qty);
+		finding_note(f, "raise the container's hugetlb limit to at least %s "
+			     "(Kubernetes: resources.limits.hugepages-%s: %s; for "
+			     "hugepages, requests equal limits): its cgroup stops it, "
+			     "not the node's nr_hugepages", qty, res, qty);
 }
 
 /* The cgroup's room for the pages of one size the workload takes. */

@@ -78,8 +78,6 @@ int report_to_file(const struct report_opts *opt, const struct result *r,
 		   const char *file);
 
 int report_text(const struct report_opts *opt, const struct result *r);
-/* text-cgroup.c: the cgroup lines of the text limits table. */
-void text_cgroup(FILE *o, const struct cgroup *cg);
 int report_json(const struct report_opts *opt, const struct result *r);
 int report_prom(const struct report_opts *opt, const struct result *r);
 

@@ -10,7 +10,7 @@
 
 #include "lib/num.h"
 #include "lib/untrusted.h"
-#include "report/report.h"
+#include "report/text.h"
 
 /* Which hierarchy each controller is on, and each limit with where it
  * comes from: a hybrid host has v1 controllers beside the v2 one. */

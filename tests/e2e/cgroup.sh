@@ -20,6 +20,9 @@
 # cgroup removed, cgroup.subtree_control, the pool and the mounts restored,
 # on every exit path.
 . "$TESTLIB"
+# Findings on one line each, for the messages grepped below.
+COLUMNS=1000
+export COLUMNS
 serialize "$@"
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"

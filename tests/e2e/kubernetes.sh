@@ -8,6 +8,9 @@
 # when the workload fits and fails it with a readable termination message
 # when it does not - on hpdiag's documented exit codes.
 . "$TESTLIB"
+# Findings on one line each, for the messages grepped below.
+COLUMNS=1000
+export COLUMNS
 
 pod=$CONTRIB/kubernetes/hpdiag-preflight-pod.yaml
 [ -f "$pod" ] || { fail "$pod missing"; finish; }

@@ -116,6 +116,9 @@ static void take_counters(struct trace_counters *c)
 	c->rlim_data = soft(RLIMIT_DATA);
 	c->rlim_nofile = soft(RLIMIT_NOFILE);
 	c->rlim_memlock = soft(RLIMIT_MEMLOCK);
+	c->cg_usage = O->cg_usage ? live_read_number(O->cg_usage) : UINT64_MAX;
+	c->cg_rsvd_usage = O->cg_rsvd_usage ? live_read_number(O->cg_rsvd_usage) :
+			   UINT64_MAX;
 }
 
 /* Records the first failure and ends the child. */

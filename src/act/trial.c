@@ -5,6 +5,7 @@
  * leaves nothing behind) and the trial.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,26 @@ static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Moves the calling process into the cgroup whose cgroup.procs is PROCS. */
+static int join_cgroup(const char *procs)
+{
+	int fd = open(procs, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, "0\n", 2);
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 int trial_run(const struct trial_opts *o, struct trial_result *res)
@@ -54,8 +75,16 @@ int trial_run(const struct trial_opts *o, struct trial_result *res)
 		munmap(R, sizeof(*R));
 		return -err;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		/* Into the cgroup first, as the application would start there. */
+		if (o->cg_procs && join_cgroup(o->cg_procs) < 0) {
+			R->failed = true;
+			R->fail.err = errno;
+			snprintf(R->fail.call, sizeof(R->fail.call), "cgroup");
+			_exit(3);
+		}
 		trial_child(parent, o, R);
+	}
 	for (;;) {
 		/* Without a progress line, block: SIGINT/SIGTERM interrupt it. */
 		pid_t w = waitpid(pid, &status, o->progress ? WNOHANG : 0);

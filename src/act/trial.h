@@ -28,6 +28,12 @@ struct trial_opts {
 	unsigned timeout;		/* seconds */
 	bool own_only;			/* take the program's own memory, no page */
 	bool progress;			/* a progress line on stderr */
+	/* The hugetlb cgroup: the child first joins it when CG_PROCS is set
+	 * (its cgroup.procs: --cgroup), and reads its usage and reservations
+	 * at the failure from these files (NULL: not read). */
+	const char *cg_procs;
+	const char *cg_usage;
+	const char *cg_rsvd_usage;
 };
 
 /* Runs the trial; returns 0 when it ran (passed or not), -EINTR when it

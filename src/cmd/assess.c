@@ -22,13 +22,16 @@ int probe_error(const struct probe *p, int rc)
 
 unsigned probe_for(const struct ctx *c, const struct workload *wl)
 {
-	return c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+	unsigned what = c->pid || wl->mode == MODE_SHM ? PROBE_ALL : PROBE_ALL & ~PROBE_PROCESS;
+
+	/* Every hugepage user's cgroup is for the fleet's metrics only. */
+	return c->rep.format == FMT_PROM ? what : what & ~PROBE_CGROUP_USERS;
 }
 
 int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	   struct assessment *a)
 {
-	struct probe p = { .sr = &c->sr };
+	struct probe p = { .sr = &c->sr, .cgroup = c->cgroup };
 	const char *dirs[16];
 	char dirbuf[16][64];
 	int rc;
@@ -68,6 +71,14 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 		return EXIT_ERROR;
 	}
 	return 0;
+}
+
+bool cgroup_hits_now(struct ctx *c, const struct snapshot *snap, uint64_t ps,
+		     uint64_t *hits)
+{
+	struct probe p = { .sr = &c->sr };
+
+	return cgroup_hits(&p, &snap->cg, ps, hits) == 0;
 }
 
 void assessment_free(struct assessment *a)

@@ -34,6 +34,7 @@ struct ctx {
 	bool log_only;			/* explain --log-only */
 	char **command;			/* what follows "--" */
 	pid_t pid;			/* --pid */
+	const char *cgroup;		/* --cgroup */
 	struct workload wl;
 	struct fix_opts fix;		/* fix, check --fix */
 	const char *fix_given;		/* the first fix option given */
@@ -95,8 +96,9 @@ int cmdline_parse(const struct cmdline *l, int argc, char **argv, struct ctx *c,
 void cmdline_help(const struct cmdline *l, FILE *o, const struct command *cmd);
 
 /* The groups the commands share (options.c). */
-extern const struct option_group group_workload, group_instance, group_pid, group_report_file,
-	group_report, group_quiet, group_fix, group_check_fix;
+extern const struct option_group group_workload, group_instance, group_pid,
+	group_pid_only, group_cgroup, group_report_file, group_report, group_quiet,
+	group_fix, group_check_fix;
 
 /* The commands (one file each). */
 extern const struct command cmd_check, cmd_pools, cmd_mounts, cmd_limits,
@@ -119,8 +121,13 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	   struct assessment *a);
 void assessment_free(struct assessment *a);
 /* What to probe for WL: the process's own VMAs, fds and status matter
- * only for --pid's baseline and for shm's privileges. */
+ * only for --pid's baseline and for shm's privileges; the cgroups of every
+ * hugepage user only for the metrics. */
 unsigned probe_for(const struct ctx *c, const struct workload *wl);
+/* The charges the hugetlb cgroup of SNAP refused so far, for pages of PS;
+ * false when it cannot tell. */
+bool cgroup_hits_now(struct ctx *c, const struct snapshot *snap, uint64_t ps,
+		     uint64_t *hits);
 /* Prints a probe's error; returns EXIT_ERROR. */
 int probe_error(const struct probe *p, int rc);
 

@@ -98,6 +98,44 @@ static void started_limits(const struct trace_exec *x, struct workload *wl)
 	}
 }
 
+/* The charges the hugetlb cgroup (hpdiag's, which the application
+ * inherits) refused so far, per page size. */
+#define HITS_SIZES 8
+struct hits {
+	uint64_t page_size[HITS_SIZES];
+	uint64_t n[HITS_SIZES];
+	size_t count;
+};
+
+static void hits_before(struct ctx *c, struct hits *hb)
+{
+	struct probe p = { .sr = &c->sr };
+	struct snapshot snap;
+
+	memset(hb, 0, sizeof(*hb));
+	if (probe_snapshot(&p, PROBE_POOLS | PROBE_LIMITS, 0, &snap) == 0)
+		for (size_t i = 0; i < snap.cg.nr_limits && hb->count < HITS_SIZES; i++)
+			if (snap.cg.limits[i].page_size && snap.cg.limits[i].have_hits) {
+				hb->page_size[hb->count] = snap.cg.limits[i].page_size;
+				hb->n[hb->count++] = snap.cg.limits[i].hits;
+			}
+	snapshot_free(&snap);
+}
+
+/* Those refused while it ran, for the workload's page size. */
+static void hits_during(const struct hits *hb, const struct assessment *a,
+			struct exec_result *res)
+{
+	const struct cgroup_limit *cl = cgroup_limit_of(&a->snap.cg, a->need.page_size);
+
+	for (size_t i = 0; cl && cl->have_hits && i < hb->count; i++)
+		if (hb->page_size[i] == cl->page_size) {
+			res->cg_hits = cl->hits > hb->n[i] ? cl->hits - hb->n[i] : 0;
+			res->have_cg_hits = true;
+			res->rec.first.at.cg_hits = res->cg_hits;
+		}
+}
+
 static int run_exec(struct ctx *c)
 {
 	struct command_read cr = { 0 };
@@ -108,6 +146,7 @@ static int run_exec(struct ctx *c)
 	struct assessment a = { 0 };
 	struct explain ex;
 	char path[PATH_MAX], lib[PATH_MAX], err[PATH_MAX + 128], *text = NULL;
+	struct hits hb;
 	bool have_ex = false;
 	int rc, status = EXIT_ERROR;
 
@@ -140,6 +179,7 @@ static int run_exec(struct ctx *c)
 	o.out_fd = c->rep.format != FMT_TEXT && !c->output ? STDERR_FILENO :
 		   STDOUT_FILENO;
 	o.err_fd = STDERR_FILENO;
+	hits_before(c, &hb);
 	fflush(NULL);
 	if (exec_run(&o, &res, err, sizeof(err)) < 0) {
 		errorx("exec: %s", err);
@@ -165,6 +205,7 @@ static int run_exec(struct ctx *c)
 	status = assess(c, probe_for(c, &wl), 0, &wl, &a);
 	if (status)
 		goto out;
+	hits_during(&hb, &a, &res);
 	if (exec_findings(&res, &a.snap, &a.need, &ex, &a.fs, &out) < 0) {
 		errorx("out of memory");
 		status = EXIT_ERROR;

@@ -140,9 +140,9 @@ static int run_explain(struct ctx *c)
 		workload_merge(&wl, &ex.hint);
 		status = assess(c, probe_for(c, &wl), c->pid, &wl, &a);
 		/* With --pid the host's rlimits and cgroup are the
-		 * application's own. */
+		 * application's own; with --cgroup, its cgroup. */
 		if (!status)
-			explain_reason(&ex, &a.fs, c->pid != 0, &ans);
+			explain_reason(&ex, &a.fs, c->pid != 0 || c->cgroup, &ans);
 	}
 	if (!status && explain_finding(&ex, &ans, &out) < 0) {
 		errorx("out of memory");
@@ -185,9 +185,10 @@ static const struct option_group explain_group = { NULL, NULL, explain_opts };
 
 static int explain_options(struct ctx *c)
 {
-	if (c->log_only && (c->pid || c->sysroot_dir))
+	if (c->log_only && (c->pid || c->cgroup || c->sysroot_dir))
 		return usage_error("explain: --log-only reads no host: it cannot be "
-				   "combined with %s", c->pid ? "--pid" : "--sysroot");
+				   "combined with %s", c->pid ? "--pid" :
+				   c->cgroup ? "--cgroup" : "--sysroot");
 	return workload_options_check(c);
 }
 

@@ -168,12 +168,46 @@ static int set_pid(struct ctx *c, const char *arg)
 	return 0;
 }
 
+static int set_cgroup(struct ctx *c, const char *arg)
+{
+	if (arg[0] != '/')
+		return usage_error("--cgroup: '%s' is not an absolute path (a cgroup "
+				   "such as /kubepods/pod1, or its directory)", arg);
+	/* trial writes to its cgroup.procs: no way out of the hierarchy. */
+	if (strstr(arg, "/../") || strstr(arg, "/./") ||
+	    (strlen(arg) >= 3 && !strcmp(arg + strlen(arg) - 3, "/..")) ||
+	    (strlen(arg) >= 2 && !strcmp(arg + strlen(arg) - 2, "/.")))
+		return usage_error("--cgroup: '%s' has a '.' or '..' component", arg);
+	c->cgroup = arg;
+	return 0;
+}
+
+static const struct option_def pid_only_opts[] = {
+	{ "pid", 0, "PID", "the process whose mappings or mounts to read\n"
+	  "(a container's process too)", set_pid },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
 static const struct option_def pid_opts[] = {
-	{ "pid", 0, "PID", "take rlimits, VMA and fd counts from PID", set_pid },
+	{ "pid", 0, "PID", "take rlimits, VMA and fd counts, cgroup and\n"
+	  "mounts from PID (a container's process too)", set_pid },
+	{ "cgroup", 0, "PATH", "check against cgroup PATH (as /proc/PID/cgroup\n"
+	  "names it, or its directory) before anything runs in it", set_cgroup },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
 const struct option_group group_pid = { NULL, NULL, pid_opts };
+
+/* vma and mounts read a process's mappings and mounts: no cgroup. */
+const struct option_group group_pid_only = { NULL, NULL, pid_only_opts };
+
+static const struct option_def cgroup_opts[] = {
+	{ "cgroup", 0, "PATH", "run the trial in cgroup PATH (as /proc/PID/cgroup\n"
+	  "names it, or its directory)", set_cgroup },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct option_group group_cgroup = { NULL, NULL, cgroup_opts };
 
 static int set_output(struct ctx *c, const char *arg)
 {

@@ -8,7 +8,7 @@
 /* The snapshot's tables, without a workload or findings. */
 static int show(struct ctx *c, unsigned what, bool pools, bool mounts, bool limits)
 {
-	struct probe p = { .sr = &c->sr };
+	struct probe p = { .sr = &c->sr, .cgroup = c->cgroup };
 	struct snapshot snap;
 	int rc;
 
@@ -54,7 +54,9 @@ const struct command cmd_mounts = {
 	.name = "mounts",
 	.run = run_mounts,
 	.summary = "hugetlbfs mounts: page size, quotas, owner, usage, stale files",
-	.groups = (const struct option_group *const[]) { &group_report_file, NULL },
+	.groups = (const struct option_group *const[]) {
+		&group_pid_only, &group_report_file, NULL,
+	},
 };
 
 const struct command cmd_limits = {

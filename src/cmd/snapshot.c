@@ -35,7 +35,7 @@ static int dir_is_empty(const char *dir)
 
 static int run_snapshot(struct ctx *c)
 {
-	struct probe p = { .sr = &c->sr };
+	struct probe p = { .sr = &c->sr, .cgroup = c->cgroup };
 	struct snapshot snap;
 	struct stat st;
 	int rc;

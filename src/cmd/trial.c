@@ -14,6 +14,7 @@
 #include "act/trial.h"
 #include "cmd/cmd.h"
 #include "diagnose/failure.h"
+#include "probe/parse.h"
 
 /* No mount for the page files: that is the answer, with nothing to try. */
 static int no_mount(struct ctx *c, struct assessment *a)
@@ -39,6 +40,24 @@ static int no_mount(struct ctx *c, struct assessment *a)
 	return status ? status : EXIT_FAIL;
 }
 
+/* The files of the hugetlb cgroup the trial runs in: its cgroup.procs,
+ * and its usage and reservations of pages of PS. */
+static int cgroup_files(const struct cgroup *cg, uint64_t ps, char *procs,
+			char *usage, char *rsvd)
+{
+	char dir[2100], name[16];
+
+	if (cgroup_dir(cg, dir, sizeof(dir)) < 0)
+		return -ENOENT;
+	format_cgroup_size(ps, name, sizeof(name));
+	snprintf(procs, 2300, "%s/cgroup.procs", dir);
+	snprintf(usage, 2300, "%s/hugetlb.%s.%s", dir, name,
+		 cg->version == 1 ? "usage_in_bytes" : "current");
+	snprintf(rsvd, 2300, "%s/hugetlb.%s.%s", dir, name,
+		 cg->version == 1 ? "rsvd.usage_in_bytes" : "rsvd.current");
+	return 0;
+}
+
 static int run_trial(struct ctx *c)
 {
 	struct command_read cr = { 0 };
@@ -47,6 +66,9 @@ static int run_trial(struct ctx *c)
 	struct trial_result res;
 	struct timespec t0, t1;
 	struct assessment a = { 0 };
+	char procs[2300], usage[2300], rsvd[2300];
+	uint64_t hits0 = 0, hits1 = 0;
+	bool have_hits;
 	int rc, status;
 
 	if (c->command) {
@@ -89,9 +111,27 @@ static int run_trial(struct ctx *c)
 	} else if (a.need.mode == MODE_IN_MEMORY) {
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
 	}
+	have_hits = cgroup_hits_now(c, &a.snap, a.need.page_size, &hits0);
+	if (cgroup_files(&a.snap.cg, a.need.page_size, procs, usage, rsvd) == 0) {
+		o.cg_procs = c->cgroup ? procs : NULL;
+		o.cg_usage = usage;
+		o.cg_rsvd_usage = rsvd;
+	} else if (c->cgroup) {
+		errorx("trial: cgroup %s has no hugetlb controller to run in",
+		       c->cgroup);
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = trial_run(&o, &res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == 0 && res.failed && !strcmp(res.fail.call, "cgroup")) {
+		errorx("trial: cannot run in cgroup %s (%s): %s", c->cgroup,
+		       procs, strerror(res.fail.err));
+		goto out;
+	}
+	/* The refusals the cgroup counted while the trial ran. */
+	if (rc == 0 && have_hits && cgroup_hits_now(c, &a.snap, a.need.page_size, &hits1))
+		res.fail.at.cg_hits = hits1 > hits0 ? hits1 - hits0 : 0;
 	if (rc == -EINTR) {
 		errorx("trial interrupted: the child was stopped, nothing is left behind");
 		status = 130;
@@ -154,7 +194,7 @@ const struct command cmd_trial = {
 	.summary = "map the workload's hugepages for real in a child process, "
 		   "name what stops it",
 	.groups = (const struct option_group *const[]) {
-		&group_workload, &trial_group, &group_report, NULL,
+		&group_workload, &group_cgroup, &trial_group, &group_report, NULL,
 	},
 	.check = workload_options_check,
 };

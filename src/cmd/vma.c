@@ -189,6 +189,6 @@ const struct command cmd_vma = {
 	.summary = "who holds a process's VMAs, is it a leak, when does it hit "
 		   "vm.max_map_count",
 	.groups = (const struct option_group *const[]) {
-		&group_pid, &vma_group, &group_report, NULL,
+		&group_pid_only, &vma_group, &group_report, NULL,
 	},
 };

@@ -173,6 +173,50 @@ static int own_finding(const struct exec_result *r, const struct snapshot *snap,
 	return findings_complete(out) ? 0 : -ENOMEM;
 }
 
+/* No memory call failed, but the hugetlb cgroup counted refused charges
+ * while the application ran: the page faults it caught (DPDK's SIGBUS
+ * guard turns them into "Cannot init memory"). */
+static int cgroup_refused(const struct exec_result *r, const struct snapshot *snap,
+			  const struct need *need, const char *how,
+			  const struct findings *host, struct findings *out)
+{
+	const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg, need->page_size);
+	const struct finding *h = findings_failure(host, CAUSE_CGROUP_HUGETLB_LIMIT);
+	char s1[32], s2[32], limit[200] = "";
+	struct finding *f;
+
+	if (cl && cl->limit != HP_UNLIMITED)
+		snprintf(limit, sizeof(limit), " (its hugetlb limit: %s%s%s)",
+			 format_bytes(cl->limit, s1, sizeof(s1)),
+			 cl->file ? " in " : "", cl->file ? cl->file : "");
+	else if (cl && cl->rsvd_limit != HP_UNLIMITED)
+		snprintf(limit, sizeof(limit), " (its reservation limit: %s%s%s)",
+			 format_bytes(cl->rsvd_limit, s1, sizeof(s1)),
+			 cl->rsvd_file ? " in " : "", cl->rsvd_file ? cl->rsvd_file : "");
+	f = finding_add(out, CHECK_EXEC, HP_FAIL, CAUSE_CGROUP_HUGETLB_LIMIT,
+			"the application %s; no memory call failed, but its cgroup "
+			"%s refused %" PRIu64 " charge%s of %s hugepages while it ran%s: "
+			"touching a page raised SIGBUS, which the application caught "
+			"(DPDK reports 'Cannot init memory')", how,
+			snap->cg.path ? snap->cg.path : "", r->cg_hits,
+			r->cg_hits == 1 ? "" : "s",
+			format_bytes(need->page_size, s2, sizeof(s2)), limit);
+	if (f)
+		f->first = true;
+	finding_num(f, "hits", r->cg_hits);
+	if (cl) {
+		finding_lim(f, "limit", cl->limit);
+		finding_lim(f, "rsvd_limit", cl->rsvd_limit);
+	}
+	if (h && remedy_given(&h->remedy))
+		finding_copy_remedy(f, &h->remedy);
+	else if (cl && (cl->file || cl->rsvd_file))
+		finding_note(f, "raise %s above the application's peak",
+			     cl->file ? cl->file : cl->rsvd_file);
+	peaks(f, r, need->page_size);
+	return findings_complete(out) ? 0 : -ENOMEM;
+}
+
 int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		  const struct need *need, const struct explain *ex,
 		  const struct findings *host, struct findings *out)
@@ -188,6 +232,9 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		return succeeded(r, snap, need, out);
 	exit_text(r, how, sizeof(how));
 	cause = exec_cause(r, snap, need);
+	/* No call failed, yet the cgroup refused charges while it ran. */
+	if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && !r->rec.failed)
+		return cgroup_refused(r, snap, need, how, host, out);
 	/* No call of its own failed (or none that tells): the program's own
 	 * need decides when its limits are below it. */
 	if (cause == CAUSE_NONE || cause == CAUSE_UNKNOWN) {
@@ -197,7 +244,7 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 			return own_finding(r, snap, need, host, own, how, out);
 	}
 	if (cause != CAUSE_NONE) {
-		char at[200];
+		char at[280];
 		bool leak = tf->top_object[0] && cause == CAUSE_MAP_COUNT_LIMIT;
 
 		describe_call(tf, call, sizeof(call));
@@ -208,6 +255,13 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		else	/* no fd left to read the kernel's files with */
 			snprintf(at, sizeof(at), "all %" PRIu64 " fds RLIMIT_NOFILE "
 				 "allows were open", c->fds);
+		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && r->cg_hits) {
+			size_t l = strlen(at);
+
+			snprintf(at + l, sizeof(at) - l, "; its cgroup refused %" PRIu64
+				 " hugepage charge%s while it ran", r->cg_hits,
+				 r->cg_hits == 1 ? "" : "s");
+		}
 		f = finding_add(out, CHECK_EXEC, HP_FAIL, cause,
 				"the application %s: %s in process %d; at that "
 				"instant %s%s%s%s", how, call, (int)tf->pid, at,

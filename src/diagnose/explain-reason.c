@@ -306,7 +306,8 @@ static enum host_view view_of(const struct explain *ex, const struct explain_ans
 		 * process's cgroup: that limit is the one, whatever the
 		 * workload the log tells. */
 		if (cause == CAUSE_CGROUP_HUGETLB_LIMIT && ex->proof.fault && c &&
-		    finding_evidence(c, "limit")) {
+		    finding_evidence(c, "limit") &&
+		    finding_evidence(c, "limit")->type == EV_NUM) {
 			*f = c;
 			return VIEW_CONFIRMED;
 		}

@@ -11,6 +11,34 @@
 #include "diagnose/failure.h"
 #include "diagnose/vma.h"
 
+/* The page size of the failing call: its own, or the workload's. */
+static uint64_t failing_size(const struct trace_failure *r, const struct need *need)
+{
+	return r->at.page_size ? r->at.page_size : need->page_size;
+}
+
+/* Whether a hugetlb cgroup's reservation limit refused the call R. */
+static bool cgroup_refused(const struct trace_failure *r, const struct snapshot *snap,
+			   const struct need *need)
+{
+	uint64_t ps = failing_size(r, need);
+	const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg, ps);
+	const struct need_size *ns = need_size_of(need, ps);
+	const struct trace_counters *c = &r->at;
+	uint64_t len = ps;
+
+	if (c->cg_hits)
+		return true;
+	if (!cl || cl->rsvd_limit == HP_UNLIMITED || c->cg_rsvd_usage == UINT64_MAX)
+		return false;
+	/* One mapping of all the pages, or one page at a time. */
+	if (r->nr_args >= 2 && !strcmp(r->call, "mmap"))
+		len = r->args[1];
+	else if ((need->mode == MODE_ANON || need->mode == MODE_SHM) && ns)
+		len = ns->pages * ps;
+	return hp_sat_add(c->cg_rsvd_usage, len) > cl->rsvd_limit;
+}
+
 static enum cause classify(const struct trace_failure *r, const struct snapshot *snap,
 			   const struct need *need)
 {
@@ -35,12 +63,14 @@ static enum cause classify(const struct trace_failure *r, const struct snapshot 
 	    hp_sat_add(c->vm_size, r->args[1]) > c->rlim_as)
 		return CAUSE_RLIMIT_AS;
 	if (r->sig == SIGBUS) {
-		/* The charge at fault time was refused: a hugetlb cgroup, or
-		 * the pool emptied by someone else since the reservation. */
-		for (size_t i = 0; i < snap->cg.nr_limits; i++)
-			if (snap->cg.limits[i].page_size == need->page_size &&
-			    snap->cg.limits[i].limit != HP_UNLIMITED)
-				return CAUSE_CGROUP_HUGETLB_LIMIT;
+		const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg,
+								failing_size(r, need));
+
+		/* The charge at fault time was refused: a hugetlb cgroup (its
+		 * count of refusals grew), or the pool emptied by someone
+		 * else since the reservation. */
+		if (c->cg_hits || (cl && cl->limit != HP_UNLIMITED))
+			return CAUSE_CGROUP_HUGETLB_LIMIT;
 		return c->free_pages == 0 ? CAUSE_POOL_EXHAUSTED : CAUSE_CGROUP_HUGETLB_LIMIT;
 	}
 	switch (r->err) {
@@ -62,6 +92,10 @@ static enum cause classify(const struct trace_failure *r, const struct snapshot 
 		    c->vm_size + (strstr(r->call, "reserve") ? need->list_va :
 				  need->page_size) > c->rlim_as)
 			return CAUSE_RLIMIT_AS;
+		/* A reservation limit refuses hugepages at mmap: the cgroup
+		 * counted the refusal, or its reservations were full then. */
+		if (cgroup_refused(r, snap, need))
+			return CAUSE_CGROUP_HUGETLB_LIMIT;
 		if (c->quota_free == 0)
 			return CAUSE_MOUNT_QUOTA;
 		if (c->node >= 0 && c->node_free_pages == 0 && c->free_pages > 0)
@@ -105,7 +139,13 @@ enum cause trial_cause(const struct trial_result *r, const struct snapshot *snap
 enum cause exec_cause(const struct exec_result *r, const struct snapshot *snap,
 		      const struct need *need)
 {
-	return r->rec.failed ? failure_cause(&r->rec.first, snap, need) : CAUSE_NONE;
+	if (r->rec.failed)
+		return failure_cause(&r->rec.first, snap, need);
+	/* No call failed, yet the cgroup refused a charge: a SIGBUS the
+	 * application caught itself (DPDK does), and then gave up. */
+	if (r->cg_hits && !(r->exited && r->exit_status == 0))
+		return CAUSE_CGROUP_HUGETLB_LIMIT;
+	return CAUSE_NONE;
 }
 
 const char *errname(int err)

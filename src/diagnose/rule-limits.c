@@ -2,7 +2,8 @@
 /*
  * rule-limits.c - the rules for the limits of the process itself:
  * vm.max_map_count against its peak VMAs, RLIMIT_NOFILE, RLIMIT_AS and the
- * address space, RLIMIT_DATA, shm and RLIMIT_MEMLOCK, cgroup hugetlb limits.
+ * address space, RLIMIT_DATA, shm and RLIMIT_MEMLOCK (cgroup hugetlb
+ * limits: rule-cgroup.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -348,53 +349,3 @@ void rule_shm(const struct snapshot *snap, const struct need *need,
 	finding_lim(f, "soft", ml->soft);
 	finding_num(f, "need", need->locked_bytes);
 }
-
-void rule_cgroup(const struct snapshot *snap, const struct need *need,
-		 struct findings *fs)
-{
-	char s1[32], s2[32], s3[32], s4[32];
-
-	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
-		const struct cgroup_limit *cl = &snap->cg.limits[i];
-		uint64_t want, left;
-		struct finding *f;
-
-		/* Page size 0 is the memory controller's limit, not a pool's. */
-		if (!cl->page_size || cl->page_size != need->page_size ||
-		    cl->limit == HP_UNLIMITED)
-			continue;
-		want = hp_sat_mul(need->pages, need->page_size);
-		left = hp_sat_sub(cl->limit, cl->usage);
-		if (left < want) {
-			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_FAIL,
-					CAUSE_CGROUP_HUGETLB_LIMIT,
-					"the cgroup allows %s more of %s hugepages "
-					"(limit %s), %s needed: the kernel charges "
-					"at fault time, so the process gets SIGBUS "
-					"when it touches a page, not ENOMEM from mmap",
-					format_bytes(left, s1, sizeof(s1)),
-					format_bytes(need->page_size, s3, sizeof(s3)),
-					format_bytes(cl->limit, s2, sizeof(s2)),
-					format_bytes(want, s4, sizeof(s4)));
-			if (cl->file)
-				remedy_write(f, snap, cl->file, cl->usage + want);
-			else
-				finding_note(f, "raise the cgroup's hugetlb limit to %" PRIu64
-					     " bytes", cl->usage + want);
-			dg_set_order(f, need->mode == MODE_LEGACY ? STAGE_COUNT :
-				  mode_is_dpdk(need->mode) ? STAGE_PAGES :
-				  STAGE_DISCOVER, left / need->page_size);
-		} else {
-			f = finding_add(fs, CHECK_CGROUP_HUGETLB, HP_PASS, CAUSE_NONE,
-					"the cgroup's hugetlb limit (%s) leaves "
-					"room for %s", format_bytes(cl->limit, s1, sizeof(s1)),
-					format_bytes(want, s2, sizeof(s2)));
-		}
-		finding_num(f, "limit", cl->limit);
-		finding_num(f, "usage", cl->usage);
-		finding_num(f, "need", want);
-		if (cl->file)
-			finding_str(f, "file", cl->file);
-	}
-}
-

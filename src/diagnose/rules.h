@@ -44,7 +44,8 @@ typedef void rule_fn(const struct snapshot *snap, const struct need *need,
 rule_fn rule_pool, rule_node_pool, rule_growth;		/* rule-pool.c */
 rule_fn rule_mount, rule_mount_quota, rule_stale;	/* rule-mount.c */
 rule_fn rule_va, rule_data, rule_shm, rule_map_count,	/* rule-limits.c */
-	rule_nofile, rule_cgroup;
+	rule_nofile;
+rule_fn rule_cgroup;					/* rule-cgroup.c */
 rule_fn rule_starve;					/* rule-host.c */
 rule_fn rule_boot_pools;				/* rule-boot.c */
 rule_fn rule_vfio_memlock;				/* rule-vfio.c */

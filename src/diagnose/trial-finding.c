@@ -14,6 +14,27 @@
 #include "diagnose/failure.h"
 #include "diagnose/remedy.h"
 
+/* What the hugetlb cgroup held at the failure, and when it charges. */
+static void cgroup_text(const struct trial_result *r, const struct snapshot *snap,
+			const struct need *need, char *buf, size_t size)
+{
+	const struct cgroup_limit *cl = cgroup_limit_of(&snap->cg, need->page_size);
+	const struct trace_counters *c = &r->fail.at;
+	bool fault = r->fail.sig != 0;
+	uint64_t held = fault ? c->cg_usage : c->cg_rsvd_usage;
+	uint64_t lim = cl ? (fault ? cl->limit : cl->rsvd_limit) : HP_UNLIMITED;
+	char s1[32], s2[32], held_text[120] = "";
+
+	if (held != UINT64_MAX && lim != HP_UNLIMITED)
+		snprintf(held_text, sizeof(held_text), "; the cgroup had %s %s of its "
+			 "%s %slimit", format_bytes(held, s1, sizeof(s1)),
+			 fault ? "charged" : "reserved", format_bytes(lim, s2, sizeof(s2)),
+			 fault ? "" : "reservation ");
+	snprintf(buf, size, "%s%s", held_text, fault ?
+		 " (a hugetlb cgroup charges at fault time: SIGBUS, not ENOMEM)" :
+		 " (a hugetlb cgroup's reservation limit: ENOMEM at mmap)");
+}
+
 int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		   const struct need *need, const struct findings *host,
 		   struct findings *out)
@@ -24,7 +45,7 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	uint64_t reclaimable = sz ? sz->reclaim_pages : 0;
 	enum cause cause = trial_cause(r, snap, need);
 	const struct finding *h;
-	char what[96];
+	char what[96], cgtext[300] = "";
 	struct finding *f;
 
 	if (r->ok) {
@@ -94,14 +115,13 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 			remedy_rlimit_as(f);
 		return findings_complete(out) ? 0 : -ENOMEM;
 	}
+	if (cause == CAUSE_CGROUP_HUGETLB_LIMIT)
+		cgroup_text(r, snap, need, cgtext, sizeof(cgtext));
 	f = finding_add(out, CHECK_TRIAL, HP_FAIL, cause,
 			"page %" PRIu64 " of %" PRIu64 ": %s; at that instant %"
 			PRIu64 " VMAs of vm.max_map_count %" PRIu64 ", %" PRIu64
 			" fds, %" PRIu64 " free pages%s", r->page, r->peak_pages,
-			what, c->vmas, c->max_map_count, c->fds, c->free_pages,
-			cause == CAUSE_CGROUP_HUGETLB_LIMIT ?
-			" (a hugetlb cgroup charges at fault time: SIGBUS, not "
-			"ENOMEM)" : "");
+			what, c->vmas, c->max_map_count, c->fds, c->free_pages, cgtext);
 	if (f)
 		f->first = true;
 	finding_num(f, "page", r->page);

@@ -226,16 +226,22 @@ static int walk_files(int dfd, const char *dir, struct mount *m, int depth)
 	return 0;
 }
 
-static void mount_usage_live(struct sysroot *sr, struct mount *m)
+/*
+ * Usage, owner and files of a live mount.  AT is where the mount point is
+ * reached from here: its path, or below /proc/PID/root for a process in
+ * another mount namespace (a container's, seen from the node); the files
+ * keep the names that process sees.
+ */
+static void mount_usage_live(struct sysroot *sr, struct mount *m, const char *at)
 {
 	struct statfs sfs;
 	struct stat st;
 	int fd;
 
 	/* Can this user create page files there?  Not reaching it is a no. */
-	m->writable = faccessat(sr->rootfd, m->path[1] ? m->path + 1 : ".",
+	m->writable = faccessat(sr->rootfd, at[1] ? at + 1 : ".",
 				W_OK | X_OK, AT_EACCESS) == 0 && !m->read_only;
-	fd = sysroot_openat(sr, m->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = sysroot_openat(sr, at, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) == 0) {
@@ -256,40 +262,55 @@ static void mount_usage_live(struct sysroot *sr, struct mount *m)
 	mount_files_sort(m);
 }
 
-/* Remembers where the cgroup hierarchies are, for cgroup_scan(). */
+/* Remembers where the cgroup hierarchies are, for cgroup_scan(): the
+ * mount point and the cgroup mounted there (a container's view mounts its
+ * own cgroup as the top). */
 static int cgroup_mount_seen(struct cgroup *cg, const char *type,
 			     struct libmnt_fs *fs)
 {
 	const char *target = mnt_fs_get_target(fs);
+	const char *root = mnt_fs_get_root(fs);
 	const char *opts = mnt_fs_get_fs_options(fs);
-	char **slot = NULL;
+	struct cgroup_mnt *slot = NULL;
 
 	if (!target)
 		return 0;
 	if (!strcmp(type, "cgroup2"))
-		slot = &cg->v2_mount;
+		slot = &cg->v2;
 	else if (opts && mnt_optstr_get_option(opts, "hugetlb", NULL, NULL) == 0)
 		slot = &cg->v1_hugetlb;
 	else if (opts && mnt_optstr_get_option(opts, "memory", NULL, NULL) == 0)
 		slot = &cg->v1_memory;
-	if (!slot || *slot)
+	if (!slot || slot->dir)
 		return 0;
-	*slot = strdup(target);
-	return *slot ? 0 : -ENOMEM;
+	slot->dir = strdup(target);
+	slot->root = strdup(root && *root ? root : "/");
+	return slot->dir && slot->root ? 0 : -ENOMEM;
 }
 
-int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap)
+/* The kubelet's traces in a mount table: the service account's token and
+ * the files it bind-mounts from its pods' directories. */
+static bool kubelet_mount(struct libmnt_fs *fs)
+{
+	const char *target = mnt_fs_get_target(fs);
+	const char *root = mnt_fs_get_root(fs);
+
+	return (target && strstr(target, "/secrets/kubernetes.io/")) ||
+	       (root && strstr(root, "/kubelet/pods/"));
+}
+
+/* Reads PID's mountinfo into a table; names the file when it is wrong. */
+static int mountinfo_read(struct probe *p, pid_t pid, struct libmnt_table **tbp)
 {
 	struct parse_err pe = { 0 };
 	struct libmnt_table *tb;
-	struct libmnt_iter *itr;
-	struct libmnt_fs *fs;
 	char path[64];
 	char *buf;
 	size_t len;
 	FILE *f;
 	int rc;
 
+	*tbp = NULL;
 	proc_path(path, sizeof(path), pid, PROC_MOUNTINFO);
 	rc = probe_read(p, path, true, &buf, &len);
 	if (rc < 0)
@@ -300,56 +321,139 @@ int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap)
 	}
 	f = fmemopen(buf, len, "r");
 	tb = mnt_new_table();
-	itr = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!f || !tb || !itr) {
+	if (!f || !tb) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	mnt_table_set_userdata(tb, &pe);
 	mnt_table_set_parser_errcb(tb, mountinfo_errcb);
 	rc = mnt_table_parse_stream(tb, f, path);
+	mnt_table_set_userdata(tb, NULL);
 	if (rc < 0 || pe.line) {
 		rc = probe_fail(p, EINVAL, path, "line %d is not a mountinfo entry",
 				pe.line);
 		goto out;
 	}
+	*tbp = tb;
+	tb = NULL;
+	rc = 0;
+out:
+	mnt_unref_table(tb);
+	if (f)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+static bool is_cgroup(const char *type)
+{
+	return type && (!strcmp(type, "cgroup2") || !strcmp(type, "cgroup"));
+}
+
+/* The cgroup hierarchies of hpdiag's own mount namespace, where it reads
+ * their files (a process's cgroup path is read in the same view). */
+static int own_cgroup_mounts(struct probe *p, struct cgroup *cg)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *itr;
+	struct libmnt_fs *fs;
+	int rc;
+
+	rc = mountinfo_read(p, 0, &tb);
+	if (rc < 0)
+		return rc;
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	rc = itr ? 0 : -ENOMEM;
+	while (rc == 0 && mnt_table_next_fs(tb, itr, &fs) == 0)
+		if (is_cgroup(mnt_fs_get_fstype(fs)))
+			rc = cgroup_mount_seen(cg, mnt_fs_get_fstype(fs), fs);
+	mnt_free_iter(itr);
+	mnt_unref_table(tb);
+	return rc;
+}
+
+/* Where PID's mount points are reached from here: through /proc/PID/root
+ * when hpdiag may follow it (a container's mounts, seen from the node). */
+static void mount_prefix(struct sysroot *sr, pid_t pid, char *buf, size_t size)
+{
+	int fd;
+
+	buf[0] = '\0';
+	if (!pid)
+		return;
+	snprintf(buf, size, "/proc/%d/root", (int)pid);
+	fd = sysroot_openat(sr, buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		buf[0] = '\0';
+	else
+		close(fd);
+}
+
+/* Every mount point, whatever its type: a remedy never mounts over one. */
+static int mount_point_add(struct snapshot *snap, const char *target)
+{
+	char **np;
+
+	if (!target)
+		return 0;
+	np = realloc(snap->mount_points, (snap->nr_mount_points + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	snap->mount_points = np;
+	if (!(np[snap->nr_mount_points] = strdup(target)))
+		return -ENOMEM;
+	snap->nr_mount_points++;
+	return 0;
+}
+
+int mount_scan(struct probe *p, pid_t pid, struct snapshot *snap)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *itr;
+	struct libmnt_fs *fs;
+	char prefix[48], at[4200];
+	int rc;
+
+	rc = mountinfo_read(p, pid, &tb);
+	if (rc < 0)
+		return rc;
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!itr) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (p->sr->live)
+		mount_prefix(p->sr, pid, prefix, sizeof(prefix));
 	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs), *target = mnt_fs_get_target(fs);
+		const char *type = mnt_fs_get_fstype(fs);
+		char path[64];
 
-		if (target) {
-			char **np = realloc(snap->mount_points, (snap->nr_mount_points + 1) *
-					    sizeof(*np));
-
-			if (!np || !(np[snap->nr_mount_points] = strdup(target))) {
-				if (np)
-					snap->mount_points = np;
-				rc = -ENOMEM;
-				goto out;
-			}
-			snap->mount_points = np;
-			snap->nr_mount_points++;
-		}
-
-		if (type && (!strcmp(type, "cgroup2") || !strcmp(type, "cgroup"))) {
-			rc = cgroup_mount_seen(&snap->cg, type, fs);
+		if ((rc = mount_point_add(snap, mnt_fs_get_target(fs))) < 0)
+			goto out;
+		if (kubelet_mount(fs))
+			snap->cg.pod = true;
+		if (is_cgroup(type)) {
+			rc = pid ? 0 : cgroup_mount_seen(&snap->cg, type, fs);
 			if (rc < 0)
 				goto out;
 			continue;
 		}
 		if (!type || strcmp(type, "hugetlbfs"))
 			continue;
+		proc_path(path, sizeof(path), pid, PROC_MOUNTINFO);
 		rc = mount_add(p, path, snap, fs);
 		if (rc < 0)
 			goto out;
-		if (p->sr->live)
-			mount_usage_live(p->sr, &snap->mounts[snap->nr_mounts - 1]);
+		if (p->sr->live) {
+			struct mount *m = &snap->mounts[snap->nr_mounts - 1];
+
+			snprintf(at, sizeof(at), "%s%s", prefix, m->path);
+			mount_usage_live(p->sr, m, at);
+		}
 	}
-	rc = 0;
+	rc = pid ? own_cgroup_mounts(p, &snap->cg) : 0;
 out:
 	mnt_free_iter(itr);
 	mnt_unref_table(tb);
-	if (f)
-		fclose(f);
-	free(buf);
 	return rc;
 }

@@ -53,7 +53,8 @@ static int probe_pid(struct probe *p, unsigned what, pid_t pid,
 		return rc;
 	if (what & PROBE_LIMITS) {
 		if ((rc = limits_scan(p, pid, what & PROBE_PROCESS, snap)) < 0 ||
-		    (rc = cgroup_scan(p, pid, snap, &snap->cg)) < 0 ||
+		    (rc = cgroup_scan(p, pid, snap, &snap->cg,
+				      what & PROBE_CGROUP_USERS)) < 0 ||
 		    (rc = host_scan(p, snap)) < 0 ||
 		    (rc = vfio_scan(p, pid, &snap->vfio)) < 0)
 			return rc;

@@ -22,6 +22,8 @@
 struct probe {
 	struct sysroot *sr;
 	struct hp_error err;
+	const char *cgroup;		/* --cgroup PATH: read that cgroup's
+					   limits, not the process's */
 };
 
 /* What to probe: the `pools` command needs less than `check`. */
@@ -31,6 +33,8 @@ enum probe_what {
 	PROBE_LIMITS	= 1 << 2,
 	PROBE_USERS	= 1 << 3,	/* who maps or holds mount files */
 	PROBE_PROCESS	= 1 << 4,	/* the process's VMAs, fds, capabilities */
+	PROBE_CGROUP_USERS = 1 << 5,	/* the hugetlb cgroups of every process
+					   that holds hugepages (the metrics) */
 	PROBE_ALL	= 0xff,
 };
 
@@ -86,8 +90,22 @@ void mount_files_sort(struct mount *m);
 /* The file of M at PATH (M's files sorted), or NULL. */
 struct mount_file *mount_file_find(struct mount *m, const char *path);
 int limits_scan(struct probe *p, pid_t pid, bool process, struct snapshot *snap);
+/* The limits of PID's cgroup (or p->cgroup's); with USERS, also the
+ * cgroups of the processes that hold hugepages (into cg->stats). */
 int cgroup_scan(struct probe *p, pid_t pid, const struct snapshot *snap,
-		struct cgroup *cg);
+		struct cgroup *cg, bool users);
+/* How often a charge of PAGE_SIZE pages was refused in CG's cgroup, now:
+ * v2 hugetlb.<size>.events "max", v1 failcnt summed up the path. */
+int cgroup_hits(struct probe *p, const struct cgroup *cg, uint64_t page_size,
+		uint64_t *hits);
+/* The directory of CG's hugetlb cgroup; -ENOENT when none is visible. */
+int cgroup_dir(const struct cgroup *cg, char *buf, size_t size);
+/* Pure parsers of cgroup.c: /proc/PID/cgroup (the v2 path, and the path
+ * in the v1 hierarchy of CONTROLLER; "" when absent), and one "KEY N"
+ * line of an events file. */
+int parse_cgroup_file(const char *buf, const char *controller, char *v2path,
+		      size_t v2size, char *path, size_t size);
+int parse_cgroup_events(const char *buf, const char *key, uint64_t *val);
 int host_scan(struct probe *p, struct snapshot *snap);
 int vfio_scan(struct probe *p, pid_t pid, struct vfio *v);
 int meta_scan(struct probe *p, struct snapshot *snap);

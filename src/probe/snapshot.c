@@ -12,6 +12,34 @@
 #include "lib/pathnames.h"
 #include "probe/snapshot.h"
 
+static void cgroup_mnt_free(struct cgroup_mnt *m)
+{
+	free(m->dir);
+	free(m->root);
+}
+
+void cgroup_free(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->nr_limits; i++) {
+		free(cg->limits[i].file);
+		free(cg->limits[i].cgroup);
+		free(cg->limits[i].rsvd_file);
+		free(cg->limits[i].rsvd_cgroup);
+	}
+	free(cg->limits);
+	for (size_t i = 0; i < cg->nr_stats; i++) {
+		free(cg->stats[i].path);
+		free(cg->stats[i].dir);
+	}
+	free(cg->stats);
+	free(cg->path);
+	free(cg->memory_path);
+	cgroup_mnt_free(&cg->v2);
+	cgroup_mnt_free(&cg->v1_hugetlb);
+	cgroup_mnt_free(&cg->v1_memory);
+	memset(cg, 0, sizeof(*cg));
+}
+
 void snapshot_free(struct snapshot *snap)
 {
 	for (size_t i = 0; i < snap->nr_pools; i++)
@@ -27,13 +55,7 @@ void snapshot_free(struct snapshot *snap)
 		free(m->path);
 	}
 	free(snap->mounts);
-	for (size_t i = 0; i < snap->cg.nr_limits; i++)
-		free(snap->cg.limits[i].file);
-	free(snap->cg.limits);
-	free(snap->cg.path);
-	free(snap->cg.v2_mount);
-	free(snap->cg.v1_hugetlb);
-	free(snap->cg.v1_memory);
+	cgroup_free(&snap->cg);
 	free(snap->buddy);
 	free(snap->cmdline);
 	free(snap->vfio.devs);
@@ -44,6 +66,14 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->dirs[i].path);
 	free(snap->dirs);
 	memset(snap, 0, sizeof(*snap));
+}
+
+const struct cgroup_limit *cgroup_limit_of(const struct cgroup *cg, uint64_t page_size)
+{
+	for (size_t i = 0; page_size && i < cg->nr_limits; i++)
+		if (cg->limits[i].page_size == page_size)
+			return &cg->limits[i];
+	return NULL;
 }
 
 const struct pool *snapshot_pool(const struct snapshot *snap, uint64_t page_size)

@@ -119,22 +119,80 @@ struct sysctl_value {
 	bool present;
 };
 
-/* A hugetlb or memory limit of the cgroup a process is in. */
+/* A cgroup hierarchy as mounted where hpdiag reads it. */
+struct cgroup_mnt {
+	char *dir;			/* the mount point: "/sys/fs/cgroup/unified" */
+	char *root;			/* the cgroup mounted there: "/", or a
+					   container's own cgroup in its view */
+};
+
+/*
+ * One cgroup's own hugetlb counters for one page size, from its files:
+ * v1 hugetlb.<size>.limit_in_bytes, usage_in_bytes, max_usage_in_bytes,
+ * failcnt and the rsvd. variants; v2 hugetlb.<size>.max, .current,
+ * .rsvd.max, .rsvd.current, .events.
+ */
+struct cgroup_stat {
+	char *path;			/* the cgroup: "/kubepods/pod1/c1" */
+	char *dir;			/* the directory its files are in */
+	int version;			/* 1 or 2 */
+	uint64_t page_size;
+	uint64_t limit;			/* bytes; HP_UNLIMITED: none */
+	uint64_t usage;
+	uint64_t max_usage;		/* v1 only, 0 on v2 */
+	uint64_t rsvd_limit;		/* HP_UNLIMITED: none (or no rsvd files) */
+	uint64_t rsvd_usage;
+	bool have_rsvd;
+	uint64_t hits;			/* charges refused: v2 events "max"
+					   (the cgroup and those below it),
+					   v1 failcnt + rsvd.failcnt */
+	bool have_hits;
+	pid_t user;			/* a process using hugepages in it, or 0 */
+};
+
+/*
+ * A limit of the cgroup a process is in: for a page size (or the memory
+ * controller), the level on the path up to the root with the least room,
+ * since a parent's limit binds its children too.
+ */
 struct cgroup_limit {
 	uint64_t page_size;		/* 0 for the memory controller */
+	int version;			/* the hierarchy it comes from: 1 or 2 */
 	uint64_t limit;			/* bytes; HP_UNLIMITED for max */
-	uint64_t usage;			/* bytes, if known */
-	char *file;			/* the file that set the tightest limit */
+	uint64_t usage;			/* bytes charged at that level */
+	char *file;			/* the file that set it, or NULL */
+	char *cgroup;			/* that level's cgroup */
+	/* Reservations (mmap time): the level with the least room. */
+	uint64_t rsvd_limit;		/* HP_UNLIMITED: none */
+	uint64_t rsvd_usage;
+	char *rsvd_file;
+	char *rsvd_cgroup;
+	uint64_t hits;			/* charges refused in the process's
+					   cgroup (v1: summed up the path) */
+	bool have_hits;
 };
 
 struct cgroup {
-	int version;			/* 1, 2, or 0 when not found */
+	int version;			/* of the hugetlb controller: 1, 2, 0 */
 	char *path;			/* the process's cgroup, for hugetlb */
+	int memory_version;		/* of the memory controller */
+	char *memory_path;
+	bool given;			/* --cgroup PATH, not a process's */
+	bool container;			/* seen from inside a container: the top
+					   of the hierarchy it sees is not the
+					   root (its own limit files are there,
+					   or the mount's root is a cgroup) */
+	bool pod;			/* a Kubernetes pod: kubepods in the
+					   path, or the kubelet's mounts */
+	bool hidden;			/* the cgroup is outside the part of the
+					   hierarchy mounted here */
 	struct cgroup_limit *limits;
 	size_t nr_limits;
-	char *v2_mount;			/* from mountinfo */
-	char *v1_hugetlb;
-	char *v1_memory;
+	/* Every level read (the process's, up to the root) and, with the
+	 * users probed, the cgroups of the processes using hugepages. */
+	struct cgroup_stat *stats;
+	size_t nr_stats;
+	struct cgroup_mnt v2, v1_hugetlb, v1_memory;
 };
 
 /* One line of /proc/buddyinfo. */
@@ -254,9 +312,12 @@ struct snapshot {
 };
 
 void snapshot_free(struct snapshot *snap);
+void cgroup_free(struct cgroup *cg);
 
 /* The pool of PAGE_SIZE, or NULL. */
 const struct pool *snapshot_pool(const struct snapshot *snap, uint64_t page_size);
+/* The limit of the process's cgroup for hugepages of PAGE_SIZE, or NULL. */
+const struct cgroup_limit *cgroup_limit_of(const struct cgroup *cg, uint64_t page_size);
 /* The sysfs file FILE ("nr_hugepages") of the pool of page size PS on
  * NODE, or of the whole pool for -1. */
 char *pool_file(char *buf, size_t size, uint64_t ps, int node, const char *file);

@@ -108,14 +108,69 @@ static json_object *json_mounts(const struct snapshot *snap)
 	return arr;
 }
 
+/* The cgroup: each controller's hierarchy and cgroup, its limits (the
+ * level with the least room, and where it comes from), and the hugetlb
+ * counters of each cgroup read. */
+static json_object *json_cgroup(const struct cgroup *c)
+{
+	json_object *cg = json_object_new_object();
+	json_object *cgl = json_object_new_array(), *sts = json_object_new_array();
+
+	add(cg, "version", c->version ? json_object_new_int(c->version) : NULL);
+	add(cg, "path", jstr(c->path));
+	add(cg, "memory_version", c->memory_version ?
+	    json_object_new_int(c->memory_version) : NULL);
+	add(cg, "memory_path", jstr(c->memory_path));
+	add(cg, "given", json_object_new_boolean(c->given));
+	add(cg, "container", json_object_new_boolean(c->container));
+	add(cg, "pod", json_object_new_boolean(c->pod));
+	for (size_t i = 0; i < c->nr_limits; i++) {
+		const struct cgroup_limit *l = &c->limits[i];
+		json_object *x = json_object_new_object();
+
+		add(x, "controller", jstr(l->page_size ? "hugetlb" : "memory"));
+		add(x, "version", json_object_new_int(l->version));
+		add(x, "page_size", l->page_size ? jnum(l->page_size) : NULL);
+		add(x, "limit", jlim(l->limit));
+		add(x, "usage", jnum(l->usage));
+		add(x, "file", jstr(l->file));
+		add(x, "cgroup", jstr(l->cgroup));
+		if (l->page_size) {
+			add(x, "rsvd_limit", jlim(l->rsvd_limit));
+			add(x, "rsvd_usage", jnum(l->rsvd_usage));
+			add(x, "rsvd_file", jstr(l->rsvd_file));
+			add(x, "rsvd_cgroup", jstr(l->rsvd_cgroup));
+			add(x, "hits", l->have_hits ? jnum(l->hits) : NULL);
+		}
+		json_object_array_add(cgl, x);
+	}
+	add(cg, "limits", cgl);
+	for (size_t i = 0; i < c->nr_stats; i++) {
+		const struct cgroup_stat *st = &c->stats[i];
+		json_object *x = json_object_new_object();
+
+		add(x, "cgroup", jstr(st->path));
+		add(x, "version", json_object_new_int(st->version));
+		add(x, "page_size", jnum(st->page_size));
+		add(x, "limit", jlim(st->limit));
+		add(x, "usage", jnum(st->usage));
+		add(x, "max_usage", st->version == 1 ? jnum(st->max_usage) : NULL);
+		add(x, "rsvd_limit", st->have_rsvd ? jlim(st->rsvd_limit) : NULL);
+		add(x, "rsvd_usage", st->have_rsvd ? jnum(st->rsvd_usage) : NULL);
+		add(x, "hits", st->have_hits ? jnum(st->hits) : NULL);
+		add(x, "pid", st->user ? json_object_new_int(st->user) : NULL);
+		json_object_array_add(sts, x);
+	}
+	add(cg, "hugetlb_cgroups", sts);
+	return cg;
+}
+
 static json_object *json_limits(const struct snapshot *snap)
 {
 	const struct limits *l = &snap->lim;
 	json_object *o = json_object_new_object();
 	json_object *rl = json_object_new_object();
 	json_object *sc = json_object_new_object();
-	json_object *cg = json_object_new_object();
-	json_object *cgl = json_object_new_array();
 	json_object *bd = json_object_new_array();
 
 	add(o, "pid", l->pid ? json_object_new_int(l->pid) : NULL);
@@ -134,21 +189,7 @@ static json_object *json_limits(const struct snapshot *snap)
 		add(sc, sysctl_name(i), l->sysctl[i].present ?
 		    jnum(l->sysctl[i].value) : NULL);
 	add(o, "sysctls", sc);
-	add(cg, "version", snap->cg.version ? json_object_new_int(snap->cg.version) : NULL);
-	add(cg, "path", jstr(snap->cg.path));
-	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
-		const struct cgroup_limit *c = &snap->cg.limits[i];
-		json_object *x = json_object_new_object();
-
-		add(x, "controller", jstr(c->page_size ? "hugetlb" : "memory"));
-		add(x, "page_size", c->page_size ? jnum(c->page_size) : NULL);
-		add(x, "limit", jlim(c->limit));
-		add(x, "usage", jnum(c->usage));
-		add(x, "file", jstr(c->file));
-		json_object_array_add(cgl, x);
-	}
-	add(cg, "limits", cgl);
-	add(o, "cgroup", cg);
+	add(o, "cgroup", json_cgroup(&snap->cg));
 	for (size_t i = 0; i < snap->nr_buddy; i++) {
 		json_object *z = json_object_new_object();
 		json_object *fr = json_object_new_array();
@@ -285,6 +326,10 @@ static json_object *json_trial(const struct result *r)
 		add(c, "rlimit_data", jlim(at->rlim_data));
 		add(c, "rlimit_nofile", jlim(at->rlim_nofile));
 		add(c, "rlimit_memlock", jlim(at->rlim_memlock));
+		add(c, "cgroup_usage", at->cg_usage != UINT64_MAX ? jnum(at->cg_usage) : NULL);
+		add(c, "cgroup_reserved", at->cg_rsvd_usage != UINT64_MAX ?
+		    jnum(at->cg_rsvd_usage) : NULL);
+		add(c, "cgroup_hits", jnum(at->cg_hits));
 		add(f, "counters", c);
 		add(o, "failure", f);
 	} else {
@@ -414,6 +459,7 @@ static json_object *json_exec(const struct result *r)
 		add(o, "failure", NULL);
 	}
 	add(o, "cause", jstr(cause_name(r->exec_cause)));
+	add(o, "cgroup_hits", x->have_cg_hits ? jnum(x->cg_hits) : NULL);
 	add(peak, "vmas", jnum(x->peak_vmas));
 	add(peak, "fds", jnum(x->peak_fds));
 	add(peak, "hugepages", jnum(ps ? x->peak_hugetlb_bytes / ps : 0));

@@ -2,7 +2,8 @@
 /*
  * report-prom.c - the Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector: every family with its HELP and TYPE,
- * names prefixed hpdiag_, base units (bytes, seconds), all gauges.
+ * names prefixed hpdiag_, base units (bytes, seconds), gauges but for the
+ * count of charges a cgroup refused (a counter: the kernel's own).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,9 +27,14 @@ static void label(FILE *o, const char *name, const char *v, bool first)
 	fputc('"', o);
 }
 
+static void family_of(FILE *o, const char *name, const char *help, const char *type)
+{
+	fprintf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
 static void family(FILE *o, const char *name, const char *help)
 {
-	fprintf(o, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	family_of(o, name, help, "gauge");
 }
 
 enum { V_TOTAL, V_FREE, V_RESV, V_SURPLUS, V_COUNT };
@@ -117,6 +123,74 @@ static void mounts(FILE *o, const struct snapshot *snap)
 			label(o, "path", m->path, true);
 			label(o, "page_size_bytes", ps, false);
 			fprintf(o, "} %" PRIu64 "\n", pass ? pages * m->page_size : files);
+		}
+	}
+}
+
+enum { CG_USAGE, CG_LIMIT, CG_RSVD_USAGE, CG_RSVD_LIMIT, CG_HITS, CG_COUNT };
+
+static const struct {
+	const char *name, *help;
+} cg_metric[CG_COUNT] = {
+	[CG_USAGE] = { "hpdiag_cgroup_hugetlb_usage_bytes",
+		       "Hugepage memory charged to a cgroup at page faults "
+		       "(v2 hugetlb.<size>.current, v1 usage_in_bytes)." },
+	[CG_LIMIT] = { "hpdiag_cgroup_hugetlb_limit_bytes",
+		       "A cgroup's hugetlb limit, charged at page faults: past it "
+		       "a touch raises SIGBUS (absent: no limit)." },
+	[CG_RSVD_USAGE] = { "hpdiag_cgroup_hugetlb_reserved_bytes",
+			    "Hugepage memory a cgroup's processes have reserved "
+			    "(hugetlb.<size>.rsvd.current)." },
+	[CG_RSVD_LIMIT] = { "hpdiag_cgroup_hugetlb_reservation_limit_bytes",
+			    "A cgroup's hugetlb reservation limit: past it mmap "
+			    "fails with ENOMEM (absent: no limit)." },
+	[CG_HITS] = { "hpdiag_cgroup_hugetlb_limit_hits_total",
+		      "Hugepage charges a cgroup's limits refused (v2 "
+		      "hugetlb.<size>.events max, v1 failcnt)." },
+};
+
+static bool cg_value(const struct cgroup_stat *st, int k, uint64_t *v)
+{
+	switch (k) {
+	case CG_USAGE:
+		*v = st->usage;
+		return true;
+	case CG_LIMIT:
+		*v = st->limit;
+		return st->limit != HP_UNLIMITED;
+	case CG_RSVD_USAGE:
+		*v = st->rsvd_usage;
+		return st->have_rsvd;
+	case CG_RSVD_LIMIT:
+		*v = st->rsvd_limit;
+		return st->have_rsvd && st->rsvd_limit != HP_UNLIMITED;
+	default:
+		*v = st->hits;
+		return st->have_hits;
+	}
+}
+
+/* Per cgroup and page size: the hugetlb counters of every cgroup read (the
+ * process's, its parents with limits, those of the hugepage users). */
+static void cgroups(FILE *o, const struct snapshot *snap, const char *cmd)
+{
+	char ps[32];
+
+	for (int k = 0; k < CG_COUNT; k++) {
+		family_of(o, cg_metric[k].name, cg_metric[k].help,
+			  k == CG_HITS ? "counter" : "gauge");
+		for (size_t i = 0; i < snap->cg.nr_stats; i++) {
+			const struct cgroup_stat *st = &snap->cg.stats[i];
+			uint64_t v;
+
+			if (!cg_value(st, k, &v))
+				continue;
+			snprintf(ps, sizeof(ps), "%" PRIu64, st->page_size);
+			fprintf(o, "%s{", cg_metric[k].name);
+			label(o, "cgroup", st->path, true);
+			label(o, "page_size_bytes", ps, false);
+			label(o, "command", cmd ? cmd : "", false);
+			fprintf(o, "} %" PRIu64 "\n", v);
 		}
 	}
 }
@@ -246,6 +320,8 @@ int report_prom(const struct report_opts *opt, const struct result *r)
 		pools(o, snap);
 	if (snap && snap->nr_mounts)
 		mounts(o, snap);
+	if (snap && snap->cg.nr_stats)
+		cgroups(o, snap, opt->command);
 	if (snap && snap->lim.sysctl[SC_MAX_MAP_COUNT].present) {
 		mmc = snap->lim.sysctl[SC_MAX_MAP_COUNT].value;
 		have_mmc = true;

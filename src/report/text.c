@@ -147,25 +147,7 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 			fprintf(o, "  %-26s %" PRIu64 "\n", sysctl_name(i),
 				l->sysctl[i].value);
 	}
-	fprintf(o, "cgroup");
-	if (!snap->cg.version)
-		fprintf(o, "%22s (none found)\n", "");
-	else
-		fprintf(o, " v%d%18s %s\n", snap->cg.version, "",
-			snap->cg.path ? snap->cg.path : "");
-	for (size_t i = 0; i < snap->cg.nr_limits; i++) {
-		const struct cgroup_limit *c = &snap->cg.limits[i];
-		char name[48], s[32];
-
-		if (c->page_size)
-			snprintf(name, sizeof(name), "hugetlb %s",
-				 format_bytes(c->page_size, s, sizeof(s)));
-		else
-			snprintf(name, sizeof(name), "memory");
-		fprintf(o, "  %-26s %s (using %s)\n", name,
-			format_limit(c->limit, a, sizeof(a)),
-			format_bytes(c->usage, b, sizeof(b)));
-	}
+	text_cgroup(o, &snap->cg);
 	if (snap->nr_buddy) {
 		fprintf(o, "free blocks per order (/proc/buddyinfo)\n");
 		for (size_t i = 0; i < snap->nr_buddy; i++) {

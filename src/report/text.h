@@ -32,4 +32,7 @@ void text_wrapf(FILE *o, unsigned width, size_t col, size_t indent, const char *
 /* The findings of FS, then the verdict line when VERDICT. */
 void text_findings(const struct report_opts *opt, const struct findings *fs, bool verdict);
 
+/* text-cgroup.c: the cgroup lines of the limits table. */
+void text_cgroup(FILE *o, const struct cgroup *cg);
+
 #endif /* HPDIAG_REPORT_TEXT_H */

@@ -212,6 +212,8 @@ void trace_take_counters(struct trace_failure *f, int fd, uint64_t flag_size)
 
 	c->quota_free = UINT64_MAX;
 	c->node = -1;
+	/* The cgroup's files are hpdiag's to read, before and after. */
+	c->cg_usage = c->cg_rsvd_usage = UINT64_MAX;
 	if (fd >= 0 && syscall(SYS_fstatfs, fd, &sf) == 0 &&
 	    (unsigned long)sf.f_type == HUGETLBFS_MAGIC) {
 		c->page_size = (uint64_t)sf.f_bsize;

@@ -41,6 +41,12 @@ struct trace_counters {
 	uint64_t node_free_pages;	/* trial: free pages on that node */
 	uint64_t quota_free;		/* pages left under size=, or UINT64_MAX */
 	uint64_t rlim_as, rlim_data, rlim_nofile, rlim_memlock;	/* soft */
+	/* The hugetlb cgroup, for pages of page_size: bytes charged at
+	 * faults and reserved at that instant (trial; UINT64_MAX when not
+	 * read), and the charges it refused during the run (counted by
+	 * hpdiag from its events or failcnt before and after). */
+	uint64_t cg_usage, cg_rsvd_usage;
+	uint64_t cg_hits;
 };
 
 /* The first call that failed, and the counters of that instant. */
@@ -114,6 +120,10 @@ struct exec_result {
 	struct trace_record rec;	/* as the application left it */
 	uint64_t peak_vmas, peak_fds, peak_hugetlb_bytes;
 	uint64_t samples;
+	/* Charges the hugetlb cgroup refused during the run, for the
+	 * workload's page size (its events or failcnt before and after). */
+	uint64_t cg_hits;
+	bool have_cg_hits;
 	char *output;			/* stdout and stderr, as they came */
 	size_t output_len;
 	bool output_truncated;

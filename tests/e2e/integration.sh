@@ -66,7 +66,7 @@ if command -v bash >/dev/null 2>&1; then
 	[ "$got" = "$want" ] && pass "completion offers every command of --help" ||
 		fail "completion commands: $got; --help: $want"
 	got=$(complete_words "$HPDIAG" fix --c | tr '\n' ' ')
-	[ "$got" = "--clean-stale --color --compact " ] && pass "options of the command" ||
+	[ "$got" = "--cgroup --clean-stale --color --compact " ] && pass "options of the command" ||
 		fail "fix --c completes to: $got"
 	got=$(complete_words "$HPDIAG" check --format "")
 	contains "$got" prometheus "--format values"

@@ -277,4 +277,32 @@ print("\n".join(sorted(keys)))')
 else
 	echo "python3 missing: JSON keys of explain not checked"
 fi
+
+# Every key of limits' cgroup object (its limits and hugetlb_cgroups) and of
+# the cgroup_hugetlb finding's evidence, fault-time and reservation, is
+# documented as a literal (Li).
+if command -v python3 >/dev/null 2>&1; then
+	keys=$( { "$HPDIAG" --sysroot "$FIXTURES/hybrid" --json limits
+		  "$HPDIAG" --sysroot "$FIXTURES/hybrid" --json check -m 256
+		  "$HPDIAG" --sysroot "$FIXTURES/hybrid" --json check -m 256 --cgroup /hpdiag-rsvd
+		} 2>/dev/null | python3 -c '
+import json, sys
+keys, text, pos, dec = set(), sys.stdin.read(), 0, json.JSONDecoder()
+while text[pos:].strip():
+    d, pos = dec.raw_decode(text, len(text) - len(text[pos:].lstrip()))
+    if "limits" in d:
+        cg = d["limits"]["cgroup"]
+        keys.update(cg)
+        for o in cg["limits"] + cg["hugetlb_cgroups"]:
+            keys.update(o)
+    for f in d["findings"]:
+        if f["check"] == "cgroup_hugetlb":
+            keys.update(f["evidence"])
+print("\n".join(sorted(keys)))')
+	case $keys in
+	*hugetlb_cgroups*charged_at*|*charged_at*hugetlb_cgroups*) pass "the cgroup keys and evidence" ;;
+	*) fail "no cgroup keys: $keys" ;;
+	esac
+	documented "cgroup JSON key" $keys
+fi
 finish

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz-tree.c - the files only a whole probe reads: the first byte picks
- * one file of a captured tree (mountinfo, status, cgroup, cgroup v2 limits
- * and usage, cmdline, buddyinfo, the snapshot metadata, smaps, the THP
- * mode, meminfo and its Hugepagesize, a pool's size), the rest replaces
- * it, and `check`'s probe and rules run on the tree.
+ * one file of a captured tree (mountinfo, status, cgroup, cgroup v2 limits,
+ * usage, reservation limit and events, cmdline, buddyinfo, the snapshot
+ * metadata, smaps, the THP mode, meminfo and its Hugepagesize, a pool's
+ * size), the rest replaces it, and `check`'s probe and rules run on the
+ * tree.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ static const char *const files[] = {
 	"sys/fs/cgroup/system.slice/dpdk.service/memory.max",
 	"proc/meminfo",
 	"sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
+	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.events",
+	"sys/fs/cgroup/system.slice/dpdk.service/hugetlb.2MB.rsvd.max",
 };
 #define NR_FILES (sizeof(files) / sizeof(files[0]))
 

@@ -138,10 +138,12 @@ START_TEST(two_node_mounts_and_cgroup)
 			ck_assert_uint_eq(c->limit, 2ULL << 30);
 		}
 		if (c->page_size == 0) {
-			/* The parent's memory.max binds the child's "max". */
+			/* The parent's memory.max binds the child's "max":
+			 * its limit and its usage, the whole subtree's. */
 			found_mem = true;
 			ck_assert_uint_eq(c->limit, 32ULL << 30);
-			ck_assert_uint_eq(c->usage, 50ULL << 20);
+			ck_assert_uint_eq(c->usage, 4ULL << 30);
+			ck_assert_str_eq(c->cgroup, "/system.slice");
 			ck_assert_ptr_nonnull(strstr(c->file, "system.slice/memory.max"));
 		}
 	}

@@ -33,6 +33,8 @@ fi
 deb=$(ls "$work"/hpdiag_"$version"_*.deb)
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/sbin/hpdiag ./usr/share/man/man8/hpdiag.8.gz \
+	 ./usr/share/man/man8/hpdiag-check.8.gz ./usr/share/man/man5/hpdiag-json.5.gz \
+	 ./usr/share/man/man7/hpdiag-metrics.7.gz \
 	 ./usr/share/bash-completion/completions/hpdiag \
 	 ./lib/systemd/system/hpdiag-preflight@.service \
 	 ./lib/systemd/system/hpdiag-textfile.timer \

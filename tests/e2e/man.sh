@@ -1,17 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The man page is lint-clean and documents every command, option, check id
-# and cause the binary knows; each command's SYNOPSIS agrees with its --help;
-# every Prometheus metric family and every JSON key of fix is documented.
+# The man pages - hpdiag(8), the overview, a page per command
+# (hpdiag-check(8), ...), and the references (hpdiag-json(5), the
+# workload, the checks, the metrics) - are lint-clean and together document
+# every command, option, check id and cause the binary knows; each command
+# has its page, whose SYNOPSIS agrees with its --help; every Prometheus
+# metric family and every JSON key is documented; a reference to another
+# page names a page that is there.
 . "$TESTLIB"
+MANDIR=${MANDIR:-$(dirname "$MANPAGE")}
 [ -f "$MANPAGE" ] || { fail "no man page at $MANPAGE"; finish; }
+pages=$(ls "$MANDIR"/*.[1-8])
 if command -v mandoc >/dev/null 2>&1; then
-	lint=$(mandoc -Tlint -W warning "$MANPAGE" 2>&1)
-	[ -z "$lint" ] && pass "mandoc -Tlint is clean" || fail "mandoc -Tlint: $lint"
+	for p in $pages; do
+		lint=$(mandoc -Tlint -W warning "$p" 2>&1)
+		[ -z "$lint" ] && pass "mandoc -Tlint is clean: ${p##*/}" || fail "mandoc -Tlint: $lint"
+	done
 else
 	echo "mandoc missing: lint skipped"
 fi
-man=$(cat "$MANPAGE")
+# shellcheck disable=SC2086
+man=$(cat $pages)
+# Every page an Xr names among hpdiag's is there.
+for x in $(printf '%s\n' "$man" | sed -n 's/.*Xr \(hpdiag[a-z-]*\) \([0-9]\).*/\1.\2/p' | sort -u); do
+	[ -f "$MANDIR/$x" ] && pass "Xr ${x%.*}(${x##*.}) is a page of the tree" ||
+		fail "Xr ${x%.*}(${x##*.}) names no page in $MANDIR"
+done
 # documented WHAT KEY...: each KEY is a literal (Li) of the page.
 documented() {
 	what=$1
@@ -25,7 +39,9 @@ documented() {
 	done
 }
 for cmd in $("$HPDIAG" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}'); do
-	contains "$man" ".It Cm $cmd" "man page documents command $cmd"
+	contains "$(cat "$MANPAGE")" ".It Cm $cmd" "hpdiag(8) lists command $cmd"
+	[ -f "$MANDIR/hpdiag-$cmd.8" ] && pass "command $cmd has its page" ||
+		fail "no page hpdiag-$cmd.8 for command $cmd"
 done
 for opt in $("$HPDIAG" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	o=${opt#--}
@@ -89,7 +105,7 @@ synopsis_of() {	# CMD: the lines of the SYNOPSIS blocks (.Nm to .Nm) naming Cm C
 		/^\.Sh / { if (syn) flush(); syn = ($0 == ".Sh SYNOPSIS"); next }
 		syn && /^\.Nm( |$)/ { flush(); next }
 		syn { blk = blk $0 "\n"; if ($0 ~ re) hit = 1 }
-		END { if (syn) flush() }' "$MANPAGE"
+		END { if (syn) flush() }' "$MANDIR/hpdiag-$1.8"
 }
 synopsis_flags() {	# the Fl arguments on stdin: "long --opt" or "short X"
 	awk '{

@@ -45,25 +45,29 @@ const char *hp_strerror(int rc)
 	}
 }
 
+/* "hpdiag: MESSAGE", one line on stderr. */
+static void __attribute__((format(printf, 1, 0))) say(const char *fmt, va_list ap)
+{
+	fputs("hpdiag: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void errorx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hpdiag: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hpdiag: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_ERROR;
 }

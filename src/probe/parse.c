@@ -210,6 +210,16 @@ static int meminfo_field(const char *key, uint64_t val, void *ctx)
 	return 0;
 }
 
+/* A meminfo without its MemTotal line is not one. */
+static int need_total(bool have, char *bad, size_t badsz)
+{
+	if (have)
+		return 0;
+	if (bad && badsz)
+		snprintf(bad, badsz, "no MemTotal line");
+	return -EINVAL;
+}
+
 int parse_meminfo(const char *buf, struct meminfo *mem, char *bad, size_t badsz)
 {
 	struct meminfo_ctx c = { .mem = mem };
@@ -217,14 +227,7 @@ int parse_meminfo(const char *buf, struct meminfo *mem, char *bad, size_t badsz)
 
 	memset(mem, 0, sizeof(*mem));
 	rc = parse_kv(buf, bad, badsz, meminfo_field, &c);
-	if (rc < 0)
-		return rc;
-	if (!c.have_total) {
-		if (bad && badsz)
-			snprintf(bad, badsz, "no MemTotal line");
-		return -EINVAL;
-	}
-	return 0;
+	return rc < 0 ? rc : need_total(c.have_total, bad, badsz);
 }
 
 /* nodeN/meminfo: "Node 0 MemTotal:       16281344 kB" */
@@ -260,14 +263,7 @@ int parse_node_meminfo(const char *buf, uint64_t *total, uint64_t *free,
 
 	*total = *free = 0;
 	rc = parse_kv(buf, bad, badsz, node_field, &c);
-	if (rc < 0)
-		return rc;
-	if (!c.have_total) {
-		if (bad && badsz)
-			snprintf(bad, badsz, "no MemTotal line");
-		return -EINVAL;
-	}
-	return 0;
+	return rc < 0 ? rc : need_total(c.have_total, bad, badsz);
 }
 
 static int limit_value(const char *word, uint64_t *val)

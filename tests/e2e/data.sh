@@ -12,15 +12,8 @@
 # every exit path; limits are set per process (prlimit), never the host's.
 . "$TESTLIB"
 serialize "$@"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"
-command -v prlimit >/dev/null 2>&1 || skip "prlimit missing"
-command -v python3 >/dev/null 2>&1 || skip "python3 missing"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "no writable 2 MiB pool"
+needs dpdk prlimit python3
 
-old_pool=$(cat "$pool")
 prefix=hpdgd$$
 mnt=$T/mnt
 restore() {

@@ -9,15 +9,9 @@
 # set per process with prlimit.
 . "$TESTLIB"
 serialize "$@"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"
-command -v prlimit >/dev/null 2>&1 || skip "prlimit missing"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "no writable 2 MiB pool"
+needs dpdk prlimit
 [ -f "$VMAHOG" ] || skip "tests/vmahog.so not built"
 
-old_pool=$(cat "$pool")
 prefix=hpdgt$$
 mnt=$T/mnt
 plain=$T/plain

@@ -93,6 +93,28 @@ serialize() {
 }
 SHELL_FOR_TESTS=${SHELL_FOR_TESTS:-/bin/sh}
 
+# needs WHAT...: skips unless the test can run here - as root, with
+# hugetlbfs and a writable 2 MiB pool ($pool, its value now in $old_pool) -
+# and each WHAT is there: "dpdk" (dpdk-test), "once" (not again under the
+# sanitizers: a real program's test runs once, in the normal build), or a
+# command's name.
+needs() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
+	pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	[ -w "$pool" ] || skip "needs a writable 2 MiB pool"
+	old_pool=$(cat "$pool")
+	for w in "$@"; do
+		case $w in
+		once) [ -z "${HPDIAG_SANITIZED:-}" ] ||
+			skip "runs a real program: once, in the normal build" ;;
+		dpdk) command -v dpdk-test >/dev/null 2>&1 ||
+			skip "dpdk-test missing (apt-get install dpdk-dev)" ;;
+		*) command -v "$w" >/dev/null 2>&1 || skip "$w missing" ;;
+		esac
+	done
+}
+
 # setup POOL [MOUNT OPTIONS]: the 2 MiB pool ($pool) set to POOL pages and a
 # fresh private hugetlbfs mount at $mnt, emptied first (the tests that
 # change them save them and put them back on exit).

@@ -9,21 +9,15 @@
 # pool and the private mount are put back on every exit path.
 . "$TESTLIB"
 serialize "$@"
-[ -z "${HPDIAG_SANITIZED:-}" ] || skip "runs real DPDK: once, in the normal build"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "needs a writable 2 MiB pool"
+needs once dpdk
 
-old=$(cat "$pool")
 prefix=hpdq$$
 mnt=$T/mnt
 restore() {
 	rm -f "$mnt"/* 2>/dev/null
 	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
 	rm -rf "/var/run/dpdk/$prefix"
-	echo "$old" > "$pool"
+	echo "$old_pool" > "$pool"
 	rm -rf "$T"
 }
 trap restore EXIT

@@ -9,13 +9,10 @@
 # mounts and the files are put back on every exit path.
 . "$TESTLIB"
 serialize "$@"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+needs
 node0=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "needs a writable 2 MiB pool"
 mmc=/proc/sys/vm/max_map_count
-old_pool=$(cat "$pool") old_mmc=$(cat "$mmc")
+old_mmc=$(cat "$mmc")
 mnt=$T/mnt
 dev_mounted=
 restore() {

@@ -9,10 +9,7 @@
 # hugetlbfs mounts are put back on every exit path.
 . "$TESTLIB"
 serialize "$@"
-[ -z "${HPDIAG_SANITIZED:-}" ] || skip "runs real DPDK: once, in the normal build"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
+needs once dpdk
 p2=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 p1=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 [ -w "$p2" ] && [ -w "$p1" ] || skip "needs writable 2 MiB and 1 GiB pools"

@@ -8,13 +8,8 @@
 # is never lowered (the trial child takes the VMAs itself).
 . "$TESTLIB"
 serialize "$@"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "no writable 2 MiB pool"
-command -v prlimit >/dev/null 2>&1 || skip "prlimit missing"
+needs prlimit
 
-old_pool=$(cat "$pool")
 mnt=$T/mnt
 restore() {
 	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null

@@ -12,13 +12,9 @@
 # the mount are put back on every exit path.
 . "$TESTLIB"
 serialize "$@"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-grep -qw hugetlbfs /proc/filesystems || skip "no hugetlbfs"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$pool" ] || skip "no writable 2 MiB pool"
+needs
 [ -x "$PAGEHOLD" ] || skip "tests/pagehold not built"
 
-old_pool=$(cat "$pool")
 mnt=$T/mnt
 prefix=hpdgu$$
 holders=

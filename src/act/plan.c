@@ -54,7 +54,7 @@ static int plan_sysctl(struct fix_plan *p, const struct finding *f,
 
 	if (a->to <= a->from)
 		return 0;
-	s = step_add(p, FIX_SYSCTL, f->check);
+	s = plan_step_add(p, FIX_SYSCTL, f->check);
 	if (!s)
 		return -ENOMEM;
 	snprintf(s->setting, sizeof(s->setting), "%s", a->name);
@@ -115,15 +115,15 @@ static int plan_pool_step(const struct snapshot *snap, struct fix_plan *p,
 
 	snprintf(dir, sizeof(dir), "hugepages-%" PRIu64 "kB", ps >> 10);
 	if (pools_starve(snap, (to - a->from) * ps)) {
-		m = manual_add(p, check, "growing the %s pool to %" PRIu64 " pages "
+		m = plan_manual_add(p, check, "growing the %s pool to %" PRIu64 " pages "
 			       "would leave less than %d%% of %s RAM to the kernel: "
 			       "hpdiag does not do that", format_bytes(ps, s1, sizeof(s1)),
 			       to, STARVE_PERCENT,
 			       format_bytes(snap->mem.mem_total, s2, sizeof(s2)));
-		return m && !manual_line(m, "free memory or add RAM, or ask for "
+		return m && !plan_manual_line(m, "free memory or add RAM, or ask for "
 					 "less (-m, --socket-mem)") ? 0 : -ENOMEM;
 	}
-	s = step_add(p, kind, check);
+	s = plan_step_add(p, kind, check);
 	if (!s)
 		return -ENOMEM;
 	s->page_size = ps;
@@ -155,7 +155,7 @@ static int plan_pools(const struct snapshot *snap, const struct need *need,
 	if (!ps || !pool)
 		return 0;
 	if (o->have_overcommit && o->overcommit != pool->overcommit) {
-		struct fix_step *s = step_add(p, FIX_OVERCOMMIT, CHECK_POOL);
+		struct fix_step *s = plan_step_add(p, FIX_OVERCOMMIT, CHECK_POOL);
 
 		if (!s)
 			return -ENOMEM;
@@ -222,7 +222,7 @@ static int plan_mount(const struct findings *fs, struct fix_plan *p)
 
 	if (!a)
 		return 0;
-	s = step_add(p, FIX_MOUNT, CHECK_MOUNT);
+	s = plan_step_add(p, FIX_MOUNT, CHECK_MOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->page_size = a->page_size;
@@ -282,14 +282,14 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 
 		if (!f)
 			return 0;
-		m = manual_add(p, CHECK_STALE_FILES, "%s", f->message);
-		return m && !manual_line(m, "hpdiag fix --apply --clean-stale") &&
-		       !manual_line(m, "# removes the stale page files of hugepage users, "
+		m = plan_manual_add(p, CHECK_STALE_FILES, "%s", f->message);
+		return m && !plan_manual_line(m, "hpdiag fix --apply --clean-stale") &&
+		       !plan_manual_line(m, "# removes the stale page files of hugepage users, "
 				    "each after checking again that no process uses it") ?
 		       0 : -ENOMEM;
 	}
 	if (!snap->procs_scanned) {
-		struct fix_manual *m = manual_add(p, CHECK_STALE_FILES,
+		struct fix_manual *m = plan_manual_add(p, CHECK_STALE_FILES,
 						  "--clean-stale: this tree does "
 						  "not record which processes use "
 						  "the page files");
@@ -313,7 +313,7 @@ static int plan_stale(const struct snapshot *snap, const struct findings *fs,
 		}
 	qsort(rm, n, sizeof(*rm), cmp_remove);
 	for (size_t i = 0; i < n; i++) {
-		struct fix_step *s = step_add(p, FIX_REMOVE, CHECK_STALE_FILES);
+		struct fix_step *s = plan_step_add(p, FIX_REMOVE, CHECK_STALE_FILES);
 
 		if (!s) {
 			free(rm);
@@ -358,7 +358,7 @@ static int plan_rlimit(const struct snapshot *snap, const struct finding *f,
 	char dom[32], val[32], unit[32];
 
 	limits_domain(snap, dom, sizeof(dom));
-	m = manual_add(p, f->check, "%s (an rlimit: set it where the "
+	m = plan_manual_add(p, f->check, "%s (an rlimit: set it where the "
 		       "application starts, hpdiag does not)", f->message);
 	if (!m)
 		return -ENOMEM;
@@ -370,11 +370,11 @@ static int plan_rlimit(const struct snapshot *snap, const struct finding *f,
 			snprintf(h, sizeof(h), "infinity");
 		else
 			snprintf(h, sizeof(h), "%" PRIu64, hard);
-		if (manual_line(m, "shell: ulimit -S%s %" PRIu64, rl[a->rlimit].ulimit,
+		if (plan_manual_line(m, "shell: ulimit -S%s %" PRIu64, rl[a->rlimit].ulimit,
 				want) ||
-		    manual_line(m, "systemd unit, [Service]: %s=%" PRIu64 ":%s",
+		    plan_manual_line(m, "systemd unit, [Service]: %s=%" PRIu64 ":%s",
 				rl[a->rlimit].unit, want, h) ||
-		    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
+		    plan_manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: "
 				"%s soft %s %" PRIu64, dom, rl[a->rlimit].pam, want))
 			return -ENOMEM;
 		return 0;
@@ -386,10 +386,10 @@ static int plan_rlimit(const struct snapshot *snap, const struct finding *f,
 		snprintf(val, sizeof(val), "%" PRIu64, want);
 		snprintf(unit, sizeof(unit), "%s", val);
 	}
-	if (manual_line(m, "shell: ulimit -H%s %s && ulimit -S%s %s",
+	if (plan_manual_line(m, "shell: ulimit -H%s %s && ulimit -S%s %s",
 			rl[a->rlimit].ulimit, val, rl[a->rlimit].ulimit, val) ||
-	    manual_line(m, "systemd unit, [Service]: %s=%s", rl[a->rlimit].unit, unit) ||
-	    manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: %s - %s %s",
+	    plan_manual_line(m, "systemd unit, [Service]: %s=%s", rl[a->rlimit].unit, unit) ||
+	    plan_manual_line(m, "/etc/security/limits.d/60-hpdiag.conf: %s - %s %s",
 			dom, rl[a->rlimit].pam, val))
 		return -ENOMEM;
 	return 0;
@@ -428,16 +428,16 @@ static int plan_manual(const struct snapshot *snap, const struct findings *fs,
 		/* A pool that needs no growth has nothing left to do. */
 		if (!remedy_given(&f->remedy))
 			continue;
-		m = manual_add(p, f->check, "%s", f->message);
+		m = plan_manual_add(p, f->check, "%s", f->message);
 		if (!m)
 			return -ENOMEM;
 		for (size_t j = 0; j < f->remedy.nr_commands; j++)
-			if (manual_line(m, "%s", f->remedy.commands[j]))
+			if (plan_manual_line(m, "%s", f->remedy.commands[j]))
 				return -ENOMEM;
-		if (f->remedy.note && manual_line(m, "# %s", f->remedy.note))
+		if (f->remedy.note && plan_manual_line(m, "# %s", f->remedy.note))
 			return -ENOMEM;
 		if (f->check == CHECK_FRAGMENTATION &&
-		    manual_line(m, "hpdiag fix --apply --compact compacts memory "
+		    plan_manual_line(m, "hpdiag fix --apply --compact compacts memory "
 				"once if the pool grows short"))
 			return -ENOMEM;
 	}
@@ -466,7 +466,7 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 				break;
 			}
 			if (s->kind == FIX_POOL &&
-			    boot_add(p, "kernel command line: hugepagesz=%s hugepages=%" PRIu64,
+			    plan_boot_add(p, "kernel command line: hugepagesz=%s hugepages=%" PRIu64,
 				     format_short_size(s->page_size, ss, sizeof(ss)), s->to))
 				return -ENOMEM;
 			break;
@@ -476,7 +476,7 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 			break;
 		case FIX_MOUNT:
 			format_short_size(s->page_size, ss, sizeof(ss));
-			if (boot_add(p, "/etc/fstab: nodev %s hugetlbfs pagesize=%s 0 0",
+			if (plan_boot_add(p, "/etc/fstab: nodev %s hugetlbfs pagesize=%s 0 0",
 				     s->path, ss))
 				return -ENOMEM;
 			break;
@@ -506,16 +506,16 @@ static int plan_persist(const struct snapshot *snap, const struct fix_opts *o,
 					to[j] = p->v[i].to;
 		}
 		if (pool && pool->nr_nodes <= MAX_SOCKETS &&
-		    boot_add(p, "kernel command line: %s",
+		    plan_boot_add(p, "kernel command line: %s",
 			     remedy_boot_param(pool, pool->total, to, param, sizeof(param))))
 			return -ENOMEM;
 	}
 	if (!o->persist && settings &&
-	    boot_add(p, "sysctl: --persist writes the %zu setting%s to %s", settings,
+	    plan_boot_add(p, "sysctl: --persist writes the %zu setting%s to %s", settings,
 		     settings == 1 ? "" : "s", FIX_PERSIST_FILE))
 		return -ENOMEM;
 	if (o->persist && settings) {
-		struct fix_step *s = step_add(p, FIX_PERSIST, CHECK_COUNT);
+		struct fix_step *s = plan_step_add(p, FIX_PERSIST, CHECK_COUNT);
 
 		if (!s)
 			return -ENOMEM;

@@ -98,12 +98,13 @@ struct fix_plan {
 /* The plan's builders (step.c): a step of KIND for CHECK, NULL when out
  * of memory; a line of what hpdiag does not change, and a line under it;
  * a line of what keeps a change across reboots. */
-struct fix_step *step_add(struct fix_plan *p, enum fix_kind kind, enum check check);
-struct fix_manual *manual_add(struct fix_plan *p, enum check check, const char *fmt, ...)
+struct fix_step *plan_step_add(struct fix_plan *p, enum fix_kind kind,
+			       enum check check);
+struct fix_manual *plan_manual_add(struct fix_plan *p, enum check check, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int manual_line(struct fix_manual *m, const char *fmt, ...)
+int plan_manual_line(struct fix_manual *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int boot_add(struct fix_plan *p, const char *fmt, ...)
+int plan_boot_add(struct fix_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* -ENOENT, with *BAD, when --clean-stale=FILE names a file that is not

@@ -13,7 +13,7 @@
 
 #include "act/plan.h"
 
-struct fix_step *step_add(struct fix_plan *p, enum fix_kind kind,
+struct fix_step *plan_step_add(struct fix_plan *p, enum fix_kind kind,
 				 enum check check)
 {
 	struct fix_step *v = realloc(p->v, (p->n + 1) * sizeof(*v));
@@ -37,7 +37,7 @@ char *vstrdupf(const char *fmt, va_list ap)
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
-struct fix_manual *manual_add(struct fix_plan *p, enum check check,
+struct fix_manual *plan_manual_add(struct fix_plan *p, enum check check,
 			      const char *fmt, ...)
 {
 	struct fix_manual *v = realloc(p->manual, (p->nr_manual + 1) * sizeof(*v));
@@ -58,7 +58,7 @@ struct fix_manual *manual_add(struct fix_plan *p, enum check check,
 	return v;
 }
 
-int manual_line(struct fix_manual *m, const char *fmt, ...)
+int plan_manual_line(struct fix_manual *m, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -70,7 +70,7 @@ int manual_line(struct fix_manual *m, const char *fmt, ...)
 	return m->lines[m->nr_lines++] ? 0 : -ENOMEM;
 }
 
-int boot_add(struct fix_plan *p, const char *fmt, ...)
+int plan_boot_add(struct fix_plan *p, const char *fmt, ...)
 {
 	va_list ap;
 

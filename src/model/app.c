@@ -188,8 +188,9 @@ void app_unwrap(int argc, char *const *argv, struct app_command *cmd)
 				continue;
 			}
 			/* "-n 5" and "--signal KILL" take the next word;
-			 * "-n5" and "--signal=KILL" do not. */
-			if (takes_value(w, t))
+			 * "-n5" and "--signal=KILL" do not.  A last "-s"
+			 * has no word to take: nothing follows it. */
+			if (takes_value(w, t) && i + 1 < argc)
 				i++;
 		}
 		for (; operands > 0 && i < argc; operands--)

@@ -436,6 +436,12 @@ START_TEST(unwrap)
 	ck_assert_int_eq(c.prog, 3);
 	ck_assert(c.env_cleared);
 	ck_assert_ptr_null(c.preload);
+	/* A wrapper's option that wants a word and is the last: no program
+	 * (found by fuzzing; the index went past argc). */
+	app_unwrap(2, (char *const *)a1 + 12, &c);
+	ck_assert_int_eq(c.prog, 2);
+	app_unwrap(2, (char *const *)a1 + 16, &c);
+	ck_assert_int_eq(c.prog, 2);
 }
 END_TEST
 

@@ -14,6 +14,7 @@
 static rule_fn *const rules[] = {
 	rule_pool,
 	rule_node_pool,
+	rule_qemu,
 	rule_mount,
 	rule_mount_quota,
 	rule_va,
@@ -29,6 +30,15 @@ static rule_fn *const rules[] = {
 	rule_boot_pools,
 };
 
+/* The rules of the pages themselves, with nothing to check when QEMU
+ * takes no hugepages (its RAM is anonymous, or in files off hugetlbfs). */
+static bool skipped(const struct need *need, rule_fn *r)
+{
+	return need->mode == MODE_QEMU && !need->pages &&
+	       (r == rule_pool || r == rule_node_pool || r == rule_mount ||
+		r == rule_mount_quota || r == rule_cgroup || r == rule_growth);
+}
+
 int diagnose_check(const struct snapshot *snap, const struct need *need,
 		   struct findings *fs)
 {
@@ -36,7 +46,8 @@ int diagnose_check(const struct snapshot *snap, const struct need *need,
 
 	memset(fs, 0, sizeof(*fs));
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		rules[i](snap, need, fs);
+		if (!skipped(need, rules[i]))
+			rules[i](snap, need, fs);
 	if (!findings_complete(fs))
 		return -ENOMEM;
 	for (size_t i = 0; i < fs->n; i++)

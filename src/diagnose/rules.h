@@ -49,5 +49,6 @@ rule_fn rule_cgroup;					/* rule-cgroup.c */
 rule_fn rule_starve;					/* rule-host.c */
 rule_fn rule_boot_pools;				/* rule-boot.c */
 rule_fn rule_vfio_memlock;				/* rule-vfio.c */
+rule_fn rule_qemu;					/* rule-qemu.c */
 
 #endif /* HPDIAG_DIAGNOSE_RULES_H */

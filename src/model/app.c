@@ -13,6 +13,7 @@
 #include "lib/num.h"
 #include "model/app.h"
 #include "model/eal.h"
+#include "model/qemu.h"
 
 static const char *base_name(const char *path)
 {
@@ -244,6 +245,7 @@ static void dpdk_runtime(const struct program *prog, const struct workload_hint 
 
 const struct app_recogniser app_recognisers[] = {
 	{ "dpdk", "a DPDK application", dpdk_match, dpdk_options, dpdk_runtime },
+	{ "qemu", "QEMU", qemu_match, qemu_options, qemu_runtime },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

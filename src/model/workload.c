@@ -16,6 +16,7 @@ static const char *const mode_names[MODE_COUNT] = {
 	[MODE_IN_MEMORY] = "in-memory",
 	[MODE_ANON] = "anon",
 	[MODE_SHM] = "shm",
+	[MODE_QEMU] = "qemu",
 };
 
 const char *mode_name(enum mode m)
@@ -56,7 +57,8 @@ int dpdk_version_parse(const char *s, unsigned *v)
 
 bool mode_uses_files(enum mode m)
 {
-	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
+	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE ||
+	       m == MODE_QEMU;
 }
 
 bool workload_has_amount(const struct workload *wl)
@@ -95,6 +97,8 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 	}
 	wl->no_telemetry |= h->no_telemetry;
 	wl->no_shconf |= h->no_shconf;
+	if (!wl->qemu && h->qemu)
+		wl->qemu = h->qemu;
 }
 
 void workload_hint_free(struct workload_hint *h)
@@ -103,6 +107,7 @@ void workload_hint_free(struct workload_hint *h)
 	free(h->file_prefix);
 	for (size_t i = 0; i < h->nr_plugins; i++)
 		free(h->plugins[i]);
+	free(h->qemu);
 	memset(h, 0, sizeof(*h));
 }
 

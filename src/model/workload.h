@@ -19,6 +19,7 @@
 #define HINT_MAX_PLUGINS	16
 
 struct program;
+struct qemu_vm;
 
 enum mode {
 	MODE_DYNAMIC,		/* DPDK default: one file and one fd per page */
@@ -27,6 +28,7 @@ enum mode {
 	MODE_IN_MEMORY,		/* --in-memory: memfd, no files, no shared config */
 	MODE_ANON,		/* one mmap(MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB) */
 	MODE_SHM,		/* shmget(SHM_HUGETLB) */
+	MODE_QEMU,		/* QEMU's memory backends (model/qemu.h) */
 	MODE_COUNT
 };
 
@@ -58,6 +60,7 @@ struct workload {
 	bool have_lcores;		/* else every CPU (DPDK's default) */
 	bool no_telemetry;		/* --no-telemetry */
 	bool no_shconf;			/* --no-shconf, --in-memory: no mp thread */
+	const struct qemu_vm *qemu;	/* QEMU's guest RAM, or NULL */
 	/* Limits a wrapper sets (prlimit --data=...): they replace the
 	 * host's for the application. */
 	struct workload_rlimit {
@@ -85,6 +88,7 @@ struct workload_hint {
 	bool no_shconf;
 	char *plugins[HINT_MAX_PLUGINS];
 	size_t nr_plugins;
+	struct qemu_vm *qemu;		/* QEMU's guest RAM (allocated), or NULL */
 };
 
 /* The mode a log or a command line tells. */

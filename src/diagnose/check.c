@@ -45,9 +45,13 @@ int diagnose_check(const struct snapshot *snap, const struct need *need,
 	struct finding *first = NULL;
 
 	memset(fs, 0, sizeof(*fs));
+	/* An application that takes no hugepages has nothing to check. */
+	if (!app_takes_hugepages(need, fs))
+		return findings_complete(fs) ? 0 : -ENOMEM;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (!skipped(need, rules[i]))
 			rules[i](snap, need, fs);
+	app_outcome(snap, need, fs);
 	if (!findings_complete(fs))
 		return -ENOMEM;
 	for (size_t i = 0; i < fs->n; i++)

@@ -17,7 +17,7 @@ void rule_qemu(const struct snapshot *snap, const struct need *need,
 {
 	uint64_t ps = snap->mem.hugepagesize;
 	char s[32], ss[16], q[512];
-	const char *su = remedy_sudo(snap);
+	const char *su = remedy_sudo(snap), *qp;
 	struct finding *f;
 	struct action *a;
 
@@ -28,17 +28,20 @@ void rule_qemu(const struct snapshot *snap, const struct need *need,
 			"QEMU's mem-path %s is not on a hugetlbfs mount: QEMU starts, "
 			"with %s of guest RAM in ordinary 4 KiB pages, and says nothing",
 			need->unhuge_path, s);
+	/* A start without hugepages: rule-app.c's outcome keeps it. */
+	fs->outcome = RUN_DEGRADED;
 	finding_str(f, "path", need->unhuge_path);
 	finding_num(f, "bytes", need->unhuge_bytes);
 	if (!ps)
 		return;
 	format_short_size(ps, ss, sizeof(ss));
-	shell_quote(need->unhuge_path, q, sizeof(q));
+	qp = shell_quote(need->unhuge_path, q, sizeof(q));
 	finding_remedy(f, "%smkdir -p %s && %smount -t hugetlbfs -o pagesize=%s nodev %s",
-		       su, q, su, ss, q);
+		       su, qp, su, ss, qp);
 	a = finding_action(f, ACT_MOUNT, need->unhuge_path);
 	if (a)
 		a->page_size = ps;
 	finding_note(f, "a hugetlbfs mount there (on an empty directory), and %s "
 		     "hugepages in the pool for it", s);
 }
+

@@ -7,6 +7,8 @@
  * -m with -mem-path makes a file backend (share=off) for the machine's RAM
  * unless -machine memory-backend= or -numa node,memdev= names the RAM.
  * -mem-prealloc sets prealloc=on on every backend that does not set it.
+ * Anonymous RAM (-m alone) is left out beside hugepage backends, and
+ * -machine none has no RAM without -m.
  * Pure.
  */
 #include <ctype.h>
@@ -177,9 +179,17 @@ static void parse_machine(const char *arg, struct qemu_vm *vm)
 	char key[64], val[QEMU_TEXT];
 	const char *s = arg;
 
-	while ((s = next_pair(s, key, sizeof(key), val, sizeof(val))))
-		if (!strcmp(key, "memory-backend"))
+	bool first = true;
+
+	while ((s = next_pair(s, key, sizeof(key), val, sizeof(val)))) {
+		if (first && !val[0])
+			set_text(vm->machine_type, sizeof(vm->machine_type), key);
+		else if (!strcmp(key, "type"))
+			set_text(vm->machine_type, sizeof(vm->machine_type), val);
+		else if (!strcmp(key, "memory-backend"))
 			set_text(vm->machine_backend, sizeof(vm->machine_backend), val);
+		first = false;
+	}
 }
 
 /* The option ARG names, without its dashes ("--object" is "-object"). */
@@ -222,7 +232,9 @@ int qemu_parse(int argc, char *const *argv, struct qemu_vm *vm)
 	/* The machine's RAM from -m (and -mem-path) when no backend is named
 	 * for it: a private file backend in -mem-path, or anonymous memory. */
 	if (!vm->machine_backend[0] && !vm->numa_memdev &&
-	    vm->nr_backends < QEMU_MAX_BACKENDS) {
+	    vm->nr_backends < QEMU_MAX_BACKENDS &&
+	    (vm->have_ram || strcmp(vm->machine_type, "none")) &&
+	    (vm->mem_path[0] || !vm->nr_backends)) {
 		struct qemu_backend *b = &vm->backends[vm->nr_backends++];
 
 		memset(b, 0, sizeof(*b));
@@ -295,19 +307,25 @@ bool qemu_match(const struct program *prog, char *why, size_t size)
 void qemu_options(int argc, char *const *argv, struct workload_hint *h)
 {
 	struct qemu_vm *vm = calloc(1, sizeof(*vm));
+	struct app_model *m = &h->app;
+	int rc;
 
 	if (!vm)
 		return;
-	qemu_parse(argc, argv, vm);
 	free(h->qemu);
 	h->qemu = vm;
 	workload_hint_mode(h, MODE_QEMU);
-}
-
-void qemu_runtime(const struct program *prog, const struct workload_hint *h,
-		  struct app_runtime *rt)
-{
-	(void)prog;
-	(void)h;
-	memset(rt, 0, sizeof(*rt));
+	m->known = true;
+	m->name = "qemu";
+	m->what = "QEMU";
+	snprintf(m->input, sizeof(m->input), "its command line (-object memory-backend-*, "
+		 "-m, -mem-path, -mem-prealloc)");
+	rc = qemu_parse(argc, argv, vm);
+	qemu_describe(vm, m->settings, sizeof(m->settings));
+	if (rc < 0) {
+		m->no_hugepages = true;
+		snprintf(m->none_why, sizeof(m->none_why), "QEMU takes no hugepages: its "
+			 "guest RAM is anonymous memory (-m without -mem-path, or "
+			 "memory-backend-ram)%s%.200s", vm->error[0] ? "; " : "", vm->error);
+	}
 }

@@ -259,6 +259,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 
 	memset(need, 0, sizeof(*need));
 	need->mode = wl->mode;
+	need->app = wl->app_model;
 	need->dpdk_version = wl->dpdk_version ? wl->dpdk_version : 2211;
 	dpdk = mode_is_dpdk(wl->mode);
 	old_dpdk = dpdk && need->dpdk_version < 1805;

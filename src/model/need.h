@@ -90,7 +90,6 @@ struct need_data {
 	const char *program;		/* the file read, or NULL */
 	const char *app;		/* the recogniser ("dpdk"), or NULL */
 	const char *app_why;		/* by what it recognised it */
-	bool assumed;			/* none recognised it */
 	uint64_t objects;		/* the program and what starts with it */
 	uint64_t runtime_objects;	/* loaded later (plug-ins) */
 	const char *plugin_dir;
@@ -151,6 +150,8 @@ struct need {
 	pid_t instance_pid;
 	const char *file_prefix;
 	uint64_t held_pages;		/* of every size */
+	/* The application's model (other than DPDK's), or NULL. */
+	const struct app_model *app;
 	/* QEMU (need-qemu.c): when its pages are taken, and what it runs
 	 * on without them. */
 	bool late_fault;		/* a backend neither reserves (reserve=off)

@@ -50,6 +50,7 @@ struct qemu_vm {
 	bool have_ram;
 	char mem_path[QEMU_TEXT];	/* -mem-path */
 	bool mem_prealloc;		/* -mem-prealloc */
+	char machine_type[64];		/* -machine TYPE ("none"), or "" */
 	char machine_backend[64];	/* -machine memory-backend=ID */
 	bool numa_memdev;		/* -numa node,memdev=ID: RAM from backends */
 	/* What QEMU refuses before it maps anything, or "". */
@@ -73,13 +74,10 @@ bool qemu_backend_huge(const struct qemu_backend *b, bool path_on_hugetlbfs);
 void qemu_describe(const struct qemu_vm *vm, char *buf, size_t size);
 
 /* The recogniser of app.c's table: a program named qemu-system-*, its
- * options into H->qemu (MODE_QEMU), and nothing loaded at run time. */
+ * options into H->qemu (MODE_QEMU) and its model into H->app. */
 struct program;
 struct workload_hint;
-struct app_runtime;
 bool qemu_match(const struct program *prog, char *why, size_t size);
 void qemu_options(int argc, char *const *argv, struct workload_hint *h);
-void qemu_runtime(const struct program *prog, const struct workload_hint *h,
-		  struct app_runtime *rt);
 
 #endif /* HPDIAG_MODEL_QEMU_H */

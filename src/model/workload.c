@@ -82,11 +82,19 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 		if (h->nr_socket_mem) {
 			memcpy(wl->socket_mem, h->socket_mem, sizeof(wl->socket_mem));
 			wl->nr_socket_mem = h->nr_socket_mem;
+		} else if (h->have_pages) {
+			wl->pages = h->pages;
+			wl->have_pages = true;
+		} else if (h->have_bytes) {
+			wl->mem_bytes = h->bytes;
+			wl->have_mem = true;
 		} else if (h->have_mem) {
 			wl->mem_bytes = h->mem_mb << 20;
 			wl->have_mem = true;
 		}
 	}
+	if (h->app.known)
+		wl->app_model = &h->app;
 	if (!wl->huge_dir && h->huge_dir)
 		wl->huge_dir = h->huge_dir;
 	if (!wl->page_size && h->page_size)

@@ -209,9 +209,6 @@ static void cgroup_of_size(const struct snapshot *snap, const struct need *need,
 					"is first touched (no reservation limit is set)" :
 					"each page when it is first touched (the reservation "
 					"limit leaves more room)", consequence(need, at_reserve));
-		/* Whether mmap fails (an application's fallback catches
-		 * that) or a process dies later (nothing catches that). */
-		finding_str(f, "charged_at", at_reserve ? "reserve" : "fault");
 		if (pod)
 			remedy_pod(f, snap, cl, at_reserve ? cl->rsvd_usage : cl->usage,
 				   want);

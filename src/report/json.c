@@ -248,7 +248,7 @@ static json_object *json_need_app(const struct need *need)
 	const struct need_data *d = &need->data;
 	json_object *o, *regions;
 
-	if (!m && !d->app)
+	if (!m && !d->program)
 		return NULL;
 	o = json_object_new_object();
 	add(o, "name", jstr(m ? m->name : d->app));

@@ -30,11 +30,11 @@ static rule_fn *const rules[] = {
 	rule_boot_pools,
 };
 
-/* The rules of the pages themselves, with nothing to check when QEMU
- * takes no hugepages (its RAM is anonymous, or in files off hugetlbfs). */
+/* The rules of the pages themselves, with nothing to check when QEMU's
+ * file backends are all off hugetlbfs (rule-qemu.c says so). */
 static bool skipped(const struct need *need, rule_fn *r)
 {
-	return need->mode == MODE_QEMU && !need->pages &&
+	return need->mode == MODE_QEMU && !need->pages && need->unhuge_path &&
 	       (r == rule_pool || r == rule_node_pool || r == rule_mount ||
 		r == rule_mount_quota || r == rule_cgroup || r == rule_growth);
 }

@@ -13,7 +13,51 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "act/ask.h"
 #include "cmd/cmd.h"
+
+/* What a recogniser reads and asks (model/app.h's struct app_io). */
+static int io_read(void *ctx, const char *path, char **text)
+{
+	return appconf_read(ctx, path, text);
+}
+
+static int io_list(void *ctx, const char *dir, const char *suffix, char ***names, size_t *n)
+{
+	return appconf_list(ctx, dir, suffix, names, n);
+}
+
+static int io_ask(void *ctx, const char *const *argv, const char *owner, char *out, size_t size,
+		  char *why, size_t why_size)
+{
+	(void)ctx;
+	return app_ask(argv, owner, out, size, why, why_size);
+}
+
+/* The recogniser's configuration: files, and the program asked (live only). */
+static int command_configure(struct ctx *c, struct probe *p, const struct app_recogniser *r,
+			     int argc, char *const *argv, struct command_read *cr)
+{
+	struct meminfo mem = { 0 };
+	struct app_io io = { .ctx = p, .read_file = io_read, .list_dir = io_list };
+	char why[512] = "";
+	int rc;
+
+	if (!r->configure)
+		return 0;
+	if (meminfo_scan(p, &mem) == 0) {
+		io.default_page_size = mem.hugepagesize;
+		io.mem_total = mem.mem_total;
+	}
+	if (c->sr.live)
+		io.ask = io_ask;
+	rc = r->configure(&io, &cr->prog, argc, argv, &cr->hint, why, sizeof(why));
+	if (rc < 0) {
+		errorx("%s: %s", r->what, why[0] ? why : hp_strerror(rc));
+		return EXIT_ERROR;
+	}
+	return 0;
+}
 
 int command_read(struct ctx *c, char *const *argv, const char *exec_path,
 		 const char *preload_first, bool required, struct workload *wl,
@@ -59,10 +103,30 @@ int command_read(struct ctx *c, char *const *argv, const char *exec_path,
 		errorx("%s", p.err.msg[0] ? p.err.msg : hp_strerror(rc));
 		return EXIT_ERROR;
 	}
-	r = app_recognise(&cr->prog, cr->why, sizeof(cr->why), &wl->app_assumed);
-	if (cr->wrap.prog < argc)
+	r = app_recognise(&cr->prog, cr->why, sizeof(cr->why));
+	if (!r) {
+		char known[512];
+
+		if (!required) {
+			/* exec ran it already: an application it does not know
+			 * adds nothing to the workload. */
+			program_free(&cr->prog);
+			cr->have_prog = false;
+			return 0;
+		}
+		app_recognised(known, sizeof(known));
+		return usage_error("'%s' is not an application hpdiag knows; it knows: %s",
+				   cr->prog.path, known);
+	}
+	if (cr->wrap.prog < argc) {
 		r->options(argc - cr->wrap.prog, argv + cr->wrap.prog, &cr->hint);
-	r->runtime(&cr->prog, &cr->hint, &rt);
+		rc = command_configure(c, &p, r, argc - cr->wrap.prog, argv + cr->wrap.prog, cr);
+		if (rc)
+			return rc;
+	}
+	memset(&rt, 0, sizeof(rt));
+	if (r->runtime)
+		r->runtime(&cr->prog, &cr->hint, &rt);
 	if (rt.marker) {
 		char dir[4096];
 

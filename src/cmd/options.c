@@ -94,7 +94,7 @@ static int set_mode(struct ctx *c, const char *arg)
 {
 	if (mode_parse(arg, &c->wl.mode) < 0)
 		return usage_error("--mode: '%s' is not one of dynamic, legacy, "
-				   "single-file, in-memory, anon, shm", arg);
+				   "single-file, in-memory, anon, shm, qemu", arg);
 	c->wl.have_mode = true;
 	return 0;
 }

@@ -14,6 +14,7 @@
 static rule_fn *const rules[] = {
 	rule_pool,
 	rule_node_pool,
+	rule_qemu,
 	rule_mount,
 	rule_mount_quota,
 	rule_va,
@@ -29,14 +30,28 @@ static rule_fn *const rules[] = {
 	rule_boot_pools,
 };
 
+/* The rules of the pages themselves, with nothing to check when QEMU's
+ * file backends are all off hugetlbfs (rule-qemu.c says so). */
+static bool skipped(const struct need *need, rule_fn *r)
+{
+	return need->mode == MODE_QEMU && !need->pages && need->unhuge_path &&
+	       (r == rule_pool || r == rule_node_pool || r == rule_mount ||
+		r == rule_mount_quota || r == rule_cgroup || r == rule_growth);
+}
+
 int diagnose_check(const struct snapshot *snap, const struct need *need,
 		   struct findings *fs)
 {
 	struct finding *first = NULL;
 
 	memset(fs, 0, sizeof(*fs));
+	/* An application that takes no hugepages has nothing to check. */
+	if (!app_takes_hugepages(need, fs))
+		return findings_complete(fs) ? 0 : -ENOMEM;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		rules[i](snap, need, fs);
+		if (!skipped(need, rules[i]))
+			rules[i](snap, need, fs);
+	app_outcome(snap, need, fs);
 	if (!findings_complete(fs))
 		return -ENOMEM;
 	for (size_t i = 0; i < fs->n; i++)

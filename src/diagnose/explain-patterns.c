@@ -246,6 +246,11 @@ const struct explain_pattern explain_patterns[] = {
 	  "QEMU's mapping of the guest's memory file was refused",
 	  { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_MOUNT_QUOTA, CAUSE_RLIMIT_AS,
 	    CAUSE_CGROUP_HUGETLB_LIMIT }, PAT_MEMORY, "mmap" },
+	/* Measured with QEMU 7.2: ENOSPC creating the file in mem-path is the
+	 * mount's nr_inodes (its root takes one; a file per backend). */
+	{ "can't open backing store", "no space left on device", LINE_FAIL, APP_QEMU,
+	  "QEMU could not create the guest's memory file: the hugetlbfs mount's "
+	  "nr_inodes= quota has no inode left", { CAUSE_MOUNT_QUOTA }, 0, "open" },
 	{ "can't open backing store", NULL, LINE_FAIL, APP_QEMU,
 	  "QEMU could not create the guest's memory file", { CAUSE_NONE }, 0, "open" },
 	{ "preallocating memory failed", NULL, LINE_FAIL, APP_QEMU,

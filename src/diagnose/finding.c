@@ -54,7 +54,13 @@ static const char *const check_names[CHECK_COUNT] = {
 	[CHECK_TRIAL] = "trial",
 	[CHECK_EXEC] = "exec",
 	[CHECK_EXPLAIN] = "explain",
+	[CHECK_APPLICATION] = "application",
 };
+
+const char *run_outcome_name(enum run_outcome o)
+{
+	return o == RUN_FAIL ? "fail" : o == RUN_DEGRADED ? "degraded" : "start";
+}
 
 const char *status_name(enum hp_status st)
 {

@@ -64,6 +64,7 @@ enum check {
 	CHECK_TRIAL,
 	CHECK_EXEC,
 	CHECK_EXPLAIN,
+	CHECK_APPLICATION,	/* what the application does: start, degraded */
 	CHECK_COUNT
 };
 
@@ -137,10 +138,20 @@ struct finding {
 	bool nomem;			/* part of it could not be allocated */
 };
 
+/* What the application does on this host, as check predicts it. */
+enum run_outcome {
+	RUN_START,		/* it starts with its hugepages */
+	RUN_DEGRADED,		/* it starts without (some of) them: a WARN says what is lost */
+	RUN_FAIL,		/* it fails: the first failure says why */
+};
+
+const char *run_outcome_name(enum run_outcome o);
+
 struct findings {
 	struct finding *v;
 	size_t n;
 	bool nomem;			/* a finding could not be added */
+	enum run_outcome outcome;	/* check's prediction */
 };
 
 struct finding *finding_add(struct findings *fs, enum check check,

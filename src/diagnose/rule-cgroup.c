@@ -44,6 +44,10 @@ static const char *consequence(const struct need *need, bool at_reserve)
 		case MODE_SHM:
 			return "shmget fails with ENOMEM: the JVM says 'Failed to "
 			       "reserve shared memory (error = 12)'";
+		case MODE_QEMU:
+			return "QEMU's mmap of the backend fails with ENOMEM: 'unable to "
+			       "map backing store for guest RAM: Cannot allocate memory', "
+			       "before the guest runs";
 		default:
 			return "mmap of the next page fails with ENOMEM (DPDK: "
 			       "'alloc_seg(): mmap() failed', then 'Cannot init memory')";
@@ -58,6 +62,14 @@ static const char *consequence(const struct need *need, bool at_reserve)
 	case MODE_SHM:
 		return "shmget succeeds and the JVM dies of SIGBUS when it first "
 		       "touches a page past the limit";
+	case MODE_QEMU:
+		if (need->prealloc)
+			return "mmap succeeds and prealloc=on touches every page at start: "
+			       "QEMU fails with 'qemu_prealloc_mem: preallocating memory "
+			       "failed: Bad address'";
+		return "mmap succeeds and QEMU starts, then dies of SIGBUS ('Bus "
+		       "error') when the guest first touches a page past the limit: "
+		       "the guest is killed later, the worst failure";
 	case MODE_LEGACY:
 		return "mmap succeeds and touching the next page raises SIGBUS: "
 		       "legacy init stops mapping there ('SIGBUS: Cannot mmap more "

@@ -126,7 +126,8 @@ static void mount_of_size(const struct snapshot *snap, const struct need *need,
 
 	/* A kernel without hugetlb has no hugetlbfs to mount either: the
 	 * pool finding says so. */
-	if (!sz->page_size || !snap->nr_pools || !mode_uses_files(need->mode))
+	if (!sz->page_size || !snap->nr_pools || !mode_uses_files(need->mode) ||
+	    (need->mode == MODE_QEMU && !sz->files))
 		return;
 	format_bytes(sz->page_size, s1, sizeof(s1));
 	if (!m) {

@@ -174,6 +174,10 @@ static void pool_of_size(const struct snapshot *snap, const struct need *need,
 		pool_remedy(f, snap, p, sz, grow_to);
 		dg_set_order(f, mode_is_dpdk(need->mode) ? STAGE_COUNT :
 			  STAGE_DISCOVER, 0);
+		if (need->late_fault && f && !f->remedy.note)
+			finding_note(f, "QEMU starts all the same (reserve=off: nothing is "
+				     "reserved at mmap) and dies of SIGBUS when the guest "
+				     "first touches a page the pool cannot give");
 	}
 	finding_num(f, "page_size", sz->page_size);
 	finding_num(f, "total", p->total);

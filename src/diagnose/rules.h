@@ -49,5 +49,13 @@ rule_fn rule_cgroup;					/* rule-cgroup.c */
 rule_fn rule_starve;					/* rule-host.c */
 rule_fn rule_boot_pools;				/* rule-boot.c */
 rule_fn rule_vfio_memlock;				/* rule-vfio.c */
+rule_fn rule_qemu;					/* rule-qemu.c */
+/* rule-app.c: false (with its one finding) when the application of the
+ * command line takes no hugepages; then, after the rules, what it does:
+ * a fallback turns the failures it survives into a degraded start. */
+bool app_takes_hugepages(const struct need *need, struct findings *fs);
+void app_outcome(const struct snapshot *snap, const struct need *need, struct findings *fs);
+/* rule-qemu.c: a QEMU that starts with RAM off hugetlbfs starts degraded. */
+void qemu_outcome(const struct need *need, struct findings *fs);
 
 #endif /* HPDIAG_DIAGNOSE_RULES_H */

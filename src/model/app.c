@@ -12,7 +12,9 @@
 
 #include "lib/num.h"
 #include "model/app.h"
+#include "model/apps.h"
 #include "model/eal.h"
+#include "model/qemu.h"
 
 static const char *base_name(const char *path)
 {
@@ -244,21 +246,40 @@ static void dpdk_runtime(const struct program *prog, const struct workload_hint 
 }
 
 const struct app_recogniser app_recognisers[] = {
-	{ "dpdk", "a DPDK application", dpdk_match, dpdk_options, dpdk_runtime },
-	{ NULL, NULL, NULL, NULL, NULL },
+	{ "dpdk", "a DPDK application", "programs linking librte_eal", dpdk_match,
+	  dpdk_options, dpdk_runtime, NULL },
+	{ "postgresql", "PostgreSQL", "postgres", postgres_match, postgres_options, NULL,
+	  postgres_configure },
+	{ "jvm", "a JVM", "java (OpenJDK 17)", jvm_match, jvm_options, NULL, jvm_configure },
+	{ "qemu", "QEMU", "qemu-system-*", qemu_match, qemu_options, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 const struct app_recogniser *app_recognise(const struct program *prog, char *why,
-					   size_t size, bool *assumed)
+					   size_t size)
 {
-	*assumed = false;
 	for (size_t i = 0; app_recognisers[i].name; i++)
 		if (app_recognisers[i].match(prog, why, size))
 			return &app_recognisers[i];
-	/* Until every application has its recogniser: DPDK's options. */
-	*assumed = true;
-	snprintf(why, size, "assumed: nothing recognised it");
-	return &app_recognisers[0];
+	return NULL;
+}
+
+void app_recognised(char *buf, size_t size)
+{
+	size_t l = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; app_recognisers[i].name && l < size; i++)
+		l += (size_t)snprintf(buf + l, size - l, "%s%s (%s)", i ? ", " : "",
+				      app_recognisers[i].name, app_recognisers[i].programs);
+}
+
+const struct app_recogniser *app_recogniser_named(const char *name)
+{
+	for (size_t i = 0; app_recognisers[i].name; i++)
+		if (!strcmp(app_recognisers[i].name, name))
+			return &app_recognisers[i];
+	return NULL;
 }
 
 void app_command_options(int argc, char *const *argv, struct workload_hint *h)

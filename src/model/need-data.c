@@ -106,7 +106,6 @@ void need_program(const struct snapshot *snap, const struct workload *wl,
 		d->program = prog->path;
 		d->app = wl->app;
 		d->app_why = wl->app_why;
-		d->assumed = wl->app_assumed;
 		d->objects = prog->nr_start;
 		d->runtime_objects = prog->image.n - prog->nr_start;
 		d->plugin_dir = prog->plugin_dir;

@@ -259,6 +259,7 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 
 	memset(need, 0, sizeof(*need));
 	need->mode = wl->mode;
+	need->app = wl->app_model;
 	need->dpdk_version = wl->dpdk_version ? wl->dpdk_version : 2211;
 	dpdk = mode_is_dpdk(wl->mode);
 	old_dpdk = dpdk && need->dpdk_version < 1805;
@@ -266,7 +267,10 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 	if (old_dpdk)
 		need->mode = MODE_LEGACY;
 	need->huge_dir = wl->huge_dir;
-	need_sizes(snap, wl, need);
+	if (wl->mode == MODE_QEMU)
+		need_qemu(snap, wl, need);
+	else
+		need_sizes(snap, wl, need);
 	ps = need->page_size;
 	n = need->pages;
 
@@ -302,6 +306,11 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need->vmas = hp_sat_add(need->baseline_vmas, 1);
 		need->vmas_before_pages = need->baseline_vmas;
 		need->fds = need->baseline_fds;
+		/* QEMU: a mapping and an fd per backend. */
+		for (size_t i = 0; wl->mode == MODE_QEMU && i < need->nr_sizes; i++) {
+			need->vmas = hp_sat_add(need->vmas, need->sizes[i].files);
+			need->fds = hp_sat_add(need->fds, need->sizes[i].files);
+		}
 		need->va_bytes = hp_sat_add(need->baseline_va, hp_sat_mul(n, ps));
 		need->pool_pages = n;
 		if (wl->mode == MODE_SHM) {

@@ -90,7 +90,6 @@ struct need_data {
 	const char *program;		/* the file read, or NULL */
 	const char *app;		/* the recogniser ("dpdk"), or NULL */
 	const char *app_why;		/* by what it recognised it */
-	bool assumed;			/* none recognised it */
 	uint64_t objects;		/* the program and what starts with it */
 	uint64_t runtime_objects;	/* loaded later (plug-ins) */
 	const char *plugin_dir;
@@ -151,6 +150,18 @@ struct need {
 	pid_t instance_pid;
 	const char *file_prefix;
 	uint64_t held_pages;		/* of every size */
+	/* The application's model (other than DPDK's), or NULL. */
+	const struct app_model *app;
+	/* QEMU (need-qemu.c): when its pages are taken, and what it runs
+	 * on without them. */
+	bool late_fault;		/* a backend neither reserves (reserve=off)
+					   nor preallocates: pages short kill
+					   the guest later, by SIGBUS */
+	bool prealloc;			/* every page touched at start */
+	const char *unhuge_path;	/* a file backend's mem-path that is not
+					   on hugetlbfs: 4 KiB pages there */
+	uint64_t unhuge_bytes;		/* the RAM of such backends */
+	const char *config_error;	/* what QEMU refuses, or NULL */
 };
 
 /* need-data.c: the program's own data and address space, from its ELF
@@ -167,6 +178,12 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
  * their files live, and its page size (need->page_size). */
 int need_sizes(const struct snapshot *snap, const struct workload *wl,
 	       struct need *need);
+/* need-qemu.c: QEMU's backends (wl->qemu) as sizes, pages and files. */
+void need_qemu(const struct snapshot *snap, const struct workload *wl,
+	       struct need *need);
+/* The hugetlbfs mount DIR is on (the longest mount point that is DIR or
+ * one of its parents), or NULL. */
+const struct mount *need_mount_of_dir(const struct snapshot *snap, const char *dir);
 /* Whether a DPDK primary of this need deletes the stale file MF (of M) at
  * start and takes its pages (M's users known: snap->procs_scanned). */
 bool need_reclaims(const struct need *need, const struct mount *m,

@@ -41,6 +41,11 @@ static const struct mount *mount_of_dir(const struct snapshot *snap, const char 
 	return best;
 }
 
+const struct mount *need_mount_of_dir(const struct snapshot *snap, const char *dir)
+{
+	return mount_of_dir(snap, dir);
+}
+
 /* The first mount of page size PS, as DPDK picks one, or NULL. */
 static const struct mount *mount_of_size(const struct snapshot *snap, uint64_t ps)
 {

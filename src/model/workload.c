@@ -16,6 +16,7 @@ static const char *const mode_names[MODE_COUNT] = {
 	[MODE_IN_MEMORY] = "in-memory",
 	[MODE_ANON] = "anon",
 	[MODE_SHM] = "shm",
+	[MODE_QEMU] = "qemu",
 };
 
 const char *mode_name(enum mode m)
@@ -56,7 +57,8 @@ int dpdk_version_parse(const char *s, unsigned *v)
 
 bool mode_uses_files(enum mode m)
 {
-	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE;
+	return m == MODE_DYNAMIC || m == MODE_LEGACY || m == MODE_SINGLE_FILE ||
+	       m == MODE_QEMU;
 }
 
 bool workload_has_amount(const struct workload *wl)
@@ -80,11 +82,19 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 		if (h->nr_socket_mem) {
 			memcpy(wl->socket_mem, h->socket_mem, sizeof(wl->socket_mem));
 			wl->nr_socket_mem = h->nr_socket_mem;
+		} else if (h->have_pages) {
+			wl->pages = h->pages;
+			wl->have_pages = true;
+		} else if (h->have_bytes) {
+			wl->mem_bytes = h->bytes;
+			wl->have_mem = true;
 		} else if (h->have_mem) {
 			wl->mem_bytes = h->mem_mb << 20;
 			wl->have_mem = true;
 		}
 	}
+	if (h->app.known)
+		wl->app_model = &h->app;
 	if (!wl->huge_dir && h->huge_dir)
 		wl->huge_dir = h->huge_dir;
 	if (!wl->page_size && h->page_size)
@@ -95,6 +105,8 @@ void workload_merge(struct workload *wl, const struct workload_hint *h)
 	}
 	wl->no_telemetry |= h->no_telemetry;
 	wl->no_shconf |= h->no_shconf;
+	if (!wl->qemu && h->qemu)
+		wl->qemu = h->qemu;
 }
 
 void workload_hint_free(struct workload_hint *h)
@@ -103,6 +115,7 @@ void workload_hint_free(struct workload_hint *h)
 	free(h->file_prefix);
 	for (size_t i = 0; i < h->nr_plugins; i++)
 		free(h->plugins[i]);
+	free(h->qemu);
 	memset(h, 0, sizeof(*h));
 }
 

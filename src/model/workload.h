@@ -19,6 +19,43 @@
 #define HINT_MAX_PLUGINS	16
 
 struct program;
+struct qemu_vm;
+
+/*
+ * What an application's model says beyond its pages (model/app.h): which
+ * application, from what input, its settings as it reads them, and what
+ * it does when its hugepages cannot be had.  Filled by its recogniser.
+ */
+#define APP_TEXT 512
+#define APP_MAX_REGIONS 8
+
+/* One mapping the application makes of hugepages, in the order it makes
+ * them: with a fallback, each that cannot have its pages takes base pages
+ * and the next is tried. */
+struct app_region {
+	char name[40];			/* "heap", "code cache" */
+	uint64_t bytes;			/* whole pages of the size */
+};
+
+struct app_model {
+	bool known;			/* a recogniser (other than DPDK's) filled it */
+	const char *name;		/* "postgresql", "jvm": JSON */
+	const char *what;		/* "PostgreSQL", "a JVM (OpenJDK 17)": text */
+	char input[APP_TEXT];		/* "postgres -C shared_memory_size_in_huge_pages" */
+	char settings[APP_TEXT];	/* "huge_pages=on, shared_buffers=128MB" */
+	char note[APP_TEXT];		/* why the input is not the best one, or "" */
+	/* It takes no hugetlbfs pages (huge_pages=off, transparent huge
+	 * pages): NONE_WHY says so, and nothing is checked. */
+	bool no_hugepages;
+	char none_why[APP_TEXT];
+	/* When its mapping fails at map time it runs without hugepages (a
+	 * degraded start): LOSS says what is lost ("PostgreSQL will run
+	 * without hugepages (huge_pages=try)"). */
+	bool fallback;
+	char loss[APP_TEXT];
+	struct app_region regions[APP_MAX_REGIONS];
+	size_t nr_regions;
+};
 
 enum mode {
 	MODE_DYNAMIC,		/* DPDK default: one file and one fd per page */
@@ -27,6 +64,7 @@ enum mode {
 	MODE_IN_MEMORY,		/* --in-memory: memfd, no files, no shared config */
 	MODE_ANON,		/* one mmap(MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB) */
 	MODE_SHM,		/* shmget(SHM_HUGETLB) */
+	MODE_QEMU,		/* QEMU's memory backends (model/qemu.h) */
 	MODE_COUNT
 };
 
@@ -53,11 +91,12 @@ struct workload {
 	const struct program *program;	/* read from its ELF, or NULL */
 	const char *app;		/* the recogniser that took it ("dpdk") */
 	const char *app_why;		/* by what ("links librte_eal.so.23") */
-	bool app_assumed;		/* none did: DPDK's options assumed */
+	const struct app_model *app_model;	/* its model, or NULL */
 	unsigned lcores;		/* EAL lcores, service lcores included */
 	bool have_lcores;		/* else every CPU (DPDK's default) */
 	bool no_telemetry;		/* --no-telemetry */
 	bool no_shconf;			/* --no-shconf, --in-memory: no mp thread */
+	const struct qemu_vm *qemu;	/* QEMU's guest RAM, or NULL */
 	/* Limits a wrapper sets (prlimit --data=...): they replace the
 	 * host's for the application. */
 	struct workload_rlimit {
@@ -78,6 +117,11 @@ struct workload_hint {
 	char *huge_dir;
 	char *file_prefix;
 	uint64_t page_size;		/* from "2 MB hugepages" and the like */
+	bool have_pages;		/* pages: a count the application asks for */
+	uint64_t pages;
+	bool have_bytes;		/* bytes: an amount, rounded up to pages */
+	uint64_t bytes;
+	struct app_model app;		/* a recogniser's model, or not known */
 	/* EAL's threads and plug-ins: -l/-c/--lcores with -s/-S, the
 	 * telemetry and multi-process threads, -d. */
 	unsigned lcores;		/* 0: not told */
@@ -85,6 +129,7 @@ struct workload_hint {
 	bool no_shconf;
 	char *plugins[HINT_MAX_PLUGINS];
 	size_t nr_plugins;
+	struct qemu_vm *qemu;		/* QEMU's guest RAM (allocated), or NULL */
 };
 
 /* The mode a log or a command line tells. */

@@ -107,6 +107,11 @@ int parse_cgroup_file(const char *buf, const char *controller, char *v2path,
 		      size_t v2size, char *path, size_t size);
 int parse_cgroup_events(const char *buf, const char *key, uint64_t *val);
 int host_scan(struct probe *p, struct snapshot *snap);
+/* appconf.c: an application's configuration file PATH, NUL-terminated in
+ * *TEXT; the names in DIR ending in SUFFIX, not hidden, sorted. */
+int appconf_read(struct probe *p, const char *path, char **text);
+int appconf_list(struct probe *p, const char *dir, const char *suffix, char ***names,
+		 size_t *n);
 int vfio_scan(struct probe *p, pid_t pid, struct vfio *v);
 int meta_scan(struct probe *p, struct snapshot *snap);
 int meta_write(int dirfd, const struct snapshot *snap);

@@ -221,7 +221,7 @@ static json_object *json_need_data(const struct need_data *d)
 	add(o, "from", jstr(d->from));
 	add(o, "program", d->program ? jstr(d->program) : NULL);
 	add(o, "application", d->app ? jstr(d->app) : NULL);
-	add(o, "recognised_by", d->app_why && !d->assumed ? jstr(d->app_why) : NULL);
+	add(o, "recognised_by", d->app_why ? jstr(d->app_why) : NULL);
 	add(o, "objects", jnum(d->objects));
 	add(o, "runtime_objects", jnum(d->runtime_objects));
 	add(o, "plugin_dir", d->plugin_dir ? jstr(d->plugin_dir) : NULL);
@@ -241,8 +241,40 @@ static json_object *json_need_data(const struct need_data *d)
 	return o;
 }
 
-static json_object *json_need(const struct need *need)
+/* The application of "-- COMMAND" and what its model was made from. */
+static json_object *json_need_app(const struct need *need)
 {
+	const struct app_model *m = need->app;
+	const struct need_data *d = &need->data;
+	json_object *o, *regions;
+
+	if (!m && !d->program)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "name", jstr(m ? m->name : d->app));
+	add(o, "program", d->program ? jstr(d->program) : NULL);
+	add(o, "recognised_by", d->app_why ? jstr(d->app_why) : NULL);
+	add(o, "input", jstr(m ? m->input : "command line"));
+	add(o, "settings", m && m->settings[0] ? jstr(m->settings) : NULL);
+	add(o, "note", m && m->note[0] ? jstr(m->note) : NULL);
+	add(o, "takes_hugepages", json_object_new_boolean(!m || !m->no_hugepages));
+	add(o, "fallback", json_object_new_boolean(m && m->fallback));
+	regions = json_object_new_array();
+	for (size_t i = 0; m && i < m->nr_regions; i++) {
+		json_object *z = json_object_new_object();
+
+		add(z, "name", jstr(m->regions[i].name));
+		add(z, "bytes", jnum(m->regions[i].bytes));
+		json_object_array_add(regions, z);
+	}
+	add(o, "regions", regions);
+	return o;
+}
+
+static json_object *json_need(const struct result *r)
+{
+	const struct need *need = r->need;
+	bool predicted = r->findings && !r->host && !r->trial && !r->exec && !r->explain;
 	json_object *o = json_object_new_object();
 	json_object *pn = json_object_new_array(), *sizes = json_object_new_array();
 	char v[16];
@@ -287,6 +319,8 @@ static json_object *json_need(const struct need *need)
 	add(o, "data_bytes", need->data.known ? jnum(need->data_bytes) : NULL);
 	add(o, "data", json_need_data(&need->data));
 	add(o, "locked_bytes", jnum(need->locked_bytes));
+	add(o, "application", json_need_app(need));
+	add(o, "outcome", predicted ? jstr(run_outcome_name(r->findings->outcome)) : NULL);
 	return o;
 }
 
@@ -543,7 +577,7 @@ int report_json(const struct report_opts *opt, const struct result *r)
 	int rc = 0;
 
 	if (r->need)
-		add(root, "need", json_need(r->need));
+		add(root, "need", json_need(r));
 	if (r->pools)
 		add(root, "pools", json_pools(r->snap));
 	if (r->mounts)

@@ -181,12 +181,37 @@ static void text_limits(const struct report_opts *opt, const struct result *r)
 	}
 }
 
-static void text_need(const struct report_opts *opt, const struct need *need)
+/* The application of "-- COMMAND": what was modelled, from what, and
+ * what check predicts it does. */
+static bool text_app(const struct report_opts *opt, const struct result *r)
 {
+	const struct app_model *m = r->need->app;
+	bool predicted = r->findings && !r->host && !r->trial && !r->exec && !r->explain;
+	static const char *const said[] = {
+		[RUN_START] = "it starts", [RUN_DEGRADED] = "it starts degraded",
+		[RUN_FAIL] = "it fails",
+	};
+
+	if (!m)
+		return true;
+	text_wrapf(opt->out, opt->width, 0, 13, "application: %s (%s) from %s%s%s", m->what,
+		   m->settings, m->input, predicted ? "; predicted: " : "",
+		   predicted ? said[r->findings->outcome] : "");
+	if (m->note[0])
+		text_wrapf(opt->out, opt->width, 0, 13, "             %s", m->note);
+	return !m->no_hugepages;
+}
+
+static void text_need(const struct report_opts *opt, const struct result *r)
+{
+	const struct need *need = r->need;
 	const struct need_data *d = &need->data;
 	char s[32], t[32], u[32], line[1024], more[128] = "";
 	uint64_t bytes = 0;
 	size_t l;
+
+	if (!text_app(opt, r))
+		return;
 
 	l = (size_t)snprintf(line, sizeof(line), "workload: %s", mode_name(need->mode));
 	if (mode_is_dpdk(need->mode) && l < sizeof(line))
@@ -565,7 +590,7 @@ int report_text(const struct report_opts *opt, const struct result *r)
 	if (r->explain && !opt->quiet)
 		text_explain(opt, r);
 	if (r->need && !opt->quiet)
-		text_need(opt, r->need);
+		text_need(opt, r);
 	if ((r->vma || r->top) && !opt->quiet)
 		text_vma(opt, r);
 	if (r->trial && !opt->quiet)

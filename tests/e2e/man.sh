@@ -211,8 +211,8 @@ fi
 
 # Every key of the need (its data parts too), with a program read from its
 # ELF (check -- COMMAND runs nothing), and of the data finding's evidence.
-if command -v python3 >/dev/null 2>&1; then
-	keys=$("$HPDIAG" --json check -- prlimit --data=1000000 /bin/true 2>/dev/null | python3 -c '
+if command -v python3 >/dev/null 2>&1 && command -v dpdk-testpmd >/dev/null 2>&1; then
+	keys=$("$HPDIAG" --json check -- prlimit --data=1000000 dpdk-testpmd 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 keys = set(d["need"]) | set(d["need"]["data"])

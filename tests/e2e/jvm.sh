@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# OpenJDK 17 as the ground truth of `check -- java ...` (#18): `java
+# -XX:+UseLargePages -Xms256m -Xmx256m -Xlog:pagesize -version` is run in
+# each state of the 2 MiB pool - none (the JVM warns "UseLargePages
+# disabled" and runs on 4 KiB pages), one too small for anything but G1's
+# bitmaps, one that holds the code cache but not the heap, and the exact
+# pool hpdiag asks for - and with -XX:+UseSHM and
+# -XX:+UseTransparentHugePages; the page size the JVM logs for its code
+# cache and heap is compared with hpdiag's outcome and with which of them
+# it said get hugepages.  The pool is restored on every exit path.
+. "$TESTLIB"
+serialize "$@"
+needs once python3 java
+restore() {
+	echo "$old_pool" > "$pool"
+	rm -rf "$T"
+}
+trap restore EXIT
+trap 'exit 130' INT TERM HUP PIPE
+
+# predict OPTIONS: "OUTCOME code=y|n heap=y|n" of check -- java.
+predict() {
+	"$HPDIAG" --json check -- java "$@" -version 2>"$T/check.err" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+o = d["need"]["outcome"]
+app = [f["message"] for f in d["findings"] if f["check"] == "application"]
+regions = [r["name"] for r in (d["need"]["application"] or {}).get("regions", [])]
+got = app[0].split("on hugepages: ", 1)[1] if app and "on hugepages: " in app[0] else ""
+def has(n):
+    if not (d["need"]["application"] or {}).get("takes_hugepages", True):
+        return "-"
+    if o == "start":
+        return "y" if n in regions else "n"
+    return "y" if n in got else "n"
+print(o, "code=" + has("code cache"), "heap=" + has("heap"))'
+}
+# real OPTIONS: the same from the JVM's own -Xlog:pagesize.
+real() {
+	java "$@" -Xlog:pagesize -version > "$T/jvm.log" 2>&1 || { echo "fail"; return; }
+	code=n heap=n
+	grep -q "CodeHeap 'non-nmethods'.*page_size=2M" "$T/jvm.log" && code=y
+	grep -q "\] Heap:.*page_size=2M" "$T/jvm.log" && heap=y
+	# What it could take and did not: a degraded start.  Transparent
+	# huge pages are 2M in its log but none of a hugetlbfs pool's.
+	out=start
+	case " $* " in *UseTransparentHugePages*) code=- heap=- ;; *)
+		[ "$heap" = n ] && out=degraded
+		case " $* " in *UseSHM*) ;; *) [ "$code" = n ] && out=degraded ;; esac ;;
+	esac
+	echo "$out code=$code heap=$heap"
+}
+state() {	# state NAME OPTIONS...
+	name=$1
+	shift
+	p=$(predict "$@")
+	r=$(real "$@")
+	warn=$(grep -m1 -o 'UseLargePages disabled.*' "$T/jvm.log")
+	[ "$p" = "$r" ] && pass "$name: java: $r${warn:+ ($warn)}; hpdiag: $p" ||
+		{ fail "$name: java: $r; hpdiag predicted: $p"; cat "$T/jvm.log" "$T/check.err" >&2; }
+}
+opts="-XX:+UseLargePages -Xms256m -Xmx256m"
+
+echo 0 > "$pool"
+state "no pool" $opts
+grep -q "UseLargePages disabled, no large pages configured" "$T/jvm.log" &&
+	pass "the JVM says: $(grep -m1 -o 'UseLargePages disabled.*' "$T/jvm.log")" ||
+	fail "no 'UseLargePages disabled' from the JVM"
+need=$("$HPDIAG" --json check -- java $opts -version 2>/dev/null | python3 -c '
+import json, sys; print(json.load(sys.stdin)["need"]["pages"])')
+echo 50 > "$pool"
+state "pool of 50" $opts
+echo 200 > "$pool"
+state "pool of 200" $opts
+echo "$need" > "$pool"
+[ "$(cat "$pool")" -eq "$need" ] || skip "could not reserve $need pages"
+state "pool of $need (exact)" $opts
+echo 200 > "$pool"
+state "UseSHM, pool of 200" $opts -XX:+UseSHM
+echo 50 > "$pool"
+state "UseSHM, pool of 50" $opts -XX:+UseSHM
+echo 0 > "$pool"
+state "UseTransparentHugePages" -XX:+UseTransparentHugePages -Xms256m -Xmx256m
+finish

@@ -1,0 +1,202 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# QEMU 7.2 as the ground truth for `hpdiag check -- qemu-system-x86_64 ...`:
+# in each state the host can be put in, the real QEMU is run (its memory
+# backends are made and mapped before the monitor reads `quit`) and its
+# outcome compared with hpdiag's prediction - the outcome (start, degraded,
+# fail) and the cause of the failure met first.  The states: a pool of 0,
+# too small, exact and enough pages (memory-backend-file shared and
+# private, memory-backend-memfd, the legacy -m -mem-path); a mem-path that
+# is not on hugetlbfs (QEMU starts on 4 KiB pages: degraded); a mount's
+# size= and nr_inodes= quota; a hugetlb cgroup v2 limit charged at fault
+# (QEMU starts and dies of SIGBUS when guest memory is touched - pmemsave
+# on its monitor reads it all - or, with prealloc=on, fails at start) and a
+# reservation limit (ENOMEM at mmap); reserve=off under a short pool
+# (SIGBUS later).  The pool, the mount, the cgroup and cgroup.subtree_control
+# are put back, and every QEMU is gone, on every exit path.
+. "$TESTLIB"
+serialize "$@"
+needs once qemu-system-x86_64
+command -v python3 >/dev/null 2>&1 || skip "python3 missing (reads the JSON)"
+
+mnt=$T/mnt
+plain=$T/plain
+U=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+cg=
+old_sc=
+restore() {
+	if [ -n "$cg" ] && [ -d "$cg" ]; then
+		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -s "$cg/cgroup.procs" ] || break
+			sleep 0.1
+		done
+		rmdir "$cg"
+	fi
+	if [ -n "$old_sc" ]; then
+		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
+	fi
+	rm -f "$mnt"/* 2>/dev/null
+	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	echo "$old_pool" > "$pool"
+	rm -rf "$T"
+}
+trap restore EXIT
+trap 'exit 130' INT TERM HUP PIPE
+mkdir -p "$mnt" "$plain"
+
+QEMU="qemu-system-x86_64 -nodefaults -display none -monitor stdio"
+# qemu MONITOR-INPUT ARGS...: the real QEMU (in $cg when $in_cg is set),
+# its monitor fed MONITOR-INPUT; $qrc its exit status, $qerr its stderr.
+in_cg=
+qemu() {
+	input=$1
+	shift
+	# shellcheck disable=SC2086
+	printf '%b' "$input" | sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec timeout 60 "$@"' \
+		sh "$in_cg" $QEMU "$@" > "$T/q.out" 2> "$T/q.err"
+	qrc=$?
+	qerr=$(cat "$T/q.err")
+	rm -f "$mnt"/* 2>/dev/null
+}
+# predict ARGS...: `hpdiag check --json -- qemu-system-x86_64 ARGS` (in $cg
+# when $in_cg is set): "OUTCOME CAUSE", the cause of the failure met first
+# or of the first warning that has one, "-" for none.
+predict() {
+	# shellcheck disable=SC2086
+	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$in_cg" \
+		"$HPDIAG" check --json -- $QEMU "$@" > "$T/p.json" 2> "$T/p.err"
+	python3 - "$T/p.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+fs = d.get("findings", [])
+c = [f["cause"] for f in fs if f.get("first")] or \
+    [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
+print(d["need"].get("outcome", "?"), c[0])
+PY
+}
+# state WHAT REAL-OUTCOME REAL-CAUSE ARGS...: the prediction for ARGS must be
+# REAL-OUTCOME and REAL-CAUSE, which the run of QEMU just before showed.
+state() {
+	what=$1 want="$2 $3"
+	shift 3
+	got=$(predict "$@")
+	if [ "$got" = "$want" ]; then
+		pass "$what: QEMU and hpdiag agree ($want)"
+	else
+		fail "$what: QEMU: $want, hpdiag: $got ($(head -c 300 "$T/p.err"))"
+	fi
+}
+# real WHAT OUTCOME [MESSAGE]: what the run of QEMU just before did.
+real() {
+	case $2 in
+	start)
+		[ "$qrc" -eq 0 ] && pass "$1: QEMU starts" ||
+			fail "$1: QEMU exit $qrc, expected a start: $qerr" ;;
+	fail)
+		if [ "$qrc" -ne 0 ] && [ "$qrc" -lt 124 ]; then
+			contains "$qerr" "$3" "$1: QEMU fails (exit $qrc): $3"
+		else
+			fail "$1: QEMU exit $qrc, expected a failure: $qerr"
+		fi ;;
+	sigbus)
+		[ "$qrc" -eq 135 ] && pass "$1: QEMU dies of SIGBUS (exit 135)" ||
+			fail "$1: QEMU exit $qrc, expected SIGBUS (135): $qerr" ;;
+	esac
+}
+
+NOMEM="unable to map backing store for guest RAM: Cannot allocate memory"
+file="memory-backend-file,id=m,size=256M,mem-path=$mnt"
+# Guest RAM touched through the monitor: pmemsave reads all of it.
+touch_ram="pmemsave 0 0x10000000 \"$T/dump\"\nquit\n"
+pc="-machine pc,memory-backend=m -m 256 -S"
+
+# ---- the pool -------------------------------------------------------------------
+for p in 0 64 128 200; do
+	setup "$p"
+	case $p in 0) o=fail c=no_pool ;; 64) o=fail c=pool_exhausted ;; *) o=start c=- ;; esac
+	for share in on off; do
+		qemu 'quit\n' -machine none -object "$file,share=$share"
+		real "pool $p, share=$share" "$o" "$NOMEM"
+		state "pool $p, share=$share" "$o" "$c" -machine none -object "$file,share=$share"
+	done
+	qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=2M"
+	real "pool $p, memfd" "$o" "$NOMEM"
+	state "pool $p, memfd" "$o" "$c" -machine none \
+		-object "memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=2M"
+	qemu 'quit\n' -machine pc -m 256 -S -mem-path "$mnt" -mem-prealloc
+	real "pool $p, -m 256 -mem-path -mem-prealloc" "$o" "$NOMEM"
+	state "pool $p, -m 256 -mem-path -mem-prealloc" "$o" "$c" -machine pc -m 256 -S \
+		-mem-path "$mnt" -mem-prealloc
+done
+
+# ---- reserve=off: nothing reserved, SIGBUS when the guest touches its RAM ---------
+setup 64
+qemu 'quit\n' $pc -object "$file,share=on,reserve=off"
+real "pool 64, reserve=off" start
+qemu "$touch_ram" $pc -object "$file,share=on,reserve=off"
+real "pool 64, reserve=off, guest RAM touched" sigbus
+state "pool 64, reserve=off" fail pool_exhausted $pc -object "$file,share=on,reserve=off"
+contains "$(cat "$T/p.json")" "dies of SIGBUS" "hpdiag says the guest dies later of SIGBUS"
+
+# ---- no mount: QEMU starts on 4 KiB pages, without a word -------------------------
+setup 0
+qemu 'quit\n' -machine none -object "memory-backend-file,id=m,size=256M,mem-path=$plain,share=on"
+real "mem-path not on hugetlbfs" start
+[ -z "$qerr" ] && pass "QEMU says nothing of it" || fail "QEMU said: $qerr"
+state "mem-path not on hugetlbfs" degraded no_mount -machine none \
+	-object "memory-backend-file,id=m,size=256M,mem-path=$plain,share=on"
+ls -A "$plain" | grep -q . && fail "QEMU left a file in $plain"
+
+# ---- the mount's quota ------------------------------------------------------------
+setup 200 size=128M
+qemu 'quit\n' -machine none -object "$file,share=on"
+real "size=128M" fail "$NOMEM"
+state "size=128M" fail mount_quota -machine none -object "$file,share=on"
+# Two backends, a file each; the mount's root takes an inode of nr_inodes.
+two="-object memory-backend-file,id=a,size=64M,mem-path=$mnt,share=on
+     -object memory-backend-file,id=b,size=64M,mem-path=$mnt,share=on"
+setup 200 nr_inodes=2
+# shellcheck disable=SC2086
+qemu 'quit\n' -machine none $two
+real "nr_inodes=2, two backends" fail "No space left on device"
+# shellcheck disable=SC2086
+state "nr_inodes=2, two backends" fail mount_quota -machine none $two
+setup 200 nr_inodes=3
+# shellcheck disable=SC2086
+qemu 'quit\n' -machine none $two
+real "nr_inodes=3, two backends" start
+# shellcheck disable=SC2086
+state "nr_inodes=3, two backends" start - -machine none $two
+
+# ---- a hugetlb cgroup v2 limit ----------------------------------------------------
+if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
+   [ "$(sed -n 's/^0:://p' /proc/self/cgroup)" != / ]; then
+	echo "SKIP: the cgroup states (no hugetlb controller on a v2 hierarchy here)" >&2
+	finish
+fi
+old_sc=$(cat "$U/cgroup.subtree_control")
+echo +hugetlb > "$U/cgroup.subtree_control"
+cg=$U/hpdiag-qemu-$$
+mkdir "$cg"
+in_cg=$cg
+setup 200
+echo 64M > "$cg/hugetlb.2MB.max"
+qemu 'quit\n' $pc -object "$file,share=on"
+real "cgroup max 64M" start
+qemu "$touch_ram" $pc -object "$file,share=on"
+real "cgroup max 64M, guest RAM touched" sigbus
+state "cgroup max 64M" fail cgroup_hugetlb_limit $pc -object "$file,share=on"
+contains "$(cat "$T/p.json")" "dies of SIGBUS" "hpdiag says the guest dies later of SIGBUS"
+qemu 'quit\n' -machine none -object "$file,share=on,prealloc=on"
+real "cgroup max 64M, prealloc=on" fail "qemu_prealloc_mem: preallocating memory failed: Bad address"
+state "cgroup max 64M, prealloc=on" fail cgroup_hugetlb_limit -machine none \
+	-object "$file,share=on,prealloc=on"
+echo max > "$cg/hugetlb.2MB.max"
+if [ -f "$cg/hugetlb.2MB.rsvd.max" ]; then
+	echo 64M > "$cg/hugetlb.2MB.rsvd.max"
+	qemu 'quit\n' -machine none -object "$file,share=off"
+	real "cgroup rsvd.max 64M" fail "$NOMEM"
+	state "cgroup rsvd.max 64M" fail cgroup_hugetlb_limit -machine none -object "$file,share=off"
+fi
+finish

@@ -289,13 +289,13 @@ static void quota_remedy(struct finding *f, const struct snapshot *snap, const s
 		finding_note(f, "%zu file%s in the mount %s in use: stop what uses %s "
 			     "first (the unmount fails while a process uses the mount); "
 			     "hugetlbfs keeps size= and nr_inodes= through a remount, so it "
-			     "is mounted again, and its files go", in_use,
+			     "is unmounted and mounted again, which drops the files in it", in_use,
 			     in_use == 1 ? "" : "s", in_use == 1 ? "is" : "are",
 			     in_use == 1 ? "it" : "them");
 	else
 		finding_note(f, "hugetlbfs keeps size= and nr_inodes= through a remount, "
-			     "so it is mounted again; no process uses a file in it, and "
-			     "its files go");
+			     "so it is unmounted and mounted again, which drops the files "
+			     "in it; no process uses any of them");
 }
 
 static void quota_of_size(const struct snapshot *snap, const struct need *need,

@@ -232,8 +232,9 @@ void format_parts(uint64_t total, uint64_t part, char *t, char *p, char *rest, s
 		pt = (pt + 5) / 10 * 10;
 	}
 	print_tenths(tt, u, t, size);
-	/* A part too small for the total's unit is shown in its own. */
-	if (!pt && part)
+	/* A part under one of the total's units is shown in its own:
+	 * "128 MiB of 23.5 GiB", not "0.1 GiB"; nothing is "0 B". */
+	if (pt < 10)
 		format_bytes(part, p, size);
 	else
 		print_tenths(pt, u, p, size);

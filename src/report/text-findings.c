@@ -12,6 +12,22 @@
 #include "lib/untrusted.h"
 #include "report/text.h"
 
+/* A size is never split from its unit: "64.1 GiB" stays on one line. */
+static int glued(const char *p, size_t at)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "kB" };
+	size_t i, l;
+
+	if (!at || p[at - 1] < '0' || p[at - 1] > '9')
+		return 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		l = strlen(units[i]);
+		if (!strncmp(p + at + 1, units[i], l) && strchr(" ,;:)]", p[at + 1 + l]))
+			return 1;
+	}
+	return 0;
+}
+
 void text_wrap_lead(FILE *o, unsigned width, const char *text, size_t col, size_t indent,
 		    const char *lead)
 {
@@ -28,7 +44,7 @@ void text_wrap_lead(FILE *o, unsigned width, const char *text, size_t col, size_
 			break;
 		}
 		/* The last blank that leaves the line within the width. */
-		for (cut = room; cut > 0 && p[cut] != ' '; cut--)
+		for (cut = room; cut > 0 && (p[cut] != ' ' || glued(p, cut)); cut--)
 			;
 		if (!cut) {	/* one long word: to its end */
 			cut = strcspn(p, " ");

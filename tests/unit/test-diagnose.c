@@ -264,7 +264,7 @@ START_TEST(quota_both_limits)
 			 "nodev /dev/hugepages # 2 files in the mount are in use: stop what uses "
 			 "them first (the unmount fails while a process uses the mount); "
 			 "hugetlbfs keeps size= and nr_inodes= through a remount, so it is "
-			 "mounted again, and its files go");
+			 "unmounted and mounted again, which drops the files in it");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = 286 * MiB;
 	snap.mounts[0].nr_inodes = 144;
@@ -754,7 +754,7 @@ START_TEST(mount_missing_and_readonly)
 			 "uid=0,gid=0,mode=0755 nodev /dev/hugepages # 2 files in the mount are "
 			 "in use: stop what uses them first (the unmount fails while a process "
 			 "uses the mount); hugetlbfs keeps size= and nr_inodes= through a "
-			 "remount, so it is mounted again, and its files go");
+			 "remount, so it is unmounted and mounted again, which drops the files in it");
 	findings_free(&fs);
 	snap.mounts[0].size_limit = HP_UNLIMITED;
 	snap.mounts[0].read_only = true;

@@ -387,6 +387,14 @@ START_TEST(human_figures)
 	format_parts(128 * GiB, 16 * MiB, a, b, c, sizeof(a));
 	ck_assert_str_eq(b, "16 MiB");
 	ck_assert_str_eq(c, "128 GiB");
+	/* Under one of the total's units: its own ("0.1 GiB" is hard to
+	 * read); nothing is "0 B". */
+	format_parts((uint64_t)(23.5 * GiB), 128 * MiB, a, b, c, sizeof(a));
+	ck_assert_str_eq(b, "128 MiB");
+	ck_assert_str_eq(c, "23.4 GiB");
+	format_parts((uint64_t)(23.5 * GiB), 0, a, b, c, sizeof(a));
+	ck_assert_str_eq(b, "0 B");
+	ck_assert_str_eq(c, "23.5 GiB");
 	/* From 100 units up, whole units that add up too. */
 	format_parts(127 * GiB + 900 * MiB, 12 * GiB + 600 * MiB, a, b, c, sizeof(a));
 	ck_assert_str_eq(a, "128 GiB");

@@ -497,8 +497,8 @@ void rule_stale(const struct snapshot *snap, const struct need *need,
 		finding_num(f, "bytes", rpages * sz->page_size);
 		finding_num(f, "reclaimable", 1);
 		finding_note(f, "nothing to do: the application deletes them when it starts; "
-			     "hpdiag fix --apply --clean-stale removes them, and the other "
-			     "stale page files of hugepage users, now");
+			     "to remove them now (with every other stale page file of a "
+			     "hugepage user): hpdiag fix --apply --clean-stale");
 		for (size_t i = 0; i < snap->nr_mounts; i++)
 			for (size_t j = 0; j < snap->mounts[i].nr_files; j++)
 				if (need_reclaims(need, &snap->mounts[i],

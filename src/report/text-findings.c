@@ -12,17 +12,19 @@
 #include "lib/untrusted.h"
 #include "report/text.h"
 
-/* A size is never split from its unit: "64.1 GiB" stays on one line. */
+/* A number is never split from its unit: "64.1 GiB", "284.3 VMAs/s" and
+ * "223 s" each stay on one line. */
 static int glued(const char *p, size_t at)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "kB" };
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "kB", "VMAs",
+						 "pages", "fds", "s", "min", "days" };
 	size_t i, l;
 
 	if (!at || p[at - 1] < '0' || p[at - 1] > '9')
 		return 0;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		l = strlen(units[i]);
-		if (!strncmp(p + at + 1, units[i], l) && strchr(" ,;:)]", p[at + 1 + l]))
+		if (!strncmp(p + at + 1, units[i], l) && strchr(" ,;:)]/", p[at + 1 + l]))
 			return 1;
 	}
 	return 0;

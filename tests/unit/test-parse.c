@@ -9,6 +9,7 @@
 
 #include "lib/untrusted.h"
 #include "probe/parse.h"
+#include "report/text.h"
 #include "testutil.h"
 
 #define MiB (1ULL << 20)
@@ -405,6 +406,41 @@ END_TEST
 
 /* A log is untrusted: binary data is refused, and no byte of a log line
  * can command a terminal. */
+/* text_wrap breaks at the last blank that fits, but never between a
+ * number and its unit. */
+static char *wrapped(unsigned width, const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(o);
+	text_wrap(o, width, text, 0, 2);
+	fclose(o);
+	return buf;
+}
+
+START_TEST(wrap_units)
+{
+	char *w;
+
+	/* The blank at column 18 would split "64.1 GiB". */
+	w = wrapped(20, "needs: 4 fds, 64.1 GiB of space");
+	ck_assert_str_eq(w, "needs: 4 fds,\n  64.1 GiB of space\n");
+	free(w);
+	w = wrapped(26, "growing by 284.3 VMAs/s, in 223 s");
+	ck_assert_str_eq(w, "growing by 284.3 VMAs/s,\n  in 223 s\n");
+	free(w);
+	w = wrapped(20, "growing by 284.3 VMAs/s");
+	ck_assert_str_eq(w, "growing by\n  284.3 VMAs/s\n");
+	free(w);
+	/* Words that are not units break as before. */
+	w = wrapped(12, "room for 16 more");
+	ck_assert_str_eq(w, "room for 16\n  more\n");
+	free(w);
+}
+END_TEST
+
 START_TEST(untrusted_text)
 {
 	static const char nul[] = "EAL: x\0y";
@@ -460,6 +496,7 @@ int main(void)
 	tcase_add_test(tc, formatting);
 	tcase_add_test(tc, untrusted_text);
 	tcase_add_test(tc, human_figures);
+	tcase_add_test(tc, wrap_units);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -133,7 +133,7 @@ static const struct option_def workload_opts[] = {
 	  set_page_size },
 	{ "huge-dir", 0, "PATH", "the hugetlbfs directory it uses", set_huge_dir },
 	{ "mode", 0, "MODE", "dynamic (DPDK's default), legacy, single-file,\n"
-	  "in-memory, anon (PostgreSQL), shm (JVM)", set_mode },
+	  "in-memory, anon (PostgreSQL), shm (JVM), qemu", set_mode },
 	{ "dpdk-version", 0, "V", "DPDK release (default 22.11; 16.04 for the\n"
 	  "pre-18.05 sequence)", set_dpdk_version },
 	{ "baseline-vmas", 0, "N", "VMAs it holds before mapping memory",

@@ -14,18 +14,7 @@
 serialize "$@"
 needs dpdk prlimit python3
 
-prefix=hpdgd$$
-mnt=$T/mnt
-restore() {
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
-}
-trap restore EXIT
-trap 'exit 130' INT TERM HUP PIPE
-mkdir -p "$mnt"
+private_mount hpdgd$$
 setup 300
 MIB=1048576
 # A sanitizer's or valgrind's hpdiag holds terabytes of private memory of

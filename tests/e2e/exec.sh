@@ -76,19 +76,9 @@ pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 [ -w "$pool" ] || finish
 
 old_pool=$(cat "$pool")
-prefix=hpdgx$$
-mnt=$T/mnt
+private_mount hpdgx$$
 plain=$T/plain
-restore() {
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
-}
-trap restore EXIT
-trap 'exit 130' INT TERM HUP PIPE
-mkdir -p "$mnt" "$plain"
+mkdir -p "$plain"
 
 
 # run NAME WANT-EXIT [PREFIX-COMMAND...] -- EAL OPTIONS: dpdk-test under exec.

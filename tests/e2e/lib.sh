@@ -126,6 +126,26 @@ setup() {
 	mount -t hugetlbfs -o "pagesize=2M${2:+,$2}" nodev "$mnt"
 }
 
+# private_mount PREFIX: DPDK's --file-prefix ($prefix) and a private mount
+# point $mnt in $T; on every exit restore_mount empties and unmounts it,
+# removes the prefix's runtime directory and puts the pool back.  A test
+# with more to undo defines restore() (its own, then restore_mount) and
+# traps it after.
+private_mount() {
+	prefix=$1
+	mnt=$T/mnt
+	mkdir -p "$mnt"
+	trap restore_mount EXIT
+	trap 'exit 130' INT TERM HUP PIPE
+}
+restore_mount() {
+	rm -f "$mnt"/* 2>/dev/null
+	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	rm -rf "/var/run/dpdk/$prefix"
+	echo "$old_pool" > "$pool"
+	rm -rf "$T"
+}
+
 # dpdk_own_vmas PRELOAD PREFIX: the VMAs dpdk-test holds before memory init,
 # with PRELOAD loaded (and HPDIAG_HOG_VMAS=0): it starts with --no-huge
 # (which adds 4), waits at its prompt, is counted, and quits.

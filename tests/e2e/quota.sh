@@ -11,18 +11,7 @@
 serialize "$@"
 needs once dpdk
 
-prefix=hpdq$$
-mnt=$T/mnt
-restore() {
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
-}
-trap restore EXIT
-trap 'exit 130' INT TERM HUP PIPE
-mkdir -p "$mnt"
+private_mount hpdq$$
 
 # dpdk LOG EAL-OPTIONS...: a one-shot dpdk-test (memory_autotest) on $mnt.
 dpdk() {

@@ -20,11 +20,8 @@ mnt=$T/mnt
 inst=
 restore() {
 	stop
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix" "/var/run/dpdk/${prefix}x"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
+	rm -rf "/var/run/dpdk/${prefix}x"
+	restore_mount
 }
 trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE

@@ -22,11 +22,7 @@ dpdk_pid=
 restore() {
 	for h in $holders $dpdk_pid; do kill -9 "$h" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
+	restore_mount
 }
 trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE

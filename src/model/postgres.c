@@ -201,9 +201,8 @@ static void pg_args(int argc, char *const *argv, const char **datadir, struct pg
 			pg_set(c, "shared_buffers", 14, argv[++i]);
 		} else if (!strcmp(t, "-c") && i + 1 < argc) {
 			v = argv[++i];
-		} else if (!strncmp(t, "-c", 2) && t[2]) {
-			v = t + 2;
-		} else if (!strncmp(t, "--", 2) && t[2]) {
+		} else if ((!strncmp(t, "-c", 2) || !strncmp(t, "--", 2)) && t[2]) {
+			/* "-cname=value" and "--name=value" */
 			v = t + 2;
 		}
 		if (v && (eq = strchr(v, '='))) {

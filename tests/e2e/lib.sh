@@ -141,7 +141,7 @@ private_mount() {
 restore_mount() {
 	rm -f "$mnt"/* 2>/dev/null
 	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	rm -rf "/var/run/dpdk/$prefix"
+	[ -n "${prefix:-}" ] && rm -rf "/var/run/dpdk/$prefix"
 	echo "$old_pool" > "$pool"
 	rm -rf "$T"
 }

@@ -40,10 +40,7 @@ holder=
 mnt=$T/mnt
 restore() {
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	rm -f "$mnt"/* 2>/dev/null
-	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-	echo "$old_pool" > "$pool"
-	rm -rf "$T"
+	restore_mount
 }
 trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE

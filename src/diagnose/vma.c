@@ -42,11 +42,17 @@ int vma_findings(const struct vma_scan *vs, uint64_t limit,
 				 (double)samples[0].count) / dt;
 		if (*rate > 0 && limit > count)
 			*seconds_to_limit = (double)(limit - count) / *rate;
-		if (*rate > 0)
+		if (*rate > 0) {
+			double left = *seconds_to_limit > 0 ? *seconds_to_limit : 0;
+			char secs[32] = "";
+
+			/* "4 min (223 s)", but "42 s" once. */
+			if (left >= 89.5)
+				snprintf(secs, sizeof(secs), " (%.0f s)", left);
 			snprintf(growth, sizeof(growth), "; growing by %.1f VMAs/s, "
-				 "it reaches the limit in %s (%.0f s)", *rate,
-				 format_duration(*seconds_to_limit, dur, sizeof(dur)),
-				 *seconds_to_limit > 0 ? *seconds_to_limit : 0);
+				 "it reaches the limit in %s%s", *rate,
+				 format_duration(left, dur, sizeof(dur)), secs);
+		}
 	}
 	if (vma_at_limit(count, limit)) {
 		f = finding_add(fs, CHECK_MAP_COUNT, HP_FAIL, CAUSE_MAP_COUNT_LIMIT,

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "act/exec.h"
@@ -284,28 +285,36 @@ static const char *view_text(enum host_view v)
 }
 
 /* The workload's options the log shows. */
-static void text_hint(FILE *o, const struct workload_hint *h)
+static void text_hint(FILE *o, unsigned width, const struct workload_hint *h)
 {
-	char s[32];
+	char s[32], *line = NULL;
+	size_t len = 0;
+	FILE *m;
 
 	if (!h->have_mode && !h->have_mem && !h->nr_socket_mem && !h->huge_dir &&
 	    !h->file_prefix && !h->page_size)
 		return;
-	fputs("  options:", o);
+	/* The line whole, then wrapped. */
+	m = open_memstream(&line, &len);
+	if (!m)
+		return;
+	fputs("  options:", m);
 	if (h->have_mode)
-		fprintf(o, " mode %s;", mode_name(h->mode));
+		fprintf(m, " mode %s;", mode_name(h->mode));
 	if (h->have_mem)
-		fprintf(o, " %" PRIu64 " MiB;", h->mem_mb);
+		fprintf(m, " %" PRIu64 " MiB;", h->mem_mb);
 	for (size_t i = 0; i < h->nr_socket_mem; i++)
-		fprintf(o, "%s%" PRIu64 "%s", i ? "," : " --socket-mem ", h->socket_mem[i],
+		fprintf(m, "%s%" PRIu64 "%s", i ? "," : " --socket-mem ", h->socket_mem[i],
 			i + 1 == h->nr_socket_mem ? ";" : "");
 	if (h->huge_dir)
-		fprintf(o, " --huge-dir %s;", h->huge_dir);
+		fprintf(m, " --huge-dir %s;", h->huge_dir);
 	if (h->file_prefix)
-		fprintf(o, " --file-prefix %s;", h->file_prefix);
+		fprintf(m, " --file-prefix %s;", h->file_prefix);
 	if (h->page_size)
-		fprintf(o, " page size %s;", format_bytes(h->page_size, s, sizeof(s)));
-	fputc('\n', o);
+		fprintf(m, " page size %s;", format_bytes(h->page_size, s, sizeof(s)));
+	if (!fclose(m) && line)
+		text_wrap(o, width, line, 0, 4);
+	free(line);
 }
 
 /* (a) what the log proves, (b) the causes consistent with it, (c) what
@@ -329,7 +338,7 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 	if (ex->version_line)
 		fprintf(o, "  DPDK before 18.05 (legacy memory only): told by line %u\n",
 			ex->version_line);
-	text_hint(o, &ex->hint);
+	text_hint(o, opt->width, &ex->hint);
 	if (pr->fail_line || pr->call[0] || pr->err || pr->sig || pr->fault) {
 		const char *sep = " ";
 
@@ -376,9 +385,9 @@ static void text_explain(const struct report_opts *opt, const struct result *r)
 	fputc('\n', o);
 	if (!ans->nr_cands)
 		return;
-	fprintf(o, "(b) consistent causes, likeliest first; %s\n", ans->log_only ?
-		"(c) --log-only: nothing of this host is read" :
-		"(c) what this host shows:");
+	text_wrapf(o, opt->width, 0, 4, "(b) consistent causes, likeliest first; %s",
+		   ans->log_only ? "(c) --log-only: nothing of this host is read" :
+		   "(c) what this host shows:");
 	for (size_t i = 0; i < ans->nr_cands; i++) {
 		enum host_view w = ans->view[i];
 		char where[600];
@@ -437,6 +446,27 @@ static void text_exec(const struct report_opts *opt, const struct result *r)
 		ps ? x->peak_hugetlb_bytes / ps : 0, EXEC_SAMPLE_MS);
 }
 
+/* "N processes scanned, ..." wrapped. */
+static void text_top_footer(const struct report_opts *opt, const struct vma_top *top)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&line, &len);
+
+	if (!m)
+		return;
+	fprintf(m, "%" PRIu64 " processes scanned", top->scanned);
+	if (top->unreadable)
+		fprintf(m, ", %" PRIu64 " not readable%s", top->unreadable,
+			top->as_root ? " (the kernel guards them, even from root)" :
+			" (run as root)");
+	if (top->vanished)
+		fprintf(m, ", %" PRIu64 " exited during the scan", top->vanished);
+	if (!fclose(m) && line)
+		text_wrap(opt->out, opt->width, line, 0, 2);
+	free(line);
+}
+
 static void text_vma(const struct report_opts *opt, const struct result *r)
 {
 	FILE *o = opt->out;
@@ -453,14 +483,7 @@ static void text_vma(const struct report_opts *opt, const struct result *r)
 				r->vma_limit ? 100.0 *
 				(double)p->count / (double)r->vma_limit : 0.0);
 		}
-		fprintf(o, "%" PRIu64 " processes scanned", r->top->scanned);
-		if (r->top->unreadable)
-			fprintf(o, ", %" PRIu64 " not readable%s", r->top->unreadable,
-				r->top->as_root ? " (the kernel guards them, even from root)" :
-				" (run as root)");
-		if (r->top->vanished)
-			fprintf(o, ", %" PRIu64 " exited during the scan", r->top->vanished);
-		fputc('\n', o);
+		text_top_footer(opt, r->top);
 		return;
 	}
 	fprintf(o, "process %d: %" PRIu64 " VMAs of vm.max_map_count %" PRIu64 "\n",
@@ -560,19 +583,25 @@ static void text_fix(const struct report_opts *opt, const struct result *r)
 	}
 	if (p->nr_boot) {
 		fprintf(o, "to keep across reboots:\n");
+		/* fstab and kernel command line entries whole (they are
+		 * pasted); prose wrapped. */
 		for (size_t i = 0; i < p->nr_boot; i++)
-			fprintf(o, "  %s\n", p->boot[i]);
+			if (!strncmp(p->boot[i], "sysctl: ", 8))
+				text_wrapf(o, opt->width, 0, 4, "  %s", p->boot[i]);
+			else
+				fprintf(o, "  %s\n", p->boot[i]);
 	}
 	if (p->rolled_back && p->rollback_failed)
-		fprintf(o, "a step failed, and some changes could not be put back "
-			"(see the steps above)\n");
+		text_wrap(o, opt->width, "a step failed, and some changes could not be "
+			  "put back (see the steps above)", 0, 2);
 	else if (p->rolled_back)
-		fprintf(o, "a step failed: every change made before it was put back\n");
+		text_wrap(o, opt->width, "a step failed: every change made before it was "
+			  "put back", 0, 2);
 	else if (p->refused)
 		fprintf(o, "refused: nothing was changed\n");
 	else if (!r->applied && p->n)
-		fprintf(o, "nothing was changed: 'hpdiag fix --apply' (or 'hpdiag "
-			"check --fix') applies this plan\n");
+		text_wrap(o, opt->width, "nothing was changed: 'hpdiag fix --apply' (or "
+			  "'hpdiag check --fix') applies this plan", 0, 2);
 	if (r->applied && !opt->quiet)
 		fprintf(o, "after the changes:\n");
 }

@@ -144,6 +144,17 @@ START_TEST(growth)
 	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->message,
 				     "reaches the limit in 3 min (159 s)"));
 	findings_free(&fs);
+	/* Under a minute and a half: the seconds once, not "42 s (42 s)". */
+	vs.count = samples[2].count = 64000;
+	samples[0].count = 63000;
+	samples[1].count = 63500;
+	ck_assert_int_eq(vma_findings(&vs, 65530, samples, 3, &rate, &eta, &fs), 0);
+	ck_assert_ptr_nonnull(strstr(fget(&fs, "map_count")->message,
+				     "reaches the limit in 3 s"));
+	ck_assert_ptr_null(strstr(fget(&fs, "map_count")->message, "3 s ("));
+	findings_free(&fs);
+	samples[0].count = 1000;
+	vs.count = 1800;
 	/* Steady: no rate, no time to the limit. */
 	samples[1].count = samples[2].count = 1000;
 	ck_assert_int_eq(vma_findings(&vs, 65530, samples, 3, &rate, &eta, &fs), 0);

@@ -90,6 +90,11 @@ import json, sys; print(json.load(sys.stdin)["need"]["pages"])')
 echo 50 > "$pool"
 state "pool of 50" $opts
 explained $opts
+# exec: the JVM warns and exits 0 - a degraded start, a WARN with the cause.
+expect_exit 1 "exec -- java, pool of 50" -- "$HPDIAG" exec -- java $opts -version
+contains "$out" "WARN  exec" "exec: the JVM's fallback is a warning, not a failure"
+contains "$out" "without the hugepages it asked for" "exec says it ran without hugepages"
+contains "$out" "[pool_exhausted" "exec names the cause"
 echo 200 > "$pool"
 state "pool of 200" $opts
 echo "$need" > "$pool"

@@ -111,6 +111,11 @@ state "huge_pages=on, no pool" on no_pool
 grep -q "could not map anonymous shared memory" "$pgdir/pg.log" &&
 	pass "it says: $(grep -m1 -o 'could not map.*' "$pgdir/pg.log")" ||
 	fail "no 'could not map anonymous shared memory' in its log"
+# exec runs it (as the cluster's owner) and names the same cause.
+expect_exit 2 "exec -- postgres, huge_pages=on, no pool" -- "$HPDIAG" exec -- \
+	runuser -u postgres -- "$PGBIN/postgres" -D "$pgdir/data" -c huge_pages=on $base
+contains "$out" "FAIL  exec" "exec: PostgreSQL's refusal to start is a failure"
+contains "$out" "[no_pool" "exec names no_pool"
 # The server's own log, fed to explain on this host, names check's cause.
 e=$(explained "$pgdir/pg.log")
 [ "$e" = "fail no_pool" ] && pass "explain on its log: $e, as check" ||

@@ -138,6 +138,14 @@ for p in 0 64 128 200; do
 		real "pool $p, share=$share" "$o" "$NOMEM"
 		[ "$o" = fail ] && [ "$share" = on ] &&
 			explained "$o $c" -machine none -object "$file,share=$share"
+		if [ "$p" = 0 ] && [ "$share" = on ]; then
+			# shellcheck disable=SC2086
+			expect_exit 2 "exec -- qemu, pool 0" -- "$HPDIAG" exec -- $QEMU \
+				-machine none -object "$file,share=on" < /dev/null
+			contains "$out" "FAIL  exec" "exec: QEMU's refused mapping is a failure"
+			contains "$out" "[no_pool" "exec names no_pool"
+			contains "$out" "workload: qemu" "exec keeps QEMU's own model"
+		fi
 		state "pool $p, share=$share" "$o" "$c" -machine none -object "$file,share=$share"
 	done
 	qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=2M"

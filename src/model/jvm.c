@@ -203,6 +203,7 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 	snprintf(m->input, sizeof(m->input), "command line");
 	if (kind == JVM_OFF) {
 		m->no_hugepages = true;
+		m->none_lost = o.large == 1;
 		if (o.large == 1)
 			snprintf(m->none_why, sizeof(m->none_why), "-XX:+UseLargePages with "
 				 "every way of large pages turned off (UseHugeTLBFS is the "

@@ -30,7 +30,7 @@ regions = [r["name"] for r in (d["need"]["application"] or {}).get("regions", []
 got = app[0].split("on hugepages: ", 1)[1] if app and "on hugepages: " in app[0] else ""
 def has(n):
     if not (d["need"]["application"] or {}).get("takes_hugepages", True):
-        return "-"
+        return "n" if o == "degraded" else "-"
     if o == "start":
         return "y" if n in regions else "n"
     return "y" if n in got else "n"
@@ -104,6 +104,8 @@ echo 200 > "$pool"
 state "UseSHM, pool of 200" $opts -XX:+UseSHM
 echo 50 > "$pool"
 state "UseSHM, pool of 50" $opts -XX:+UseSHM
+# Large pages asked for, and the one way JDK 17 would take turned off.
+state "UseLargePages -UseSHM, pool of 50" $opts -XX:-UseSHM
 echo 0 > "$pool"
 state "UseTransparentHugePages" -XX:+UseTransparentHugePages -Xms256m -Xmx256m
 finish

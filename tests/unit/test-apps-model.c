@@ -433,6 +433,8 @@ START_TEST(jvm_kinds)
 		jvm(args, &h);
 		if (!v[i].want) {
 			ck_assert_msg(h.app.no_hugepages, "%s %s", v[i].a, v[i].b);
+			/* Asked for and turned off: a degraded start. */
+			ck_assert(h.app.none_lost == !strcmp(v[i].a, "-XX:+UseLargePages"));
 		} else {
 			ck_assert_msg(!strncmp(h.app.settings, v[i].want, strlen(v[i].want)),
 				      "%s %s %s: %s", v[i].a, v[i].b, v[i].c, h.app.settings);

@@ -77,7 +77,8 @@ int app_size_parse(const char *s, uint64_t unit, uint64_t *bytes)
 		return -EINVAL;
 	scale = hp_sat_mul(1ULL << shift, unit);
 	*bytes = hp_sat_add(hp_sat_mul((uint64_t)v, scale),
-			    frac ? (uint64_t)((unsigned __int128)frac * scale / denom) : 0);
+			    hp_sat_add(hp_sat_mul(scale / denom, frac),
+				       scale % denom * frac / denom));
 	return 0;
 }
 

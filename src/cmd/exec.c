@@ -201,7 +201,12 @@ static int run_exec(struct ctx *c)
 		goto out;
 	}
 	have_ex = true;
-	workload_merge(&wl, &ex.hint);
+	/* What the output tells fills in a DPDK application's workload; an
+	 * application modelled from its own command line (PostgreSQL, a
+	 * JVM, QEMU) keeps its model: explain reads QEMU's backends as a
+	 * single-file DPDK would map them. */
+	if (!wl.app_model && !wl.qemu)
+		workload_merge(&wl, &ex.hint);
 	status = assess(c, probe_for(c, &wl), 0, &wl, &a);
 	if (status)
 		goto out;

@@ -217,6 +217,35 @@ static int cgroup_refused(const struct exec_result *r, const struct snapshot *sn
 	return findings_complete(out) ? 0 : -ENOMEM;
 }
 
+/* An application that exited 0 and told it ran without hugepages (a JVM's
+ * "UseLargePages disabled", PostgreSQL's huge_pages=try at DEBUG1): a
+ * degraded start, WARN with explain's cause.  True when it added that. */
+static bool ran_degraded(const struct exec_result *r, const struct need *need,
+			 const struct explain *ex, const struct findings *host,
+			 struct findings *out)
+{
+	struct explain_answer ans;
+	struct findings tmp = { 0 };
+	const struct finding *e;
+	struct finding *f;
+
+	if (!ex || !ex->nr_events)
+		return false;
+	explain_reason(ex, host, true, &ans);
+	if (ans.outcome != OUTCOME_FALLBACK || explain_finding(ex, &ans, &tmp) < 0 ||
+	    !(e = findings_get(&tmp, CHECK_EXPLAIN))) {
+		findings_free(&tmp);
+		return false;
+	}
+	f = finding_add(out, CHECK_EXEC, HP_WARN, e->cause, "the application exited with "
+			"status 0 in %.2f s, without the hugepages it asked for: its output: %s",
+			r->seconds, e->message);
+	finding_copy_remedy(f, &e->remedy);
+	peaks(f, r, need->page_size);
+	findings_free(&tmp);
+	return true;
+}
+
 int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 		  const struct need *need, const struct explain *ex,
 		  const struct findings *host, struct findings *out)
@@ -229,7 +258,8 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 	enum cause cause;
 
 	if (r->exited && r->exit_status == 0)
-		return succeeded(r, snap, need, out);
+		return ran_degraded(r, need, ex, host, out) ? 0 :
+		       succeeded(r, snap, need, out);
 	exit_text(r, how, sizeof(how));
 	cause = exec_cause(r, snap, need);
 	/* No call failed, yet the cgroup refused charges while it ran. */

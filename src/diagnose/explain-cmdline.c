@@ -162,6 +162,7 @@ void explain_parse_command(struct explain *ex, const char *cmd)
 	bool pg = strstr(cmd, "postgres") || strstr(cmd, "pg_ctl");
 	int argc = 0;
 
+	ex->cmd_app = qemu ? APP_QEMU : jvm ? APP_JVM : pg ? APP_POSTGRES : APP_UNKNOWN;
 	argv = calloc(strlen(cmd) / 2 + 2, sizeof(*argv));
 	if (!copy || !argv) {
 		free(copy);
@@ -186,6 +187,9 @@ void explain_parse_command(struct explain *ex, const char *cmd)
 		} else if (pg) {
 			if (strstr(tok, "huge_pages=on") || strstr(tok, "huge_pages=try"))
 				workload_hint_mode(&ex->hint, MODE_ANON);
+			if (!strncmp(tok, "huge_pages=", 11))
+				ex->pg_huge_pages = tok[11] == 'o' && tok[12] == 'n' ? 'o' :
+						    tok[11] == 't' ? 't' : 'f';
 		} else {
 			ovs_socket_mem(&ex->hint, tok);
 			argv[argc++] = tok;

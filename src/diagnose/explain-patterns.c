@@ -212,6 +212,41 @@ const struct explain_pattern explain_patterns[] = {
 	  { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
 	{ "could not create shared memory segment", NULL, LINE_FAIL, APP_POSTGRES,
 	  "PostgreSQL's System V segment was refused", { CAUSE_NONE }, PAT_SHM, "shmget" },
+	/* PostgreSQL 15, huge_pages=on with shared_memory_type=sysv. */
+	{ "huge pages not supported with the current shared_memory_type", NULL,
+	  LINE_OTHER, APP_POSTGRES, "PostgreSQL refuses huge_pages=on with "
+	  "shared_memory_type=sysv: hugepages need shared_memory_type=mmap (the "
+	  "default); a setting, not a limit of the host", { CAUSE_NONE }, 0, NULL },
+	/* PostgreSQL built without MAP_HUGETLB (src/backend/port/sysv_shmem.c). */
+	{ "huge pages not supported on this platform", NULL, LINE_OTHER, APP_POSTGRES,
+	  "this PostgreSQL build cannot use hugepages: huge_pages=on cannot work "
+	  "with it", { CAUSE_NONE }, 0, NULL },
+	/* Measured, PostgreSQL 15 in a cgroup with hugetlb.2MB.max below its
+	 * shared memory: the mapping is reserved at start, so only the
+	 * cgroup's fault-time limit refuses a page later.  A backend that
+	 * touches a new buffer gets SIGBUS and the postmaster restarts every
+	 * process; crash recovery's redo gets it and the server shuts down. */
+	{ "startup process", "terminated by signal 7", LINE_FAIL, APP_POSTGRES,
+	  "PostgreSQL's startup process (crash recovery, which fills the shared "
+	  "buffers) was killed by SIGBUS: a hugepage of its shared memory was "
+	  "refused when first touched, and the server shuts down",
+	  { CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED }, PAT_SIGBUS, NULL },
+	{ "server process", "terminated by signal 7", LINE_FAIL, APP_POSTGRES,
+	  "a PostgreSQL backend was killed by SIGBUS: a hugepage of its shared "
+	  "memory was refused when first touched, and the postmaster restarts "
+	  "every process",
+	  { CAUSE_CGROUP_HUGETLB_LIMIT, CAUSE_POOL_EXHAUSTED }, PAT_SIGBUS, NULL },
+	/* Measured: read(2) into a shared buffer whose hugepage the cgroup
+	 * refuses stops short (EFAULT after the bytes before the page).  A
+	 * relation file cut short reads 0 bytes of the block instead. */
+	{ "could not read block", "read only 0 of", LINE_OTHER, APP_POSTGRES,
+	  "the relation file ends before the block: storage, not memory",
+	  { CAUSE_NONE }, 0, NULL },
+	{ "could not read block", "read only", LINE_FAIL, APP_POSTGRES,
+	  "a PostgreSQL backend's read into a shared buffer stopped short: the "
+	  "buffer's hugepage was refused when first touched (the statement fails, "
+	  "the server goes on)",
+	  { CAUSE_CGROUP_HUGETLB_LIMIT }, PAT_FAULT | PAT_MEMORY, "read" },
 	{ "terminated by signal 7", NULL, LINE_FAIL, APP_UNKNOWN,
 	  "a process was killed by SIGBUS: a page was refused at fault time",
 	  { SIGBUS_CAUSES }, PAT_SIGBUS, NULL },
@@ -239,6 +274,10 @@ const struct explain_pattern explain_patterns[] = {
 	{ "failed to reserve large pages memory", NULL, LINE_FALLBACK, APP_JVM,
 	  "the JVM could not map a region with hugepages: it maps it with "
 	  "small pages", { MAPPING_CAUSES }, PAT_ANON | PAT_MEMORY, "mmap" },
+	/* Measured, OpenJDK 17 with THP "never". */
+	{ "usetransparenthugepages disabled", NULL, LINE_FALLBACK, APP_JVM,
+	  "transparent hugepages are off on the host: the JVM runs without them",
+	  { CAUSE_THP_DISABLED }, 0, NULL },
 	{ "openjdk version", NULL, LINE_UP, APP_JVM,
 	  "the JVM started", { CAUSE_NONE }, 0, NULL },
 	/* ---- QEMU ------------------------------------------------------ */

@@ -286,6 +286,13 @@ static bool amount_dependent(enum cause c)
 	       c == CAUSE_MOUNT_QUOTA;
 }
 
+/* PostgreSQL's log tells its size only when the mapping fails ("currently
+ * N bytes", "mmap(N)"): a pool that holds one page rules nothing out. */
+static bool unsized(const struct explain *ex)
+{
+	return ex->proof.app == APP_POSTGRES && !ex->hint.have_mem;
+}
+
 /* (c): what HOST shows of CAUSE. */
 static enum host_view view_of(const struct explain *ex, const struct explain_answer *ans,
 			      const struct findings *host, bool app_view, enum cause cause,
@@ -313,7 +320,7 @@ static enum host_view view_of(const struct explain *ex, const struct explain_ans
 		}
 		if (cause_checks[i].per_process && !app_view)
 			return VIEW_UNSEEN;
-		if (runtime && amount_dependent(cause))
+		if ((runtime || unsized(ex)) && amount_dependent(cause))
 			return VIEW_NOT_SHOWN;
 		if (c && c->status == HP_PASS)
 			return VIEW_RULED_OUT;

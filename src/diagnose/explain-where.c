@@ -49,8 +49,9 @@ void explain_where(enum cause cause, uint64_t page_size, const char *dir,
 	case CAUSE_CGROUP_HUGETLB_LIMIT:
 		snprintf(buf, size, "hugetlb.%s.max (cgroup v2) or hugetlb.%s."
 			 "limit_in_bytes (v1) of the process's cgroup (cat "
-			 "/proc/PID/cgroup); in Kubernetes, the pod's hugepages-%si "
-			 "limit", ps, ps, ps[0] == '1' && ps[1] == 'G' ? "1G" : "2M");
+			 "/proc/PID/cgroup), and hugetlb.%s.rsvd.max, which refuses "
+			 "the mapping itself; in Kubernetes, the pod's hugepages-%si "
+			 "limit", ps, ps, ps, ps[0] == '1' && ps[1] == 'G' ? "1G" : "2M");
 		break;
 	case CAUSE_MOUNT_PERMISSION:
 		snprintf(buf, size, "the owner and mode of %s (stat) against the user "
@@ -94,6 +95,12 @@ void explain_where(enum cause cause, uint64_t page_size, const char *dir,
 			 "RTE_MAX_MEMSEG_PER_TYPE and RTE_MAX_MEM_MB_PER_TYPE (or "
 			 "CONFIG_RTE_MAX_MEMSEG before 18.05) against the pages asked; "
 			 "legacy mode maps every free page of the pool");
+		break;
+	case CAUSE_THP_DISABLED:
+		snprintf(buf, size, "/sys/kernel/mm/transparent_hugepage/enabled: "
+			 "\"never\" turns them off; \"madvise\" is what the JVM's "
+			 "-XX:+UseTransparentHugePages needs (transparent_hugepage= "
+			 "on the kernel command line sets it at boot)");
 		break;
 	default:
 		snprintf(buf, size, "run hpdiag check with the application's options "

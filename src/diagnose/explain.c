@@ -325,6 +325,39 @@ static bool match_line(struct explain *ex, const char *line, const char *n,
 	return false;
 }
 
+/* PostgreSQL with huge_pages=try tells of its fallback to small pages
+ * only at DEBUG1: a log that came up, at the default level, with no line
+ * of hugepages at all cannot show that its shared memory is on them.  The
+ * command line that says try is the telling line then. */
+static int pg_try_silent(struct explain *ex)
+{
+	struct log_event ev = {
+		.kind = LINE_FALLBACK,
+		.what = "PostgreSQL (huge_pages=try) started, and it logs a fallback "
+			"to small pages only at log_min_messages=debug1: this log "
+			"cannot show that its shared memory is on hugepages",
+		.causes = { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL, CAUSE_RLIMIT_AS,
+			    CAUSE_CGROUP_HUGETLB_LIMIT },
+		.nr_causes = 4,
+		.flags = PAT_ANON | PAT_MEMORY,
+	};
+
+	if (ex->proof.app != APP_POSTGRES || ex->pg_huge_pages != 't' ||
+	    !ex->proof.up_line || !ex->cmd_lineno || ex->nr_events == EXPLAIN_MAX_EVENTS)
+		return 0;
+	for (size_t i = 0; i < ex->nr_events; i++)
+		if (ex->events[i].kind != LINE_UP && ex->events[i].kind != LINE_NOTE)
+			return 0;
+	ev.lineno = ex->cmd_lineno;
+	ev.text = strdup(ex->cmd);
+	if (!ev.text)
+		return -ENOMEM;
+	memmove(&ex->events[1], &ex->events[0], ex->nr_events * sizeof(ev));
+	ex->events[0] = ev;
+	ex->nr_events++;
+	return 0;
+}
+
 int explain_parse(const char *text, struct explain *ex)
 {
 	const char *p = text;
@@ -354,6 +387,8 @@ int explain_parse(const char *text, struct explain *ex)
 			ex->cmd_lineno = ex->lines;
 			ex->cmd = strdup(cmd);
 			explain_parse_command(ex, cmd);
+			if (ex->cmd_app == APP_POSTGRES || ex->cmd_app == APP_JVM)
+				set_app(&ex->proof, ex->cmd_app, ex->lines);
 			free(line);
 			free(norm);
 			continue;
@@ -378,6 +413,8 @@ int explain_parse(const char *text, struct explain *ex)
 			ex->proof.up_line = ex->events[i].lineno;
 			break;
 		}
+	if (pg_try_silent(ex) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		struct log_event *e = &ex->events[i];
 		struct log_proof *pr = &ex->proof;

@@ -124,6 +124,9 @@ struct explain {
 	unsigned lines;
 	unsigned cmd_lineno;		/* 0: no command line found */
 	char *cmd;
+	enum app cmd_app;		/* the program the command line runs */
+	char pg_huge_pages;		/* PostgreSQL's -c huge_pages: 'o'n, 't'ry,
+					   'f' off, 0 not given */
 	unsigned version_line;		/* the line that told DPDK before 18.05 */
 	struct log_proof proof;
 	struct workload_hint hint;	/* the workload, as far as the text tells it */

@@ -29,6 +29,7 @@ static const char *const cause_names[CAUSE_COUNT] = {
 	[CAUSE_VA_SPACE] = "va_space",
 	[CAUSE_SHM_LIMIT] = "shm_limit",
 	[CAUSE_MEMSEG_LIMIT] = "memseg_limit",
+	[CAUSE_THP_DISABLED] = "thp_disabled",
 	[CAUSE_UNKNOWN] = "unknown",
 };
 

@@ -37,6 +37,7 @@ enum cause {
 	CAUSE_VA_SPACE,
 	CAUSE_SHM_LIMIT,
 	CAUSE_MEMSEG_LIMIT,	/* DPDK's build-time memseg lists (explain) */
+	CAUSE_THP_DISABLED,	/* transparent hugepages off (explain: a JVM) */
 	CAUSE_UNKNOWN,
 	CAUSE_COUNT
 };

@@ -26,7 +26,10 @@ bool app_takes_hugepages(const struct need *need, struct findings *fs)
 	fs->outcome = RUN_START;
 	if (!m || !m->no_hugepages)
 		return true;
-	finding_add(fs, CHECK_APPLICATION, HP_PASS, CAUSE_NONE, "%s", m->none_why);
+	if (m->none_lost)
+		fs->outcome = RUN_DEGRADED;
+	finding_add(fs, CHECK_APPLICATION, m->none_lost ? HP_WARN : HP_PASS, CAUSE_NONE, "%s",
+		    m->none_why);
 	return false;
 }
 

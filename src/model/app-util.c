@@ -37,6 +37,7 @@ int app_size_parse(const char *s, uint64_t unit, uint64_t *bytes)
 {
 	char *end;
 	unsigned long long v;
+	uint64_t frac = 0, denom = 1, scale;
 	unsigned shift = 0;
 
 	while (isspace((unsigned char)*s))
@@ -47,6 +48,16 @@ int app_size_parse(const char *s, uint64_t unit, uint64_t *bytes)
 	v = strtoull(s, &end, 10);
 	if (errno)
 		return -EINVAL;
+	/* PostgreSQL takes "1.5GB" (rounded to its unit) and a blank
+	 * before the unit ('128 MB'). */
+	if (*end == '.' && isdigit((unsigned char)end[1]))
+		for (end++; isdigit((unsigned char)*end); end++)
+			if (denom < 1000000000ULL) {
+				frac = frac * 10 + (uint64_t)(*end - '0');
+				denom *= 10;
+			}
+	while (isspace((unsigned char)*end))
+		end++;
 	switch (tolower((unsigned char)*end)) {
 	case 'k': shift = 10; end++; break;
 	case 'm': shift = 20; end++; break;
@@ -64,7 +75,10 @@ int app_size_parse(const char *s, uint64_t unit, uint64_t *bytes)
 		end++;
 	if (*end || (shift && v > (UINT64_MAX >> shift)))
 		return -EINVAL;
-	*bytes = hp_sat_mul((uint64_t)v << shift, unit);
+	scale = hp_sat_mul(1ULL << shift, unit);
+	*bytes = hp_sat_add(hp_sat_mul((uint64_t)v, scale),
+			    hp_sat_add(hp_sat_mul(scale / denom, frac),
+				       scale % denom * frac / denom));
 	return 0;
 }
 

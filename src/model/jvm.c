@@ -27,12 +27,14 @@
 #include "model/apps.h"
 
 #define JVM_CODE_CACHE		(240ULL << 20)	/* tiered compilation's default */
+#define JVM_CODE_CACHE_C2	(48ULL << 20)	/* -XX:-TieredCompilation's */
 
 enum jvm_kind { JVM_OFF, JVM_HUGETLBFS, JVM_SHM, JVM_THP };
 
 struct jvm_opts {
 	int large;			/* -XX:+UseLargePages: 1, -: 0, not said: -1 */
 	int hugetlbfs, shm, thp;	/* the same for each way */
+	int tiered;			/* -XX:+/-TieredCompilation */
 	uint64_t xmx, xms, code_cache, page_size;
 	bool have_xmx, have_code_cache;
 };
@@ -68,7 +70,7 @@ static bool jvm_bool(const char *t, const char *name, int *v)
 
 static void jvm_args(int argc, char *const *argv, struct jvm_opts *o)
 {
-	o->large = o->hugetlbfs = o->shm = o->thp = -1;
+	o->large = o->hugetlbfs = o->shm = o->thp = o->tiered = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *t = argv[i];
 
@@ -83,7 +85,8 @@ static void jvm_args(int argc, char *const *argv, struct jvm_opts *o)
 		}
 		if (jvm_bool(t, "UseLargePages", &o->large) ||
 		    jvm_bool(t, "UseHugeTLBFS", &o->hugetlbfs) || jvm_bool(t, "UseSHM", &o->shm) ||
-		    jvm_bool(t, "UseTransparentHugePages", &o->thp))
+		    jvm_bool(t, "UseTransparentHugePages", &o->thp) ||
+		    jvm_bool(t, "TieredCompilation", &o->tiered))
 			continue;
 		if (!strncmp(t, "-Xmx", 4))
 			o->have_xmx = !app_size_parse(t + 4, 1, &o->xmx);
@@ -157,6 +160,24 @@ static int jvm_ask(const struct app_io *io, const struct program *prog, int argc
 	return rc;
 }
 
+/* Which large pages JDK 17 takes (os_linux.cpp's large_page_init and
+ * setup_large_page_type), measured with -Xlog:pagesize: any of the four
+ * flags turned on asks for them, -XX:-UseLargePages forbids them; when
+ * none of UseTransparentHugePages, UseHugeTLBFS and UseSHM is given it
+ * picks UseHugeTLBFS, else the first given on of THP, UseHugeTLBFS,
+ * UseSHM - and none when the given ones are all off ("-XX:+UseLargePages
+ * -XX:-UseSHM" warns "UseLargePages disabled" and takes none). */
+static enum jvm_kind jvm_kind_of(const struct jvm_opts *o)
+{
+	if (o->large == 0 ||
+	    (o->large != 1 && o->thp != 1 && o->hugetlbfs != 1 && o->shm != 1))
+		return JVM_OFF;
+	if (o->thp == -1 && o->hugetlbfs == -1 && o->shm == -1)
+		return JVM_HUGETLBFS;
+	return o->thp == 1 ? JVM_THP : o->hugetlbfs == 1 ? JVM_HUGETLBFS :
+	       o->shm == 1 ? JVM_SHM : JVM_OFF;
+}
+
 int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 		  char *const *argv, struct workload_hint *h, char *why, size_t size)
 {
@@ -174,14 +195,7 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 	m->name = "jvm";
 	m->what = "a JVM";
 	jvm_args(argc, argv, &o);
-	/* UseSHM and UseTransparentHugePages imply UseLargePages; UseSHM
-	 * wins over UseHugeTLBFS when both are given (JDK 17). */
-	kind = o.thp == 1 ? JVM_THP : o.shm == 1 ? JVM_SHM :
-	       o.large == 1 ? JVM_HUGETLBFS : JVM_OFF;
-	if (o.large == 0)
-		kind = JVM_OFF;
-	if (kind == JVM_HUGETLBFS && o.hugetlbfs == 0)
-		kind = JVM_OFF;
+	kind = jvm_kind_of(&o);
 	snprintf(m->settings, sizeof(m->settings), "%s",
 		 kind == JVM_OFF ? "large pages off" : kind == JVM_THP ?
 		 "UseLargePages with UseTransparentHugePages" : kind == JVM_SHM ?
@@ -189,8 +203,16 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 	snprintf(m->input, sizeof(m->input), "command line");
 	if (kind == JVM_OFF) {
 		m->no_hugepages = true;
-		snprintf(m->none_why, sizeof(m->none_why), "the JVM runs without -XX:+UseLargePages: "
-			 "it takes no hugepages; nothing to check");
+		m->none_lost = o.large == 1;
+		if (o.large == 1)
+			snprintf(m->none_why, sizeof(m->none_why), "-XX:+UseLargePages with "
+				 "every way of large pages turned off (UseHugeTLBFS is the "
+				 "default only when none of UseHugeTLBFS, UseSHM and "
+				 "UseTransparentHugePages is given): the JVM warns "
+				 "\"UseLargePages disabled\" and takes no hugepages");
+		else
+			snprintf(m->none_why, sizeof(m->none_why), "the JVM runs without "
+				 "-XX:+UseLargePages: it takes no hugepages; nothing to check");
 		return 0;
 	}
 	if (kind == JVM_THP) {
@@ -209,7 +231,7 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 	/* The JVM's defaults: a quarter of the memory, 240 MiB of code. */
 	heap = o.have_xmx ? o.xmx : io->mem_total / 4;
 	if (!o.have_code_cache)
-		o.code_cache = JVM_CODE_CACHE;
+		o.code_cache = o.tiered == 0 ? JVM_CODE_CACHE_C2 : JVM_CODE_CACHE;
 	ps = o.page_size ? o.page_size : io->default_page_size;
 	if (o.page_size)
 		h->page_size = o.page_size;

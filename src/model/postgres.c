@@ -2,8 +2,12 @@
 /*
  * postgres.c - PostgreSQL as a hugepage user.  `postgres -D DATADIR [-c
  * name=value]...` reads DATADIR/postgresql.conf (or -c config_file=),
- * with its include, include_if_exists and include_dir, and the -c and
- * --name=value options over it.  What it maps: one MAP_SHARED |
+ * with its include, include_if_exists and include_dir, then ALTER
+ * SYSTEM's postgresql.auto.conf in the data directory (data_directory=
+ * when the configuration sets it), and the -c and --name=value options
+ * over them; a line PostgreSQL would not read (PostgreSQL 15 refuses to
+ * start with "syntax error in file ... line N") is an error naming the
+ * file and the line, and so is a size in a unit it does not take.  What it maps: one MAP_SHARED |
  * MAP_ANONYMOUS | MAP_HUGETLB region of its shared memory size, rounded up
  * to huge_page_size (the kernel's default size when 0), at start.
  * huge_pages=on fails to start when the mapping fails ("could not map
@@ -31,10 +35,13 @@
 #define PG_PER_BUFFER		181ULL
 #define PG_FIXED		(10ULL << 20)
 
-enum pg_key { PG_SHARED_BUFFERS, PG_HUGE_PAGES, PG_HUGE_PAGE_SIZE, PG_CONFIG_FILE, PG_KEYS };
+enum pg_key {
+	PG_SHARED_BUFFERS, PG_HUGE_PAGES, PG_HUGE_PAGE_SIZE, PG_CONFIG_FILE, PG_DATA_DIRECTORY,
+	PG_KEYS
+};
 
 static const char *const pg_names[PG_KEYS] = {
-	"shared_buffers", "huge_pages", "huge_page_size", "config_file",
+	"shared_buffers", "huge_pages", "huge_page_size", "config_file", "data_directory",
 };
 
 struct pg_conf {
@@ -70,27 +77,36 @@ static void pg_set(struct pg_conf *c, const char *name, size_t nlen, const char 
 		}
 }
 
-/* A value: 'quoted' ('' and \' for a quote), or a word up to a '#' or a
- * blank. */
-static void pg_value(const char *s, char *out, size_t size)
+/* A value as PostgreSQL's guc-file.l reads it: 'quoted' ('' and \' for a
+ * quote), or a word of letters, digits and -._:/+ (a number with its
+ * unit).  The end of the value in *END; false for a quote not closed or
+ * no value at all. */
+static bool pg_value(const char *s, char *out, size_t size, const char **end)
 {
 	size_t o = 0;
 
 	if (*s == '\'') {
-		for (s++; *s && o + 1 < size; s++) {
+		for (s++; *s; s++) {
 			if ((*s == '\'' && s[1] == '\'') || (*s == '\\' && s[1])) {
-				out[o++] = *++s;
-				continue;
-			}
-			if (*s == '\'')
+				s++;
+			} else if (*s == '\'') {
 				break;
-			out[o++] = *s;
+			}
+			if (o + 1 < size)
+				out[o++] = *s;
 		}
-	} else {
-		while (*s && *s != '#' && !isspace((unsigned char)*s) && o + 1 < size)
-			out[o++] = *s++;
+		out[o] = 0;
+		*end = *s ? s + 1 : s;
+		return *s == '\'';
+	}
+	while (*s && (isalnum((unsigned char)*s) || strchr("-._:/+", *s))) {
+		if (o + 1 < size)
+			out[o++] = *s;
+		s++;
 	}
 	out[o] = 0;
+	*end = s;
+	return o > 0;
 }
 
 static void pg_dir_of(const char *file, char *dir, size_t size)
@@ -128,10 +144,27 @@ static int pg_dir(const struct app_io *io, const char *dir, int depth, struct pg
 	return rc;
 }
 
+/* PostgreSQL's own words for a line it cannot read, near what it met. */
+static int pg_syntax(const char *path, unsigned lineno, const char *near, char *why,
+		     size_t size)
+{
+	size_t n;
+
+	if (*near == '#')		/* a comment is the end of the line */
+		near = "";
+	n = strcspn(near, " \t\r");
+
+	snprintf(why, size, "%s line %u: syntax error%s%.*s%s", path, lineno,
+		 *near ? " near '" : " at the end of the line", (int)(n > 40 ? 40 : n), near,
+		 *near ? "'" : "");
+	return -EINVAL;
+}
+
 static int pg_file(const struct app_io *io, const char *path, bool must, int depth,
 		   struct pg_conf *c, char *why, size_t size)
 {
-	char *text = NULL, *line, *save = NULL, dir[4096];
+	char *text = NULL, *line, *next, dir[4096];
+	unsigned lineno = 1;
 	int rc;
 
 	if (depth > PG_MAX_DEPTH) {
@@ -147,28 +180,42 @@ static int pg_file(const struct app_io *io, const char *path, bool must, int dep
 	}
 	app_append(c->files, sizeof(c->files), "%s%s", c->nr_files++ ? ", " : "", path);
 	pg_dir_of(path, dir, sizeof(dir));
-	for (line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
+	for (line = text; line && *line && rc == 0; line = next, lineno++) {
 		char val[4096], inc[8192];
-		const char *s = line, *name;
+		const char *s = line, *name, *end;
 		size_t nlen;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
 		while (isspace((unsigned char)*s))
 			s++;
 		if (!*s || *s == '#')
 			continue;
+		/* name [=] value [# comment]: anything else is a syntax error,
+		 * which PostgreSQL refuses to start with. */
 		name = s;
-		while (*s && (isalnum((unsigned char)*s) || *s == '_' || *s == '.'))
-			s++;
+		if (isalpha((unsigned char)*s) || *s == '_')
+			while (*s && (isalnum((unsigned char)*s) || *s == '_' || *s == '.'))
+				s++;
 		nlen = (size_t)(s - name);
 		while (isspace((unsigned char)*s))
 			s++;
-		if (*s == '=')
+		if (nlen && *s == '=')
 			s++;
 		while (isspace((unsigned char)*s))
 			s++;
-		pg_value(s, val, sizeof(val));
-		if (!nlen)
-			continue;
+		end = s;
+		if (!nlen || !pg_value(s, val, sizeof(val), &end)) {
+			rc = pg_syntax(path, lineno, nlen ? s : name, why, size);
+			break;
+		}
+		while (isspace((unsigned char)*end))
+			end++;
+		if (*end && *end != '#') {
+			rc = pg_syntax(path, lineno, end, why, size);
+			break;
+		}
 		if (val[0] == '/')
 			snprintf(inc, sizeof(inc), "%s", val);
 		else
@@ -217,6 +264,20 @@ static void pg_args(int argc, char *const *argv, const char **datadir, struct pg
 			pg_set(c, name, strlen(name), eq + 1);
 		}
 	}
+}
+
+/* A memory setting as PostgreSQL takes it: a number (fractions since 12),
+ * perhaps a blank, and one of its units, spelt as it spells them. */
+static int pg_size(const char *v, uint64_t unit, uint64_t *bytes)
+{
+	static const char *const units[] = { "", "B", "kB", "MB", "GB", "TB" };
+	const char *u = v + strspn(v, " \t0123456789.");
+	size_t n = strcspn(u, " \t");
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strlen(units[i]) == n && !strncmp(u, units[i], n) && !u[n + strspn(u + n, " \t")])
+			return app_size_parse(v, unit, bytes);
+	return -EINVAL;
 }
 
 /* PostgreSQL's boolean-like huge_pages: on, try, off (and true/yes/1...). */
@@ -299,19 +360,27 @@ int postgres_configure(const struct app_io *io, const struct program *prog, int 
 	rc = pg_file(io, conf, true, 0, &c, why, size);
 	if (rc < 0)
 		return rc;
+	/* ALTER SYSTEM's file in the data directory, over postgresql.conf. */
+	snprintf(path, sizeof(path), "%s/postgresql.auto.conf",
+		 c.set[PG_DATA_DIRECTORY] && !cmd.set[PG_DATA_DIRECTORY] ?
+		 c.value[PG_DATA_DIRECTORY] : cmd.set[PG_DATA_DIRECTORY] ?
+		 cmd.value[PG_DATA_DIRECTORY] : datadir);
+	rc = pg_file(io, path, false, 0, &c, why, size);
+	if (rc < 0)
+		return rc;
 	/* The command line's settings over the files'. */
 	for (int k = 0; k < PG_KEYS; k++)
 		if (cmd.set[k]) {
 			memcpy(c.value[k], cmd.value[k], sizeof(c.value[k]));
 			c.set[k] = true;
 		}
-	if (c.set[PG_SHARED_BUFFERS] && app_size_parse(c.value[PG_SHARED_BUFFERS], PG_BLOCK, &sb)) {
-		snprintf(why, size, "shared_buffers = '%s' is not a size", c.value[PG_SHARED_BUFFERS]);
+	if (c.set[PG_SHARED_BUFFERS] && pg_size(c.value[PG_SHARED_BUFFERS], PG_BLOCK, &sb)) {
+		snprintf(why, size, "shared_buffers = '%s' is not a size PostgreSQL takes (a number, in 8kB blocks or with B, kB, MB, GB or TB)", c.value[PG_SHARED_BUFFERS]);
 		return -EINVAL;
 	}
 	if (c.set[PG_HUGE_PAGE_SIZE] &&
-	    app_size_parse(c.value[PG_HUGE_PAGE_SIZE], 1024, &hps)) {
-		snprintf(why, size, "huge_page_size = '%s' is not a size", c.value[PG_HUGE_PAGE_SIZE]);
+	    pg_size(c.value[PG_HUGE_PAGE_SIZE], 1024, &hps)) {
+		snprintf(why, size, "huge_page_size = '%s' is not a size PostgreSQL takes (a number, in kB or with B, kB, MB, GB or TB)", c.value[PG_HUGE_PAGE_SIZE]);
 		return -EINVAL;
 	}
 	hp = c.set[PG_HUGE_PAGES] ? pg_huge_pages(c.value[PG_HUGE_PAGES]) : 1;

@@ -48,6 +48,9 @@ struct app_model {
 	 * pages): NONE_WHY says so, and nothing is checked. */
 	bool no_hugepages;
 	char none_why[APP_TEXT];
+	/* ... though it asked for them: its own settings turn them off (a
+	 * JVM's -XX:+UseLargePages -XX:-UseSHM), a degraded start. */
+	bool none_lost;
 	/* When its mapping fails at map time it runs without hugepages (a
 	 * degraded start): LOSS says what is lost ("PostgreSQL will run
 	 * without hugepages (huge_pages=try)"). */

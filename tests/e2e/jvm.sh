@@ -30,7 +30,7 @@ regions = [r["name"] for r in (d["need"]["application"] or {}).get("regions", []
 got = app[0].split("on hugepages: ", 1)[1] if app and "on hugepages: " in app[0] else ""
 def has(n):
     if not (d["need"]["application"] or {}).get("takes_hugepages", True):
-        return "-"
+        return "n" if o == "degraded" else "-"
     if o == "start":
         return "y" if n in regions else "n"
     return "y" if n in got else "n"
@@ -61,16 +61,40 @@ state() {	# state NAME OPTIONS...
 		{ fail "$name: java: $r; hpdiag predicted: $p"; cat "$T/jvm.log" "$T/check.err" >&2; }
 }
 opts="-XX:+UseLargePages -Xms256m -Xmx256m"
+# explained OPTIONS: the JVM's own output, fed to explain on this host,
+# against check's cause of the same command line ("OUTCOME CAUSE" both).
+explained() {
+	c=$("$HPDIAG" --json check -- java "$@" -version 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [f["cause"] for f in d["findings"] if f["status"] == "fail" and f.get("first")]
+c += [f["cause"] for f in d["findings"] if f["cause"]]
+print(d["need"]["outcome"], c[0] if c else "none")')
+	e=$("$HPDIAG" --json explain "$T/jvm.log" 2>/dev/null | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["explain"]
+o = {"succeeded": "start", "fallback": "degraded", "failed": "fail"}.get(e["outcome"], e["outcome"])
+print(o, e["answer"]["cause"] or "none")')
+	[ "$e" = "$c" ] && pass "explain on the JVM's output: $e, as check" ||
+		fail "explain on the JVM's output: $e; check: $c"
+}
 
 echo 0 > "$pool"
 state "no pool" $opts
 grep -q "UseLargePages disabled, no large pages configured" "$T/jvm.log" &&
 	pass "the JVM says: $(grep -m1 -o 'UseLargePages disabled.*' "$T/jvm.log")" ||
 	fail "no 'UseLargePages disabled' from the JVM"
+explained $opts
 need=$("$HPDIAG" --json check -- java $opts -version 2>/dev/null | python3 -c '
 import json, sys; print(json.load(sys.stdin)["need"]["pages"])')
 echo 50 > "$pool"
 state "pool of 50" $opts
+explained $opts
+# exec: the JVM warns and exits 0 - a degraded start, a WARN with the cause.
+expect_exit 1 "exec -- java, pool of 50" -- "$HPDIAG" exec -- java $opts -version
+contains "$out" "WARN  exec" "exec: the JVM's fallback is a warning, not a failure"
+contains "$out" "without the hugepages it asked for" "exec says it ran without hugepages"
+contains "$out" "[pool_exhausted" "exec names the cause"
 echo 200 > "$pool"
 state "pool of 200" $opts
 echo "$need" > "$pool"
@@ -80,6 +104,8 @@ echo 200 > "$pool"
 state "UseSHM, pool of 200" $opts -XX:+UseSHM
 echo 50 > "$pool"
 state "UseSHM, pool of 50" $opts -XX:+UseSHM
+# Large pages asked for, and the one way JDK 17 would take turned off.
+state "UseLargePages -UseSHM, pool of 50" $opts -XX:-UseSHM
 echo 0 > "$pool"
 state "UseTransparentHugePages" -XX:+UseTransparentHugePages -Xms256m -Xmx256m
 finish

@@ -56,7 +56,7 @@ for id in pool node_pool mount mount_quota map_count nofile cgroup_hugetlb \
 	  boot_pool_short \
 	  pool_exhausted node_pool_exhausted no_pool no_mount mount_permission \
 	  cgroup_hugetlb_limit map_count_limit rlimit_nofile rlimit_data rlimit_as \
-	  rlimit_memlock va_space memseg_limit unknown; do
+	  rlimit_memlock va_space memseg_limit thp_disabled unknown; do
 	case $man in
 	*"$id"*) pass "man page names $id" ;;
 	*) fail "man page lacks $id" ;;

@@ -90,6 +90,18 @@ state() {
 	esac
 }
 
+# explained LOG [GLOBAL OPTIONS]: "OUTCOME CAUSE" of explain on the live
+# log (the answer's cause, "none" for a pass).
+explained() {
+	log=$1
+	shift
+	"$HPDIAG" --json "$@" explain "$log" 2>/dev/null | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["explain"]
+o = {"succeeded": "start", "fallback": "degraded", "failed": "fail"}.get(e["outcome"], e["outcome"])
+print(o, e["answer"]["cause"] or "none")'
+}
+
 pages=$(pg "$PGBIN/postgres -D $pgdir/data -C shared_memory_size_in_huge_pages -c huge_pages=on $base")
 [ "$pages" -gt 0 ] 2>/dev/null || skip "postgres -C shared_memory_size_in_huge_pages: '$pages'"
 pass "PostgreSQL asks for $pages hugepages"
@@ -99,6 +111,15 @@ state "huge_pages=on, no pool" on no_pool
 grep -q "could not map anonymous shared memory" "$pgdir/pg.log" &&
 	pass "it says: $(grep -m1 -o 'could not map.*' "$pgdir/pg.log")" ||
 	fail "no 'could not map anonymous shared memory' in its log"
+# exec runs it (as the cluster's owner) and names the same cause.
+expect_exit 2 "exec -- postgres, huge_pages=on, no pool" -- "$HPDIAG" exec -- \
+	runuser -u postgres -- "$PGBIN/postgres" -D "$pgdir/data" -c huge_pages=on $base
+contains "$out" "FAIL  exec" "exec: PostgreSQL's refusal to start is a failure"
+contains "$out" "[no_pool" "exec names no_pool"
+# The server's own log, fed to explain on this host, names check's cause.
+e=$(explained "$pgdir/pg.log")
+[ "$e" = "fail no_pool" ] && pass "explain on its log: $e, as check" ||
+	fail "explain on its log: $e; check and PostgreSQL: fail no_pool"
 echo $((pages / 2)) > "$pool"
 state "huge_pages=on, pool of $((pages / 2))" on pool_exhausted
 echo "$pages" > "$pool"
@@ -139,6 +160,10 @@ print(d["need"]["outcome"], c[0] if c else "none")')
 	for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q "signal 7" "$pgdir/pg.log" && break; sleep 0.5; done
 	if grep -q "signal 7" "$pgdir/pg.log"; then r="fail cgroup_hugetlb_limit"; else r="start none"; fi
 	stop
+	# The log alone: a backend's SIGBUS after start is the cgroup's.
+	e=$(explained "$pgdir/pg.log" --log-only)
+	[ "$e" = "$r" ] && pass "explain --log-only on its log: $e" ||
+		fail "explain --log-only on its log: $e; PostgreSQL: $r"
 	[ "$p" = "$r" ] &&
 		pass "cgroup hugetlb.2MB.max=64M: PostgreSQL: $r ($(grep -m1 -o 'terminated by signal 7.*' "$pgdir/pg.log")); hpdiag: $p" ||
 		fail "cgroup hugetlb.2MB.max=64M: PostgreSQL: $r; hpdiag predicted: $p"

@@ -105,6 +105,24 @@ real() {
 	esac
 }
 
+# explained WANT [--log-only] ARGS...: QEMU's stderr of the run just before,
+# after its command line as a user pastes it, fed to explain: "OUTCOME
+# CAUSE" must be WANT, the cause QEMU and check agreed on.
+explained() {
+	want=$1
+	shift
+	lo=
+	[ "$1" = --log-only ] && { lo=$1; shift; }
+	{ echo "# $QEMU $*"; cat "$T/q.err"; } > "$T/q.log"
+	got=$("$HPDIAG" --json explain $lo "$T/q.log" 2>/dev/null | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["explain"]
+o = {"succeeded": "start", "fallback": "degraded", "failed": "fail"}.get(e["outcome"], e["outcome"])
+print(o, e["answer"]["cause"] or "-")')
+	[ "$got" = "$want" ] && pass "explain${lo:+ $lo} on QEMU's output: $got, as check" ||
+		fail "explain${lo:+ $lo} on QEMU's output: $got; QEMU and check: $want"
+}
+
 NOMEM="unable to map backing store for guest RAM: Cannot allocate memory"
 file="memory-backend-file,id=m,size=256M,mem-path=$mnt"
 # Guest RAM touched through the monitor: pmemsave reads all of it.
@@ -118,6 +136,16 @@ for p in 0 64 128 200; do
 	for share in on off; do
 		qemu 'quit\n' -machine none -object "$file,share=$share"
 		real "pool $p, share=$share" "$o" "$NOMEM"
+		[ "$o" = fail ] && [ "$share" = on ] &&
+			explained "$o $c" -machine none -object "$file,share=$share"
+		if [ "$p" = 0 ] && [ "$share" = on ]; then
+			# shellcheck disable=SC2086
+			expect_exit 2 "exec -- qemu, pool 0" -- "$HPDIAG" exec -- $QEMU \
+				-machine none -object "$file,share=on" < /dev/null
+			contains "$out" "FAIL  exec" "exec: QEMU's refused mapping is a failure"
+			contains "$out" "[no_pool" "exec names no_pool"
+			contains "$out" "workload: qemu" "exec keeps QEMU's own model"
+		fi
 		state "pool $p, share=$share" "$o" "$c" -machine none -object "$file,share=$share"
 	done
 	qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=2M"
@@ -190,6 +218,7 @@ state "cgroup max 64M" fail cgroup_hugetlb_limit $pc -object "$file,share=on"
 contains "$(cat "$T/p.json")" "dies of SIGBUS" "hpdiag says the guest dies later of SIGBUS"
 qemu 'quit\n' -machine none -object "$file,share=on,prealloc=on"
 real "cgroup max 64M, prealloc=on" fail "qemu_prealloc_mem: preallocating memory failed: Bad address"
+explained "fail cgroup_hugetlb_limit" --log-only -machine none -object "$file,share=on,prealloc=on"
 state "cgroup max 64M, prealloc=on" fail cgroup_hugetlb_limit -machine none \
 	-object "$file,share=on,prealloc=on"
 echo max > "$cg/hugetlb.2MB.max"

@@ -275,7 +275,9 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 		break;
 	}
 	tc.r->ok = true;
-	tc_counters(&tc.r->fail.at, true);
+	/* The peak's counters; a fallback keeps those of its first refusal. */
+	if (!tc.r->fell_back)
+		tc_counters(&tc.r->fail.at, true);
 	_exit(0);
 }
 

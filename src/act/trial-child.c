@@ -213,7 +213,7 @@ int tc_node_of_page(uint64_t i)
 	}
 	return -1;
 }
-void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *r)
+void tc_start(pid_t parent, const struct trial_opts *o, struct trial_result *r)
 {
 	struct sigaction sa;
 
@@ -261,19 +261,10 @@ void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *
 	take_vmas(tc.o->need->baseline_vmas);
 	take_fds(tc.o->need->baseline_fds);
 	tc.r->baseline_vmas = live_count_lines("/proc/self/maps");
-	switch (tc.o->need->mode) {
-	case MODE_LEGACY:
-		trial_dpdk_legacy();
-		break;
-	case MODE_ANON:
-	case MODE_SHM:
-	case MODE_QEMU:
-		trial_app();
-		break;
-	default:
-		trial_dpdk_pages();
-		break;
-	}
+}
+
+void tc_done(void)
+{
 	tc.r->ok = true;
 	/* The peak's counters; a fallback keeps those of its first refusal. */
 	if (!tc.r->fell_back)

@@ -3,14 +3,15 @@
  * trial-child.h - what the parts of a trial's child share (local to
  * src/act): the result it writes into, the size being mapped, and the
  * helpers that record a failure and fault a page in.  trial-child.c is
- * the common part and the dispatch, trial-dpdk.c DPDK's sequences,
- * trial-app.c those of the other applications' models.
+ * the common part, trial-dpdk.c DPDK's sequences, trial-app.c those of
+ * the other applications' models; trial.c forks and picks the sequence.
  */
 #ifndef HPDIAG_ACT_TRIAL_CHILD_H
 #define HPDIAG_ACT_TRIAL_CHILD_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "act/trial.h"
 
@@ -30,6 +31,13 @@ struct trial_child {
 };
 
 extern struct trial_child tc;
+
+/* The child's start: it dies with PARENT, sets the limits and the timeout,
+ * takes the program's own memory and the baseline VMAs and fds; with
+ * O->own_only it ends there. */
+void tc_start(pid_t parent, const struct trial_opts *o, struct trial_result *r);
+/* Every mapping made: records the peak and ends the child. */
+void tc_done(void) __attribute__((noreturn));
 
 /* Records the first failure at PAGE (the call, its errno or signal, the
  * counters of that instant) and ends the child. */

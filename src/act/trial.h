@@ -62,10 +62,5 @@ int trial_take_own(uint64_t data, uint64_t va, struct trial_own *own,
 /* Gives the data back (at a failure, so that the counters can be read). */
 void trial_drop_own(struct trial_own *own);
 
-/* trial-child.c: the child's side, into R (memory shared with hpdiag);
- * DPDK's sequences are in trial-dpdk.c, the other applications' in
- * trial-app.c (trial-child.h). */
-void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *r)
-	__attribute__((noreturn));
 
 #endif /* HPDIAG_TRIAL_H */

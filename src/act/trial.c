@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * trial.c - runs a trial (see trial.h): the memory the child reports into,
- * the fork, a progress line, and SIGINT/SIGTERM, which stop the child (it
- * leaves nothing behind) and the trial.
+ * the fork, the child's sequence by mode (trial-child.h), a progress
+ * line, and SIGINT/SIGTERM, which stop the child (it leaves nothing
+ * behind) and the trial.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "act/trial-child.h"
 #include "act/trial.h"
 
 static struct trial_result *R;
@@ -44,6 +46,28 @@ static int join_cgroup(const char *procs)
 	}
 	close(fd);
 	return 0;
+}
+
+/* The child's side (trial-child.h): its start, then the consumer's
+ * sequence, into R (memory shared with hpdiag). */
+static void __attribute__((noreturn)) trial_child(pid_t parent, const struct trial_opts *o,
+						  struct trial_result *r)
+{
+	tc_start(parent, o, r);
+	switch (o->need->mode) {
+	case MODE_LEGACY:
+		trial_dpdk_legacy();
+		break;
+	case MODE_ANON:
+	case MODE_SHM:
+	case MODE_QEMU:
+		trial_app();
+		break;
+	default:
+		trial_dpdk_pages();
+		break;
+	}
+	tc_done();
 }
 
 int trial_run(const struct trial_opts *o, struct trial_result *res)

@@ -2,7 +2,8 @@
 /*
  * trial.h - maps hugepages for real, in a child process, with the sequence
  * of the workload's consumer (DPDK's dynamic, legacy, single-file and
- * in-memory modes, PostgreSQL's MAP_HUGETLB, a JVM's SHM_HUGETLB), stops at
+ * in-memory modes, PostgreSQL's MAP_HUGETLB, a JVM's regions, QEMU's
+ * memory backends), stops at
  * the first failure and records the counters of that instant (a struct
  * trial_result, trace.h).  Nothing is left behind: page files are unlinked
  * as soon as they are opened, and the child dies with its parent.
@@ -15,6 +16,7 @@
 #include <sys/types.h>
 
 #include "model/need.h"
+#include "model/qemu.h"
 #include "trace/trace.h"
 
 struct trial_opts {
@@ -34,6 +36,8 @@ struct trial_opts {
 	const char *cg_procs;
 	const char *cg_usage;
 	const char *cg_rsvd_usage;
+	/* QEMU's guest RAM (its backends), or NULL. */
+	const struct qemu_vm *qemu;
 };
 
 /* Runs the trial; returns 0 when it ran (passed or not), -EINTR when it
@@ -58,8 +62,5 @@ int trial_take_own(uint64_t data, uint64_t va, struct trial_own *own,
 /* Gives the data back (at a failure, so that the counters can be read). */
 void trial_drop_own(struct trial_own *own);
 
-/* trial-child.c: the child's side, into R (memory shared with hpdiag). */
-void trial_child(pid_t parent, const struct trial_opts *o, struct trial_result *r)
-	__attribute__((noreturn));
 
 #endif /* HPDIAG_TRIAL_H */

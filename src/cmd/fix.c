@@ -2,7 +2,8 @@
 /*
  * fix.c - `hpdiag fix` and `hpdiag check --fix`: diagnose, plan, and with
  * --apply check every step is permitted, apply, then probe the host again
- * so the findings printed are those of the host as it now is.
+ * so the findings printed are those of the host as it now is.  The
+ * workload may be an application's command line after "--" (not run).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -123,9 +124,26 @@ out:
 	return status;
 }
 
+/* `hpdiag fix [-- COMMAND [ARGS...]]`: the workload of the application's
+ * own command line (not run), as check and trial read it. */
+static int run_fix_command(struct ctx *c)
+{
+	struct command_read cr = { 0 };
+	int status = 0;
+
+	if (c->command)
+		status = command_read(c, c->command, NULL, NULL, true, &c->wl, &cr);
+	if (!status)
+		status = run_fix(c);
+	command_read_free(&cr);
+	return status;
+}
+
 const struct command cmd_fix = {
 	.name = "fix",
-	.run = run_fix,
+	.run = run_fix_command,
+	.flags = CMD_COMMAND,
+	.operands = "[-- COMMAND [ARGS...]]",
 	.summary = "plan the host changes that clear the failures; with --apply "
 		   "make them",
 	.groups = (const struct option_group *const[]) {

@@ -81,9 +81,17 @@ static int run_trial(struct ctx *c)
 		goto out;
 	status = EXIT_ERROR;
 	o.need = &a.need;
+	o.qemu = a.need.mode == MODE_QEMU ? c->wl.qemu : NULL;
 	o.rlimits = c->wl.rlimits;
 	o.timeout = c->timeout;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
+	if (a.need.app && a.need.app->no_hugepages) {
+		/* It takes no hugetlbfs pages: nothing to map (trial-finding.c). */
+		memset(&res, 0, sizeof(res));
+		res.ok = true;
+		t0 = t1 = (struct timespec){ 0, 0 };
+		goto report;
+	}
 	if (!a.need.page_size || !snapshot_pool(&a.snap, a.need.page_size)) {
 		const struct finding *f = findings_get(&a.fs, CHECK_POOL);
 
@@ -91,7 +99,12 @@ static int run_trial(struct ctx *c)
 		       f ? f->message : "");
 		goto out;
 	}
-	if (mode_uses_files(a.need.mode)) {
+	if (o.qemu) {
+		/* Each backend's own mem-path (act/trial-app.c). */
+		const struct need_size *ns = need_size_of(&a.need, a.need.page_size);
+
+		o.dir = ns ? ns->app_dir : NULL;
+	} else if (mode_uses_files(a.need.mode)) {
 		const struct finding *m = findings_get(&a.fs, CHECK_MOUNT);
 
 		o.dir = need_size_of(&a.need, a.need.page_size)->app_dir;
@@ -150,8 +163,10 @@ report:
 		struct result r = {
 			.snap = &a.snap, .need = &a.need, .findings = &out,
 			.trial = &res, .trial_dir = o.dir,
-			/* A warning (stale files DPDK would reclaim) names no cause. */
-			.trial_cause = out.n && out.v[0].status == HP_FAIL ?
+			/* A warning (stale files DPDK would reclaim) names no
+			 * cause; an application's degraded start does. */
+			.trial_cause = out.n && (out.v[0].status == HP_FAIL ||
+						 (a.need.app && a.need.app->known)) ?
 				       out.v[0].cause : CAUSE_NONE,
 			.trial_seconds = (double)(t1.tv_sec - t0.tv_sec) +
 					 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,

@@ -98,6 +98,19 @@ static enum cause classify(const struct trace_failure *r, const struct snapshot 
 			return CAUSE_CGROUP_HUGETLB_LIMIT;
 		if (c->quota_free == 0)
 			return CAUSE_MOUNT_QUOTA;
+		/* An application's one mapping of many pages (a trial of
+		 * PostgreSQL's, a JVM's region, a QEMU backend): the mount's
+		 * quota or the pool had fewer free than it maps. */
+		if ((need->mode == MODE_ANON || need->mode == MODE_SHM ||
+		     need->mode == MODE_QEMU) && r->nr_args >= 2 && r->args[1] &&
+		    failing_size(r, need)) {
+			uint64_t want = hp_div_up(r->args[1], failing_size(r, need));
+
+			if (c->quota_free != UINT64_MAX && c->quota_free < want)
+				return CAUSE_MOUNT_QUOTA;
+			if (c->free_pages < want)
+				return CAUSE_POOL_EXHAUSTED;
+		}
 		if (c->node >= 0 && c->node_free_pages == 0 && c->free_pages > 0)
 			return CAUSE_NODE_POOL_EXHAUSTED;
 		if (c->free_pages == 0 || !strcmp(r->call, "shmget"))

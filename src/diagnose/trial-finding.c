@@ -2,7 +2,9 @@
 /*
  * trial-finding.c - the "trial" finding: where a trial stopped, why (the
  * failure classifier), and what to change (the host's own remedy for that
- * cause).  Pure.
+ * cause).  For an application's model (PostgreSQL, a JVM, QEMU) it is
+ * also the outcome in check's words: start, a degraded start (what fell
+ * back to base pages, and why), or a failure.  Pure.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -35,10 +37,107 @@ static void cgroup_text(const struct trial_result *r, const struct snapshot *sna
 		 " (a hugetlb cgroup's reservation limit: ENOMEM at mmap)");
 }
 
+/* The application's mappings that got their hugepages (HUGE), or those
+ * that did not, with what refused them: "heap (256 MiB, mmap ENOMEM)". */
+static void regions_text(const struct trial_result *r, bool huge, char *buf, size_t size)
+{
+	size_t l = 0;
+
+	buf[0] = 0;
+	for (uint32_t i = 0; i < r->nr_regions && l < size; i++) {
+		const struct trial_region *rg = &r->regions[i];
+		char s[32], why[64] = "";
+
+		if (rg->huge != huge)
+			continue;
+		if (rg->unhuge)
+			snprintf(why, sizeof(why), ", not on hugetlbfs");
+		else if (!huge && rg->call[0])
+			snprintf(why, sizeof(why), ", %s %s", rg->call, errname(rg->err));
+		l += (size_t)snprintf(buf + l, size - l, "%s%s (%s%s)", l ? ", " : "", rg->name,
+				      format_bytes(rg->bytes, s, sizeof(s)), why);
+	}
+}
+
+/* A trial of an application's model that ran to its end: it starts, or
+ * starts degraded (a mapping fell back, a QEMU mem-path off hugetlbfs). */
+static int app_done(const struct trial_result *r, const struct snapshot *snap,
+		    const struct need *need, const struct findings *host, struct findings *out)
+{
+	const struct app_model *m = need->app;
+	char got[APP_TEXT], lost[APP_TEXT], s[32];
+	const struct finding *h;
+	struct finding *f;
+	enum cause cause;
+
+	regions_text(r, true, got, sizeof(got));
+	regions_text(r, false, lost, sizeof(lost));
+	if (!lost[0]) {
+		out->outcome = RUN_START;
+		f = finding_add(out, CHECK_TRIAL, HP_PASS, CAUSE_NONE, "%s, mapped as it "
+				"maps them, got all its %" PRIu64 " hugepages of %s: %s",
+				m->what, r->requested, format_bytes(need->page_size, s, sizeof(s)),
+				got[0] ? got : "its memory");
+		finding_num(f, "mapped", r->mapped);
+		return findings_complete(out) ? 0 : -ENOMEM;
+	}
+	out->outcome = RUN_DEGRADED;
+	if (r->fell_back) {
+		cause = failure_cause(&r->fail, snap, need);
+		f = finding_add(out, CHECK_TRIAL, HP_WARN, cause, "%s starts degraded: %s on "
+				"base pages%s%s; the first refusal left %" PRIu64 " free "
+				"page%s; %s", m->what, lost, got[0] ? "; on hugepages: " : "",
+				got, r->fail.at.free_pages, PL(r->fail.at.free_pages), m->loss);
+		finding_num(f, "free_pages", r->fail.at.free_pages);
+	} else {
+		/* Only what its configuration keeps off hugetlbfs (QEMU). */
+		cause = CAUSE_NO_MOUNT;
+		f = finding_add(out, CHECK_TRIAL, HP_WARN, cause, "%s starts degraded: %s in "
+				"base pages, and says nothing%s%s", m->what, lost,
+				got[0] ? "; on hugepages: " : "", got);
+	}
+	finding_num(f, "mapped", r->mapped);
+	h = findings_failure(host, cause);
+	if (!h && cause == CAUSE_NO_MOUNT)
+		h = findings_get(host, CHECK_MOUNT);
+	if (!h)
+		for (size_t i = 0; i < host->n && !h; i++)
+			if (host->v[i].cause == cause && remedy_given(&host->v[i].remedy))
+				h = &host->v[i];
+	if (h && remedy_given(&h->remedy))
+		finding_copy_remedy(f, &h->remedy);
+	return findings_complete(out) ? 0 : -ENOMEM;
+}
+
+/* What the application does at the failure the trial met at R's region. */
+static void app_failed_note(const struct trial_result *r, const struct need *need,
+			    struct finding *f)
+{
+	const struct app_model *m = need->app;
+	bool qemu = m->name && !strcmp(m->name, "qemu");
+
+	if (!f)
+		return;
+	if (r->fail.sig == SIGBUS && !strcmp(r->fail.call, "prealloc"))
+		finding_note(f, "QEMU's prealloc=on touches every page at start: it fails "
+			     "there (\"preallocating memory failed: Bad address\")");
+	else if (r->fail.sig == SIGBUS && qemu)
+		finding_note(f, "QEMU starts: its mapping succeeded, and the guest dies of "
+			     "SIGBUS when it first touches this page");
+	else if (r->fail.sig == SIGBUS)
+		finding_note(f, "%s starts: its mapping succeeded, and the process that first "
+			     "touches this page dies of SIGBUS", m->what);
+	else
+		finding_note(f, "%s fails at start: nothing falls back from this", m->what);
+}
+
 int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		   const struct need *need, const struct findings *host,
 		   struct findings *out)
 {
+	const struct app_model *app = need->app && need->app->known ? need->app : NULL;
+	char region[64] = "";
+
 	const struct trace_failure *fl = &r->fail;
 	const struct trace_counters *c = &fl->at;
 	const struct need_size *sz = need_size_of(need, need->page_size);
@@ -48,6 +147,17 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	char what[96], cgtext[300] = "";
 	struct finding *f;
 
+	if (app && app->no_hugepages) {
+		out->outcome = RUN_START;
+		finding_add(out, CHECK_TRIAL, HP_PASS, CAUSE_NONE, "nothing to map: %s",
+			    app->none_why);
+		return findings_complete(out) ? 0 : -ENOMEM;
+	}
+	if (app && r->ok)
+		return app_done(r, snap, need, host, out);
+	out->outcome = r->ok ? RUN_START : RUN_FAIL;
+	if (app && r->nr_regions)
+		snprintf(region, sizeof(region), " (%s)", r->regions[r->nr_regions - 1].name);
 	if (r->ok) {
 		f = finding_add(out, CHECK_TRIAL, HP_PASS, CAUSE_NONE, "mapped all %" PRIu64
 				" page%s%s; at the peak %" PRIu64 " VMAs of "
@@ -118,12 +228,14 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	if (cause == CAUSE_CGROUP_HUGETLB_LIMIT)
 		cgroup_text(r, snap, need, cgtext, sizeof(cgtext));
 	f = finding_add(out, CHECK_TRIAL, HP_FAIL, cause,
-			"page %" PRIu64 " of %" PRIu64 ": %s; at that instant %"
+			"page %" PRIu64 " of %" PRIu64 "%s: %s; at that instant %"
 			PRIu64 " VMAs of vm.max_map_count %" PRIu64 ", %" PRIu64
-			" fds, %" PRIu64 " free pages%s", r->page, r->peak_pages,
+			" fds, %" PRIu64 " free pages%s", r->page, r->peak_pages, region,
 			what, c->vmas, c->max_map_count, c->fds, c->free_pages, cgtext);
 	if (f)
 		f->first = true;
+	if (app)
+		app_failed_note(r, need, f);
 	finding_num(f, "page", r->page);
 	finding_num(f, "mapped", r->mapped);
 	finding_num(f, "vmas", c->vmas);

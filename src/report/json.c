@@ -371,6 +371,28 @@ static json_object *json_trial(const struct result *r)
 	}
 	add(o, "cause", jstr(cause_name(r->trial_cause)));
 	add(o, "note", t->note[0] ? jstr(t->note) : NULL);
+	/* An application's model: the outcome in check's words, and its
+	 * mappings as the trial made them. */
+	if (need->app && need->app->known) {
+		json_object *regions = json_object_new_array();
+
+		add(o, "outcome", r->findings ? jstr(run_outcome_name(r->findings->outcome)) :
+		    NULL);
+		for (uint32_t i = 0; i < t->nr_regions && i < TRIAL_MAX_REGIONS; i++) {
+			const struct trial_region *rg = &t->regions[i];
+			json_object *g = json_object_new_object();
+
+			add(g, "name", jstr(rg->name));
+			add(g, "bytes", jnum(rg->bytes));
+			add(g, "page_size", rg->page_size ? jnum(rg->page_size) : NULL);
+			add(g, "hugepages", json_object_new_boolean(rg->huge));
+			add(g, "on_hugetlbfs", json_object_new_boolean(!rg->unhuge));
+			add(g, "call", rg->call[0] ? jstr(rg->call) : NULL);
+			add(g, "errno", rg->err ? jstr(strerrorname_np(rg->err)) : NULL);
+			json_object_array_add(regions, g);
+		}
+		add(o, "regions", regions);
+	}
 	return o;
 }
 

@@ -413,6 +413,15 @@ static void text_trial(const struct report_opts *opt, const struct result *r)
 		   (uint64_t)t->mapped, t->peak_pages, PL(t->peak_pages), r->trial_seconds);
 	if (t->note[0])
 		text_wrapf(opt->out, opt->width, 0, 10, "note:     %s", t->note);
+	if (r->need && r->need->app && r->need->app->known && r->findings) {
+		static const char *const said[] = {
+			[RUN_START] = "it starts", [RUN_DEGRADED] = "it starts degraded",
+			[RUN_FAIL] = "it fails",
+		};
+
+		text_wrapf(opt->out, opt->width, 0, 10, "outcome:  %s (%s, mapped as it maps)",
+			   said[r->findings->outcome], r->need->app->what);
+	}
 }
 
 static void text_exec(const struct report_opts *opt, const struct result *r)

@@ -96,6 +96,20 @@ struct trace_record {
 };
 
 /* What a trial's child writes in memory it shares with hpdiag. */
+/* One mapping of an application's model as a trial made it: a JVM's code
+ * cache, heap or G1 table, PostgreSQL's shared memory, a QEMU backend. */
+#define TRIAL_MAX_REGIONS 16
+struct trial_region {
+	char name[48];
+	uint64_t bytes;
+	uint64_t page_size;
+	bool huge;			/* it got its hugepages */
+	bool unhuge;			/* not on hugetlbfs by its configuration
+					   (a QEMU mem-path elsewhere): base pages */
+	char call[24];			/* else the call that refused them */
+	int32_t err;
+};
+
 struct trial_result {
 	volatile uint64_t mapped;	/* pages mapped so far (progress) */
 	uint64_t requested;
@@ -106,6 +120,12 @@ struct trial_result {
 	uint64_t page;			/* index of the page that failed */
 	struct trace_failure fail;	/* call, errno or signal, counters */
 	char note[160];
+	/* An application's mappings, in its order (trial-app.c).  FELL_BACK:
+	 * one was refused and the application goes on without hugepages
+	 * for it; FAIL then holds the first refusal and its counters. */
+	struct trial_region regions[TRIAL_MAX_REGIONS];
+	uint32_t nr_regions;
+	bool fell_back;
 };
 
 /* What hpdiag saw of an application run under `hpdiag exec`. */

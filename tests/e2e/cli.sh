@@ -74,6 +74,9 @@ expect_exit 3 "check -- under --sysroot without the program" -- \
 contains "$err" "under $S" "says where it looked"
 expect_exit 3 "pools takes no command" -- "$HPDIAG" pools -- /bin/true
 contains "$err" "unexpected '--'" "says so"
+# fix reads "-- COMMAND" as check does (a plan for what it maps).
+expect_exit 3 "fix -- no such program" -- "$HPDIAG" fix -- /nonexistent/app
+contains "$err" "'/nonexistent/app': no such program" "fix names it"
 
 # -q hides passing checks; JSON stays the same shape.
 expect_exit 2 "-q" -- "$HPDIAG" --sysroot "$S" -q check -n 3100

@@ -8,7 +8,9 @@
 # pool hpdiag asks for - and with -XX:+UseSHM and
 # -XX:+UseTransparentHugePages; the page size the JVM logs for its code
 # cache and heap is compared with hpdiag's outcome and with which of them
-# it said get hugepages.  The pool is restored on every exit path.
+# it said get hugepages, and with those of `trial -- java ...`, which maps
+# the JVM's regions for real, in its order, each falling back as the JVM
+# does.  The pool is restored on every exit path.
 . "$TESTLIB"
 serialize "$@"
 needs once python3 java
@@ -36,6 +38,19 @@ def has(n):
     return "y" if n in got else "n"
 print(o, "code=" + has("code cache"), "heap=" + has("heap"))'
 }
+# trial OPTIONS: the same from trial -- java: the regions it mapped.
+trial() {
+	"$HPDIAG" --json trial -- java "$@" -version 2>"$T/trial.err" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+t = d["trial"]
+got = {r["name"]: r["hugepages"] for r in t.get("regions") or []}
+def has(n):
+    if not (d["need"]["application"] or {}).get("takes_hugepages", True):
+        return "-"
+    return "y" if got.get(n) else "n"
+print(t["outcome"], "code=" + has("code cache"), "heap=" + has("heap"))'
+}
 # real OPTIONS: the same from the JVM's own -Xlog:pagesize.
 real() {
 	java "$@" -Xlog:pagesize -version > "$T/jvm.log" 2>&1 || { echo "fail"; return; }
@@ -55,10 +70,13 @@ state() {	# state NAME OPTIONS...
 	name=$1
 	shift
 	p=$(predict "$@")
+	t=$(trial "$@")
 	r=$(real "$@")
 	warn=$(grep -m1 -o 'UseLargePages disabled.*' "$T/jvm.log")
 	[ "$p" = "$r" ] && pass "$name: java: $r${warn:+ ($warn)}; hpdiag: $p" ||
 		{ fail "$name: java: $r; hpdiag predicted: $p"; cat "$T/jvm.log" "$T/check.err" >&2; }
+	[ "$t" = "$r" ] && pass "$name: trial agrees: $t" ||
+		{ fail "$name: java: $r; trial: $t"; cat "$T/trial.err" >&2; }
 }
 opts="-XX:+UseLargePages -Xms256m -Xmx256m"
 # explained OPTIONS: the JVM's own output, fed to explain on this host,

@@ -9,7 +9,10 @@
 # limit that charges at fault time - and what PostgreSQL did (refused to
 # start with "could not map anonymous shared memory", started with or
 # without hugepages in its smaps, died of SIGBUS) is compared with the
-# outcome and cause hpdiag predicted from the same command line.  The
+# outcome and cause hpdiag predicted from the same command line, and with
+# those of `trial -- postgres ...` (its MAP_HUGETLB mapping made for real).
+# Then `fix --apply -- postgres ...` with no pool: the real PostgreSQL
+# starts on hugepages afterwards.  The
 # server, the cluster, the cgroup, cgroup.subtree_control and the pool are
 # restored on every exit path.
 . "$TESTLIB"
@@ -63,6 +66,18 @@ c = [f["cause"] for f in d["findings"] if f["status"] == "fail" and f.get("first
 c += [f["cause"] for f in d["findings"] if f["cause"]]
 print(o, c[0] if c else "none")'
 }
+# trial HUGE_PAGES: "OUTCOME CAUSE" of trial -- postgres (its mapping made
+# for real; the cause of a failure or of a degraded start).
+trial() {
+	"$HPDIAG" --json trial -- "$PGBIN/postgres" -D "$pgdir/data" -c huge_pages="$1" \
+		$base 2>"$T/trial.err" | trial_outcome
+}
+trial_outcome() {
+	python3 -c '
+import json, sys
+t = json.load(sys.stdin)["trial"]
+print(t["outcome"], t["cause"] or "none")'
+}
 # real HUGE_PAGES: starts the cluster; "fail", "start" (hugepages in its
 # smaps) or "degraded" (none), and stops it.
 real() {
@@ -79,6 +94,7 @@ real() {
 # state NAME HUGE_PAGES WANT_CAUSE: the real outcome and hpdiag's agree.
 state() {
 	p=$(predict "$2")
+	t=$(trial "$2")
 	r=$(real "$2")
 	# huge_pages=off asks for none: base pages are its normal start.
 	[ "$2" = off ] && [ "$r" = degraded ] && r=start
@@ -87,6 +103,10 @@ state() {
 	"$r $3") pass "$1: PostgreSQL: $r${msg:+ ($msg)}; hpdiag: $p" ;;
 	*) fail "$1: PostgreSQL: $r${msg:+ ($msg)}; hpdiag predicted: $p (cause $3 wanted)"
 	   cat "$pgdir/pg.log" "$T/check.err" >&2 ;;
+	esac
+	case $t in
+	"$r $3") pass "$1: trial agrees: $t" ;;
+	*) fail "$1: PostgreSQL: $r; trial: $t (cause $3 wanted)"; cat "$T/trial.err" >&2 ;;
 	esac
 }
 
@@ -130,6 +150,20 @@ echo 0 > "$pool"
 state "huge_pages=try, no pool" try no_pool
 state "huge_pages=off" off none
 
+# fix -- postgres: the plan sizes the pool to what PostgreSQL maps; after
+# it, the real PostgreSQL starts on hugepages (the trap puts the pool back).
+echo 0 > "$pool"
+"$HPDIAG" fix --apply -- "$PGBIN/postgres" -D "$pgdir/data" -c huge_pages=on $base \
+	> "$T/fix.out" 2>&1
+fixrc=$?
+[ "$fixrc" -eq 0 ] && [ "$(cat "$pool")" -ge "$pages" ] &&
+	pass "fix --apply -- postgres: pool $(cat "$pool") (exit $fixrc)" ||
+	{ fail "fix --apply -- postgres: exit $fixrc, pool $(cat "$pool") of $pages"; cat "$T/fix.out" >&2; }
+r=$(real on)
+[ "$r" = start ] && pass "after fix: PostgreSQL starts on hugepages" ||
+	fail "after fix: PostgreSQL: $r ($(grep -m1 -o 'FATAL: .*' "$pgdir/pg.log"))"
+echo 0 > "$pool"
+
 # A hugetlb cgroup that charges each page when it is first touched: the
 # mapping succeeds, PostgreSQL starts, and a backend that touches a page
 # past the limit dies of SIGBUS.
@@ -147,6 +181,8 @@ import json, sys
 d = json.load(sys.stdin)
 c = [f["cause"] for f in d["findings"] if f["status"] == "fail"]
 print(d["need"]["outcome"], c[0] if c else "none")')
+	t=$(sh -c "$IN_CG" "$cg" sh -c "$(printf '"%s" --json trial -- %s -D %s -c huge_pages=on %s' \
+		"$HPDIAG" "$PGBIN/postgres" "$pgdir/data" "$base")" 2>"$T/trial.err" | trial_outcome)
 	: > "$pgdir/pg.log"
 	chown postgres "$pgdir/pg.log"
 	sh -c "$IN_CG" "$cg" su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $pgdir/data -l $pgdir/pg.log -w -t 30 -o '-c huge_pages=on $base' start" > "$T/pgstart.log" 2>&1 ||
@@ -167,6 +203,8 @@ print(d["need"]["outcome"], c[0] if c else "none")')
 	[ "$p" = "$r" ] &&
 		pass "cgroup hugetlb.2MB.max=64M: PostgreSQL: $r ($(grep -m1 -o 'terminated by signal 7.*' "$pgdir/pg.log")); hpdiag: $p" ||
 		fail "cgroup hugetlb.2MB.max=64M: PostgreSQL: $r; hpdiag predicted: $p"
+	[ "$t" = "$r" ] && pass "cgroup hugetlb.2MB.max=64M: trial agrees: $t" ||
+		{ fail "cgroup hugetlb.2MB.max=64M: PostgreSQL: $r; trial: $t"; cat "$T/trial.err" >&2; }
 else
 	echo "no cgroup v2 hugetlb controller here: the cgroup state skipped"
 fi

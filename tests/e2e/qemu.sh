@@ -12,7 +12,9 @@
 # (QEMU starts and dies of SIGBUS when guest memory is touched - pmemsave
 # on its monitor reads it all - or, with prealloc=on, fails at start) and a
 # reservation limit (ENOMEM at mmap); reserve=off under a short pool
-# (SIGBUS later).  The pool, the mount, the cgroup and cgroup.subtree_control
+# (SIGBUS later).  In each state `trial -- qemu-system-x86_64 ...`, which
+# makes each backend's file (or memfd) and mapping for real, must agree too,
+# and leave no file behind.  The pool, the mount, the cgroup and cgroup.subtree_control
 # are put back, and every QEMU is gone, on every exit path.
 . "$TESTLIB"
 serialize "$@"
@@ -75,8 +77,22 @@ c = [f["cause"] for f in fs if f.get("first")] or \
 print(d["need"].get("outcome", "?"), c[0])
 PY
 }
-# state WHAT REAL-OUTCOME REAL-CAUSE ARGS...: the prediction for ARGS must be
-# REAL-OUTCOME and REAL-CAUSE, which the run of QEMU just before showed.
+# trial ARGS...: `hpdiag trial --json -- qemu-system-x86_64 ARGS` (in $cg
+# when $in_cg is set): "OUTCOME CAUSE" of the trial, "-" for no cause.
+trial() {
+	# shellcheck disable=SC2086
+	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$in_cg" \
+		"$HPDIAG" trial --json -- $QEMU "$@" > "$T/t.json" 2> "$T/t.err"
+	python3 - "$T/t.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["trial"]
+c = t.get("cause")
+print(t.get("outcome", "?"), "-" if c in (None, "none") else c)
+PY
+}
+# state WHAT REAL-OUTCOME REAL-CAUSE ARGS...: the prediction for ARGS, and
+# the trial's, must be REAL-OUTCOME and REAL-CAUSE, which the run of QEMU
+# just before showed.
 state() {
 	what=$1 want="$2 $3"
 	shift 3
@@ -86,6 +102,14 @@ state() {
 	else
 		fail "$what: QEMU: $want, hpdiag: $got ($(head -c 300 "$T/p.err"))"
 	fi
+	got=$(trial "$@")
+	if [ "$got" = "$want" ]; then
+		pass "$what: QEMU and trial agree ($want)"
+	else
+		fail "$what: QEMU: $want, trial: $got ($(head -c 300 "$T/t.err"))"
+	fi
+	[ -z "$(find "$mnt" "$plain" -mindepth 1 2>/dev/null | head -n 1)" ] ||
+		fail "$what: the trial left files: $(ls -A "$mnt" "$plain")"
 }
 # real WHAT OUTCOME [MESSAGE]: what the run of QEMU just before did.
 real() {

@@ -3,7 +3,9 @@
  * test-trial.c - from where a trial stopped and its counters to one cause:
  * ENOMEM told apart by the counters (map count, RLIMIT_AS, a quota, the
  * pool, a node), EMFILE, EACCES, SIGBUS, shmget's errors; and the finding
- * with the host's remedy, or a warning when stale DPDK files hold the pages.
+ * with the host's remedy, or a warning when stale DPDK files hold the pages;
+ * an application's trial in check's outcomes (start, degraded, fail), and
+ * one mapping of many pages refused by a quota or a short pool.
  */
 #include <errno.h>
 #include <signal.h>
@@ -161,6 +163,84 @@ START_TEST(findings_and_remedies)
 }
 END_TEST
 
+START_TEST(app_outcomes)
+{
+	struct workload wl = { .pages = 252, .have_pages = true, .mode = MODE_ANON };
+	struct app_model m = { .known = true, .name = "jvm", .what = "a JVM",
+			       .fallback = true, .loss = "the JVM runs on base pages" };
+	struct findings host, out = { 0 };
+	struct snapshot snap;
+	struct need need;
+	struct trial_result r;
+
+	diagnose_fixture("this-host", &wl, &snap, &need, &host);
+	need.app = &m;
+	/* The code cache got its pages, the heap fell back: degraded. */
+	memset(&r, 0, sizeof(r));
+	r.ok = true;
+	r.requested = r.peak_pages = 252;
+	r.mapped = 120;
+	r.nr_regions = 2;
+	snprintf(r.regions[0].name, sizeof(r.regions[0].name), "code cache");
+	r.regions[0].bytes = 240 << 20;
+	r.regions[0].huge = true;
+	snprintf(r.regions[1].name, sizeof(r.regions[1].name), "heap");
+	r.regions[1].bytes = 256 << 20;
+	snprintf(r.regions[1].call, sizeof(r.regions[1].call), "mmap");
+	r.regions[1].err = ENOMEM;
+	r.fell_back = true;
+	r.fail = failed("mmap", ENOMEM, 0).fail;
+	r.fail.args[1] = 256 << 20;
+	r.fail.nr_args = 2;
+	r.fail.at.free_pages = 80;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_DEGRADED);
+	ck_assert_int_eq(out.v[0].status, HP_WARN);
+	ck_assert_str_eq(cname(out.v[0].cause), "pool_exhausted");
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "heap (256 MiB, mmap ENOMEM) on base pages"));
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "on hugepages: code cache (240 MiB)"));
+	findings_free(&out);
+	/* Every region on hugepages: it starts. */
+	r.fell_back = false;
+	r.regions[1].huge = true;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_START);
+	ck_assert_int_eq(out.v[0].status, HP_PASS);
+	findings_free(&out);
+	/* A page refused at the write: no fallback catches it. */
+	r = failed("fault", 0, SIGBUS);
+	r.nr_regions = 1;
+	snprintf(r.regions[0].name, sizeof(r.regions[0].name), "heap");
+	r.regions[0].huge = true;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_FAIL);
+	ck_assert_int_eq(out.v[0].status, HP_FAIL);
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "(heap): fault raised BUS"));
+	findings_free(&out);
+	/* Nothing to map. */
+	m.no_hugepages = true;
+	snprintf(m.none_why, sizeof(m.none_why), "large pages off");
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_START);
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "nothing to map: large pages off"));
+	findings_free(&out);
+	/* One mapping of 128 pages: the mount's quota, else the pool. */
+	need.app = NULL;
+	need.mode = MODE_QEMU;
+	r = failed("mmap", ENOMEM, 0);
+	r.fail.args[1] = 256 << 20;
+	r.fail.nr_args = 2;
+	r.fail.at.page_size = 2 << 20;
+	r.fail.at.free_pages = 200;
+	r.fail.at.quota_free = 64;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "mount_quota");
+	r.fail.at.quota_free = UINT64_MAX;
+	r.fail.at.free_pages = 64;
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
+	done_fixture(&snap, &host);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("trial");
@@ -170,6 +250,7 @@ int main(void)
 	tcase_add_test(tc, other_errors);
 	tcase_add_test(tc, one_mapping_modes);
 	tcase_add_test(tc, findings_and_remedies);
+	tcase_add_test(tc, app_outcomes);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

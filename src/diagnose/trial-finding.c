@@ -148,9 +148,12 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	struct finding *f;
 
 	if (app && app->no_hugepages) {
-		out->outcome = RUN_START;
-		finding_add(out, CHECK_TRIAL, HP_PASS, CAUSE_NONE, "nothing to map: %s",
-			    app->none_why);
+		/* Nothing to map; a configuration that asks for large pages
+		 * and takes none (a JVM's -XX:-UseSHM) is a degraded start,
+		 * as check says. */
+		out->outcome = app->none_lost ? RUN_DEGRADED : RUN_START;
+		finding_add(out, CHECK_TRIAL, app->none_lost ? HP_WARN : HP_PASS, CAUSE_NONE,
+			    "nothing to map: %s", app->none_why);
 		return findings_complete(out) ? 0 : -ENOMEM;
 	}
 	if (app && r->ok)

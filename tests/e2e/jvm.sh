@@ -47,7 +47,7 @@ t = d["trial"]
 got = {r["name"]: r["hugepages"] for r in t.get("regions") or []}
 def has(n):
     if not (d["need"]["application"] or {}).get("takes_hugepages", True):
-        return "-"
+        return "n" if t["outcome"] == "degraded" else "-"
     return "y" if got.get(n) else "n"
 print(t["outcome"], "code=" + has("code cache"), "heap=" + has("heap"))'
 }

@@ -224,6 +224,14 @@ START_TEST(app_outcomes)
 	ck_assert_int_eq(out.outcome, RUN_START);
 	ck_assert_ptr_nonnull(strstr(out.v[0].message, "nothing to map: large pages off"));
 	findings_free(&out);
+	/* Large pages asked for and none taken (-XX:-UseSHM): degraded, as
+	 * check says. */
+	m.none_lost = true;
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_DEGRADED);
+	ck_assert_int_eq(out.v[0].status, HP_WARN);
+	findings_free(&out);
+	m.none_lost = false;
 	/* One mapping of 128 pages: the mount's quota, else the pool. */
 	need.app = NULL;
 	need.mode = MODE_QEMU;

@@ -247,7 +247,7 @@ static void dpdk_runtime(const struct program *prog, const struct workload_hint 
 
 const struct app_recogniser app_recognisers[] = {
 	/* Before DPDK's: ovs-vswitchd-dpdk links librte_eal too. */
-	{ "ovs", "Open vSwitch", "ovs-vswitchd", ovs_match, ovs_options, dpdk_runtime,
+	{ "ovs-dpdk", "Open vSwitch", "ovs-vswitchd", ovs_match, ovs_options, dpdk_runtime,
 	  ovs_configure },
 	{ "dpdk", "a DPDK application", "programs linking librte_eal", dpdk_match,
 	  dpdk_options, dpdk_runtime, NULL },

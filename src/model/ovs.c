@@ -187,16 +187,16 @@ int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 	(void)size;
 	memset(value, 0, sizeof(value));
 	m->known = true;
-	m->name = "ovs";
+	m->name = "ovs-dpdk";
 	m->what = "ovs-vswitchd";
 	if (!ld_image_find(&prog->image, "librte_eal.so")) {
 		snprintf(m->settings, sizeof(m->settings), "built without DPDK");
 		snprintf(m->input, sizeof(m->input), "its ELF (no librte_eal)");
 		m->no_hugepages = true;
 		snprintf(m->none_why, sizeof(m->none_why), "%s is built without DPDK: it takes no "
-			 "hugepages, whatever dpdk-init says (the DPDK build is "
-			 "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk: update-alternatives "
-			 "--set ovs-vswitchd it); nothing to check", prog->path);
+			 "hugepages, whatever dpdk-init says (update-alternatives --set "
+			 "ovs-vswitchd /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk chooses "
+			 "the DPDK build); nothing to check", prog->path);
 		return 0;
 	}
 	snprintf(db, sizeof(db), "--db=%s", ovs_db(argc, argv));

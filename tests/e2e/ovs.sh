@@ -160,7 +160,7 @@ case_ "socket-mem 1024, pool 511" 511 fail pool_exhausted \
 	dpdk-init=true "$EXTRA" dpdk-socket-mem=1024
 case_ "socket-mem 1024, pool 512" 512 start - - dpdk-init=true "$EXTRA" dpdk-socket-mem=1024
 case_ "socket-mem 1024, pool 600" 600 start - - dpdk-init=true "$EXTRA" dpdk-socket-mem=1024
-contains "$(cat "$T/p.json")" '"name": "ovs"' "the JSON need names the application"
+contains "$(cat "$T/p.json")" '"name": "ovs-dpdk"' "the JSON need names the application"
 contains "$(cat "$T/p.json")" "get Open_vSwitch . other_config" "and what it was read from"
 
 # ---- dpdk-alloc-mem=300: -m 300 ---------------------------------------------------

@@ -9,11 +9,14 @@
 # is started and its outcome - EAL's initialisation, logged before it
 # detaches - compared with hpdiag's prediction, which reads the same
 # database through ovs-vsctl: the outcome (start, degraded, fail) and the
-# cause of the failure met first.  The states: a pool of 0, too small,
-# one short, exact and enough for dpdk-socket-mem; dpdk-alloc-mem; OVS's default (no
-# amount: one page); dpdk-init=try (it runs on without DPDK); --legacy-mem
-# in dpdk-extra without a hugetlbfs mount; the build without DPDK.  The
-# pool is put back, and every daemon is gone, on every exit path.
+# cause of the failure met first.  The states: a pool of 0, too small, one
+# short, exact and enough for dpdk-socket-mem; dpdk-alloc-mem; OVS's
+# default (no amount: one page); dpdk-init=try (it runs on without DPDK);
+# --legacy-mem in dpdk-extra without a hugetlbfs mount; the build without
+# DPDK; a hugetlb cgroup v2 limit too low and exact (DPDK touches each page
+# at init: the charge fails, "Cannot init memory").  The pool, the cgroup
+# and cgroup.subtree_control are put back, and every daemon is gone, on
+# every exit path.
 . "$TESTLIB"
 serialize "$@"
 needs once ovs-vsctl ovsdb-server ovsdb-tool
@@ -24,6 +27,9 @@ SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 command -v python3 >/dev/null 2>&1 || skip "python3 missing (reads the JSON)"
 
 D=$T/ovs
+U=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+cg=
+old_sc=
 stop() {
 	for f in "$D/vs.pid" "$D/db.pid"; do
 		[ -f "$f" ] || continue
@@ -39,6 +45,17 @@ stop() {
 }
 restore() {
 	stop
+	if [ -n "$cg" ] && [ -d "$cg" ]; then
+		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -s "$cg/cgroup.procs" ] || break
+			sleep 0.1
+		done
+		rmdir "$cg"
+	fi
+	if [ -n "$old_sc" ]; then
+		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
+	fi
 	echo "$old_pool" > "$pool"
 	rm -rf "$T"
 }
@@ -61,12 +78,17 @@ db() {
 	$VSCTL init || { fail "cannot start a private ovsdb-server"; finish; }
 	for kv; do $VSCTL set Open_vSwitch . "other_config:$kv" || fail "cannot set $kv"; done
 }
+# in_cg COMMAND...: COMMAND in the cgroup $in_cg when it is set.
+in_cg=
+in_cg() {
+	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$in_cg" "$@"
+}
 # vswitchd [PROGRAM]: the real daemon against the database; $vrc its exit
 # status, $vlog its log.  EAL is initialised before it detaches: its log
 # says how by then.
 vswitchd() {
 	# shellcheck disable=SC2086
-	timeout 120 "${1:-$VS}" $VSARGS > "$T/vs.out" 2>&1
+	in_cg timeout 120 "${1:-$VS}" $VSARGS > "$T/vs.out" 2>&1
 	vrc=$?
 	vlog=$(cat "$D/vs.log" "$T/vs.out" 2>/dev/null)
 	# The daemon writes dpdk_initialized=true after its log says so.
@@ -84,7 +106,7 @@ vswitchd() {
 # has one, "-" for none.
 predict() {
 	# shellcheck disable=SC2086
-	"$HPDIAG" check --json -- "${1:-$VS}" $VSARGS > "$T/p.json" 2> "$T/p.err"
+	in_cg "$HPDIAG" check --json -- "${1:-$VS}" $VSARGS > "$T/p.json" 2> "$T/p.err"
 	python3 - "$T/p.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -194,5 +216,23 @@ if [ -x "$plain" ]; then
 	vswitchd "$plain"
 	real "build without DPDK, pool 0" nodpdk "DPDK not supported in this copy of Open vSwitch"
 fi
-stop
+
+# ---- a hugetlb cgroup v2 limit: charged when DPDK touches each page ----------------
+if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
+   [ "$(sed -n 's/^0:://p' /proc/self/cgroup)" != / ]; then
+	echo "SKIP: the cgroup states (no hugetlb controller on a v2 hierarchy here)" >&2
+	finish
+fi
+old_sc=$(cat "$U/cgroup.subtree_control")
+echo +hugetlb > "$U/cgroup.subtree_control"
+cg=$U/hpdiag-ovs-$$
+mkdir "$cg"
+in_cg=$cg
+echo 512M > "$cg/hugetlb.2MB.max"
+case_ "cgroup max 512M, socket-mem 1024, pool 600" 600 fail cgroup_hugetlb_limit "$NOMEM" \
+	dpdk-init=true "$EXTRA" dpdk-socket-mem=1024
+echo 1G > "$cg/hugetlb.2MB.max"
+case_ "cgroup max 1G, socket-mem 1024, pool 600" 600 start - - \
+	dpdk-init=true "$EXTRA" dpdk-socket-mem=1024
+in_cg=
 finish

@@ -126,12 +126,27 @@ static bool has_opt(char **argv, int n, const char *name)
 	return false;
 }
 
-/* The database the command line names: its first word that is not an option. */
+/* ovs-vswitchd's options that take the next word ("--user USER:GROUP";
+ * "--user=USER:GROUP" is one word). */
+static const char *const ovs_with_value[] = {
+	"--unixctl", "--user", "-p", "--private-key", "-c", "--certificate", "-C",
+	"--ca-cert", "--bootstrap-ca-cert", "--peer-ca-cert", "--ssl-protocols",
+	"--ssl-ciphers", NULL,
+};
+
+/* The database the command line names: its first word that is not an
+ * option or an option's value. */
 static const char *ovs_db(int argc, char *const *argv)
 {
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] != '-')
 			return argv[i];
+		for (size_t k = 0; ovs_with_value[k]; k++)
+			if (!strcmp(argv[i], ovs_with_value[k])) {
+				i++;
+				break;
+			}
+	}
 	return OVS_DEFAULT_DB;
 }
 

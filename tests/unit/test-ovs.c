@@ -82,7 +82,8 @@ END_TEST
 
 START_TEST(alloc_mem)
 {
-	static const char *const db[] = { "--pidfile", "unix:/tmp/x/db.sock", NULL };
+	static const char *const db[] = { "--pidfile", "--user", "openvswitch:hugetlbfs",
+		"unix:/tmp/x/db.sock", NULL };
 	struct workload_hint h;
 
 	/* -m from dpdk-alloc-mem; dpdk-socket-mem wins over it (OVS logs

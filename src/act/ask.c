@@ -4,7 +4,9 @@
  * shared_memory_size_in_huge_pages`, `java -XX:+PrintFlagsFinal
  * -version`): runs it in a child as the owner of its data (or nobody),
  * never as root, with no input, and returns what it printed.  The
- * program maps no hugepages for these questions.
+ * program maps no hugepages for these questions.  A query (`ovs-vsctl
+ * get`) is a read-only client of a service that only root may reach: it
+ * runs as hpdiag does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +14,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +63,9 @@ static int ask_who(const char *owner, uid_t *uid, gid_t *gid, char *why, size_t 
 	return 0;
 }
 
-static void ask_child(const char *const *argv, uid_t uid, gid_t gid, int out, int err)
+/* The child: as UID (a query: as it is), then ARGV. */
+static void ask_child(const char *const *argv, bool query, uid_t uid, gid_t gid, int out,
+		      int err)
 {
 	struct passwd *pw = getpwuid(uid);
 	int null = open("/dev/null", O_RDONLY);
@@ -68,6 +73,11 @@ static void ask_child(const char *const *argv, uid_t uid, gid_t gid, int out, in
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
+	if (query) {
+		execvp(argv[0], (char *const *)argv);
+		dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
 	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)) {
 		dprintf(2, "cannot become uid %u: %s\n", (unsigned)uid, strerror(errno));
 		_exit(126);
@@ -81,21 +91,16 @@ static void ask_child(const char *const *argv, uid_t uid, gid_t gid, int out, in
 	_exit(127);
 }
 
-int app_ask(const char *const *argv, const char *owner, char *out, size_t size, char *why,
-	    size_t why_size)
+static int ask_run(const char *const *argv, bool query, uid_t uid, gid_t gid, char *out,
+		   size_t size, char *why, size_t why_size)
 {
 	int po[2], pe[2], status, rc = 0;
 	size_t no = 0, ne = 0;
 	char errbuf[512];
-	uid_t uid = 0;
-	gid_t gid = 0;
 	pid_t pid;
 	time_t until = time(NULL) + ASK_SECONDS;
 
 	out[0] = errbuf[0] = 0;
-	rc = ask_who(owner, &uid, &gid, why, why_size);
-	if (rc < 0)
-		return rc;
 	if (pipe2(po, O_CLOEXEC) < 0)
 		return -errno;
 	if (pipe2(pe, O_CLOEXEC) < 0) {
@@ -105,7 +110,7 @@ int app_ask(const char *const *argv, const char *owner, char *out, size_t size, 
 	}
 	pid = fork();
 	if (pid == 0)
-		ask_child(argv, uid, gid, po[1], pe[1]);
+		ask_child(argv, query, uid, gid, po[1], pe[1]);
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {
@@ -161,4 +166,21 @@ int app_ask(const char *const *argv, const char *owner, char *out, size_t size, 
 		rc = -EIO;
 	}
 	return rc;
+}
+
+int app_ask(const char *const *argv, const char *owner, char *out, size_t size, char *why,
+	    size_t why_size)
+{
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int rc = ask_who(owner, &uid, &gid, why, why_size);
+
+	if (rc < 0)
+		return rc;
+	return ask_run(argv, false, uid, gid, out, size, why, why_size);
+}
+
+int app_query(const char *const *argv, char *out, size_t size, char *why, size_t why_size)
+{
+	return ask_run(argv, true, geteuid(), getegid(), out, size, why, why_size);
 }

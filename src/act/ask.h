@@ -16,4 +16,11 @@
 int app_ask(const char *const *argv, const char *owner, char *out, size_t size, char *why,
 	    size_t why_size);
 
+/*
+ * Runs ARGV (ARGV[0] found in PATH when it has no '/'), a read-only
+ * client of a service (ovs-vsctl get), as hpdiag's own user, as app_ask
+ * otherwise.
+ */
+int app_query(const char *const *argv, char *out, size_t size, char *why, size_t why_size);
+
 #endif /* HPDIAG_ACT_ASK_H */

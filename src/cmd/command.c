@@ -34,6 +34,13 @@ static int io_ask(void *ctx, const char *const *argv, const char *owner, char *o
 	return app_ask(argv, owner, out, size, why, why_size);
 }
 
+static int io_query(void *ctx, const char *const *argv, char *out, size_t size, char *why,
+		    size_t why_size)
+{
+	(void)ctx;
+	return app_query(argv, out, size, why, why_size);
+}
+
 /* The recogniser's configuration: files, and the program asked (live only). */
 static int command_configure(struct ctx *c, struct probe *p, const struct app_recogniser *r,
 			     int argc, char *const *argv, struct command_read *cr)
@@ -49,8 +56,10 @@ static int command_configure(struct ctx *c, struct probe *p, const struct app_re
 		io.default_page_size = mem.hugepagesize;
 		io.mem_total = mem.mem_total;
 	}
-	if (c->sr.live)
+	if (c->sr.live) {
 		io.ask = io_ask;
+		io.query = io_query;
+	}
 	rc = r->configure(&io, &cr->prog, argc, argv, &cr->hint, why, sizeof(why));
 	if (rc < 0) {
 		errorx("%s: %s", r->what, why[0] ? why : hp_strerror(rc));

@@ -107,6 +107,15 @@ void app_outcome(const struct snapshot *snap, const struct need *need, struct fi
 			    format_bytes(need->page_size, s, sizeof(s)), m->settings);
 		return;
 	}
+	/* No mappings of its own to name (ovs-vswitchd with dpdk-init=try:
+	 * DPDK's memory, or none): what it loses is all there is to say. */
+	if (!m->nr_regions) {
+		f = finding_add(fs, CHECK_APPLICATION, HP_WARN, CAUSE_NONE, "%s starts degraded: %s",
+				m->what, m->loss);
+		if (f)
+			finding_num(f, "pages", need->pages);
+		return;
+	}
 	/* Only the pool short: the first mappings may still get theirs. */
 	regions_split(m, need->page_size, pool_only ? avail : 0, got, sizeof(got), lost,
 		      sizeof(lost));

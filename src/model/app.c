@@ -246,6 +246,9 @@ static void dpdk_runtime(const struct program *prog, const struct workload_hint 
 }
 
 const struct app_recogniser app_recognisers[] = {
+	/* Before DPDK's: ovs-vswitchd-dpdk links librte_eal too. */
+	{ "ovs-dpdk", "Open vSwitch", "ovs-vswitchd", ovs_match, ovs_options, dpdk_runtime,
+	  ovs_configure },
 	{ "dpdk", "a DPDK application", "programs linking librte_eal", dpdk_match,
 	  dpdk_options, dpdk_runtime, NULL },
 	{ "postgresql", "PostgreSQL", "postgres", postgres_match, postgres_options, NULL,
@@ -288,5 +291,5 @@ void app_command_options(int argc, char *const *argv, struct workload_hint *h)
 
 	app_unwrap(argc, argv, &cmd);
 	if (cmd.prog < argc)
-		app_recognisers[0].options(argc - cmd.prog, argv + cmd.prog, h);
+		dpdk_options(argc - cmd.prog, argv + cmd.prog, h);
 }

@@ -65,6 +65,11 @@ struct app_io {
 	 * exited with a failure: its first line of standard error). */
 	int (*ask)(void *ctx, const char *const *argv, const char *owner, char *out,
 		   size_t size, char *why, size_t why_size);
+	/* Runs ARGV (ARGV[0] a name found in PATH), a read-only client of
+	 * a service only root may reach (ovs-vsctl get), as hpdiag's own
+	 * user, without input, its standard output in OUT; WHY as ask's. */
+	int (*query)(void *ctx, const char *const *argv, char *out, size_t size, char *why,
+		     size_t why_size);
 	uint64_t default_page_size;	/* the kernel's default hugepage size */
 	uint64_t mem_total;		/* MemTotal, bytes */
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * apps.h - the recognisers of the applications other than DPDK, one file
- * each (postgres.c, jvm.c), for app.c's table, and the helpers they share
+ * each (postgres.c, jvm.c, ovs.c), for app.c's table, and the helpers they share
  * (app-util.c).  Pure: what they read or ask goes through struct app_io.
  */
 #ifndef HPDIAG_MODEL_APPS_H
@@ -19,6 +19,12 @@ int postgres_configure(const struct app_io *io, const struct program *prog, int 
 bool jvm_match(const struct program *prog, char *why, size_t size);
 void jvm_options(int argc, char *const *argv, struct workload_hint *h);
 int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
+		  char *const *argv, struct workload_hint *h, char *why, size_t size);
+
+/* Open vSwitch with DPDK: ovs-vswitchd [DATABASE] (ovs.c). */
+bool ovs_match(const struct program *prog, char *why, size_t size);
+void ovs_options(int argc, char *const *argv, struct workload_hint *h);
+int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 		  char *const *argv, struct workload_hint *h, char *why, size_t size);
 
 /* The last component of PATH. */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-ovs.c - ovs-vswitchd's other_config as model/ovs.c turns it into
+ * EAL's options, the way OVS 3.1 does (measured: its log's "EAL ARGS"):
+ * dpdk-extra first and winning over the database's options,
+ * dpdk-socket-mem over dpdk-alloc-mem, --in-memory and -l 0 added, and
+ * what takes no hugepages (dpdk-init off, a build without DPDK); the
+ * database the command line names; the defaults when it cannot be asked.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/apps.h"
+#include "testutil.h"
+
+static const char *answer;	/* what ovs-vsctl prints; NULL: it fails */
+static char asked_db[256];
+
+static int fake_query(void *ctx, const char *const *argv, char *out, size_t size, char *why,
+		      size_t why_size)
+{
+	(void)ctx;
+	ck_assert_str_eq(argv[0], "ovs-vsctl");
+	snprintf(asked_db, sizeof(asked_db), "%s", argv[1]);
+	if (!answer) {
+		snprintf(why, why_size, "database connection failed");
+		return -EIO;
+	}
+	snprintf(out, size, "%s", answer);
+	return 0;
+}
+
+/* ovs_configure() on ARGS with ovs-vsctl answering ANS; EAL says LINKED. */
+static void configure(const char *ans, bool linked, const char *const *args,
+		      struct workload_hint *h)
+{
+	struct app_io io = { .query = fake_query, .default_page_size = 2 << 20 };
+	struct ld_object objs[2];
+	struct program prog;
+	char *argv[8], why[256];
+	int argc = 0;
+
+	memset(objs, 0, sizeof(objs));
+	memset(&prog, 0, sizeof(prog));
+	objs[0].path = (char *)"/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
+	objs[1].path = (char *)"/lib/x86_64-linux-gnu/librte_eal.so.23";
+	objs[1].elf.soname = (char *)"librte_eal.so.23";
+	prog.path = objs[0].path;
+	prog.image.objs = objs;
+	prog.image.n = linked ? 2 : 1;
+	answer = ans;
+	asked_db[0] = 0;
+	argv[argc++] = prog.path;
+	while (args && *args)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	memset(h, 0, sizeof(*h));
+	ck_assert(ovs_match(&prog, why, sizeof(why)));
+	ck_assert_int_eq(ovs_configure(&io, &prog, argc, argv, h, why, sizeof(why)), 0);
+}
+
+START_TEST(socket_mem)
+{
+	struct workload_hint h;
+
+	configure("{dpdk-extra=\"--no-pci\", dpdk-init=\"true\", dpdk-socket-mem=\"1024,0\"}\n",
+		  true, NULL, &h);
+	ck_assert_str_eq(asked_db, "--db=unix:/var/run/openvswitch/db.sock");
+	ck_assert(h.app.known && !h.app.no_hugepages && !h.app.fallback);
+	ck_assert(h.have_mode && h.mode == MODE_IN_MEMORY);
+	ck_assert_uint_eq(h.nr_socket_mem, 2);
+	ck_assert_uint_eq(h.socket_mem[0], 1024);
+	ck_assert_uint_eq(h.socket_mem[1], 0);
+	ck_assert_uint_eq(h.lcores, 1);
+	ck_assert_str_eq(h.app.settings,
+			 "dpdk-init=true, EAL: --no-pci --socket-mem 1024,0 --in-memory -l 0");
+	workload_hint_free(&h);
+}
+END_TEST
+
+START_TEST(alloc_mem)
+{
+	static const char *const db[] = { "--pidfile", "--user", "openvswitch:hugetlbfs",
+		"unix:/tmp/x/db.sock", NULL };
+	struct workload_hint h;
+
+	/* -m from dpdk-alloc-mem; dpdk-socket-mem wins over it (OVS logs
+	 * "Multiple defined options for memory type"). */
+	configure("{dpdk-alloc-mem=\"300\", dpdk-init=\"true\"}", true, db, &h);
+	ck_assert_str_eq(asked_db, "--db=unix:/tmp/x/db.sock");
+	ck_assert(h.have_mem && h.mem_mb == 300 && !h.nr_socket_mem);
+	workload_hint_free(&h);
+	configure("{dpdk-alloc-mem=\"300\", dpdk-init=\"true\", dpdk-socket-mem=\"200\"}", true,
+		  db, &h);
+	ck_assert(!h.have_mem && h.nr_socket_mem == 1 && h.socket_mem[0] == 200);
+	workload_hint_free(&h);
+}
+END_TEST
+
+START_TEST(extra_wins)
+{
+	struct workload_hint h;
+
+	/* dpdk-extra's own --socket-mem and -l: the database's are passed
+	 * over, and no -l 0 is added. */
+	configure("{dpdk-extra=\"--no-pci -l 0-1 --socket-mem 100\", dpdk-init=\"true\", "
+		  "dpdk-socket-mem=\"200\"}", true, NULL, &h);
+	ck_assert(h.nr_socket_mem == 1 && h.socket_mem[0] == 100);
+	ck_assert_uint_eq(h.lcores, 2);
+	workload_hint_free(&h);
+	/* --legacy-mem: no --in-memory (the pages are files in a mount). */
+	configure("{dpdk-extra=\"--no-pci --legacy-mem\", dpdk-init=true}", true, NULL, &h);
+	ck_assert(h.have_mode && h.mode == MODE_LEGACY);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci --legacy-mem -l 0");
+	workload_hint_free(&h);
+	/* dpdk-lcore-mask as -c. */
+	configure("{dpdk-init=true, dpdk-lcore-mask=\"0x6\"}", true, NULL, &h);
+	ck_assert_uint_eq(h.lcores, 2);
+	ck_assert(!h.nr_socket_mem && !h.have_mem);
+	workload_hint_free(&h);
+}
+END_TEST
+
+START_TEST(no_hugepages)
+{
+	struct workload_hint h;
+
+	configure("{}", true, NULL, &h);
+	ck_assert(h.app.no_hugepages);
+	ck_assert_ptr_nonnull(strstr(h.app.none_why, "dpdk-init=false"));
+	workload_hint_free(&h);
+	configure("{dpdk-init=\"true\"}", false, NULL, &h);
+	ck_assert(h.app.no_hugepages);
+	ck_assert_ptr_nonnull(strstr(h.app.none_why, "built without DPDK"));
+	workload_hint_free(&h);
+	configure("{dpdk-init=try, dpdk-socket-mem=\"64\"}", true, NULL, &h);
+	ck_assert(!h.app.no_hugepages && h.app.fallback);
+	workload_hint_free(&h);
+}
+END_TEST
+
+START_TEST(not_asked)
+{
+	struct workload_hint h;
+
+	configure(NULL, true, NULL, &h);
+	ck_assert(!h.app.no_hugepages);
+	ck_assert(h.have_mode && h.mode == MODE_IN_MEMORY);
+	ck_assert(!h.nr_socket_mem && !h.have_mem);
+	ck_assert_ptr_nonnull(strstr(h.app.note, "database connection failed"));
+	workload_hint_free(&h);
+	/* An answer that is not a map. */
+	configure("ovs-vsctl: no row", true, NULL, &h);
+	ck_assert_ptr_nonnull(strstr(h.app.note, "it answered"));
+	workload_hint_free(&h);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ovs");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, socket_mem);
+	tcase_add_test(tc, alloc_mem);
+	tcase_add_test(tc, extra_wins);
+	tcase_add_test(tc, no_hugepages);
+	tcase_add_test(tc, not_asked);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

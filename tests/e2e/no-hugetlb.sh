@@ -10,6 +10,9 @@
 # SIGFPE there, a division by a page size of 0).  Nothing outside the
 # namespace changes: no pool, no mount, no sysctl.
 . "$TESTLIB"
+# The mounts it unmounts in its namespace are the host's at that moment:
+# one at a time with the tests that mount.
+serialize "$@"
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 command -v unshare >/dev/null 2>&1 || skip "unshare missing"
 command -v dpdk-test >/dev/null 2>&1 || skip "dpdk-test missing (apt-get install dpdk-dev)"

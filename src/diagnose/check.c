@@ -46,7 +46,7 @@ int diagnose_check(const struct snapshot *snap, const struct need *need,
 
 	memset(fs, 0, sizeof(*fs));
 	/* An application that takes no hugepages has nothing to check. */
-	if (!app_takes_hugepages(need, fs))
+	if (!app_takes_hugepages(snap, need, fs))
 		return findings_complete(fs) ? 0 : -ENOMEM;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (!skipped(need, rules[i]))

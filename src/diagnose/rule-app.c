@@ -16,16 +16,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose/remedy.h"
 #include "diagnose/rules.h"
 #include "lib/num.h"
+#include "lib/pathnames.h"
 
-bool app_takes_hugepages(const struct need *need, struct findings *fs)
+bool app_thp_off(const struct snapshot *snap, const struct app_model *m)
+{
+	return m && m->thp && !strcmp(snap->thp, "never");
+}
+
+bool app_takes_hugepages(const struct snapshot *snap, const struct need *need,
+			 struct findings *fs)
 {
 	const struct app_model *m = need->app;
+	struct finding *f;
 
 	fs->outcome = RUN_START;
 	if (!m || !m->no_hugepages)
 		return true;
+	if (app_thp_off(snap, m)) {
+		/* OpenJDK 17 warns "UseTransparentHugePages disabled, transparent
+		 * huge pages are not supported by the operating system." and
+		 * runs on base pages (measured, THP mode never). */
+		fs->outcome = RUN_DEGRADED;
+		f = finding_add(fs, CHECK_APPLICATION, HP_WARN, CAUSE_THP_DISABLED, "%s; "
+				"transparent huge pages are off on this host ([never] in %s): "
+				"%s warns \"UseTransparentHugePages disabled\" and runs on base "
+				"pages", m->none_why, PATH_THP_ENABLED, m->what);
+		finding_str(f, "transparent_hugepage", snap->thp);
+		finding_remedy(f, "echo madvise | %stee %s", remedy_sudo(snap), PATH_THP_ENABLED);
+		finding_note(f, "madvise turns them on for what asks, as the JVM does; "
+			     "transparent_hugepage=madvise on the kernel command line keeps it "
+			     "across reboots");
+		return false;
+	}
 	if (m->none_lost)
 		fs->outcome = RUN_DEGRADED;
 	finding_add(fs, CHECK_APPLICATION, m->none_lost ? HP_WARN : HP_PASS, CAUSE_NONE, "%s",

@@ -53,7 +53,10 @@ rule_fn rule_qemu;					/* rule-qemu.c */
 /* rule-app.c: false (with its one finding) when the application of the
  * command line takes no hugepages; then, after the rules, what it does:
  * a fallback turns the failures it survives into a degraded start. */
-bool app_takes_hugepages(const struct need *need, struct findings *fs);
+bool app_takes_hugepages(const struct snapshot *snap, const struct need *need,
+			 struct findings *fs);
+/* A model that takes transparent huge pages, on a host whose THP is off. */
+bool app_thp_off(const struct snapshot *snap, const struct app_model *m);
 void app_outcome(const struct snapshot *snap, const struct need *need, struct findings *fs);
 /* rule-qemu.c: a QEMU that starts with RAM off hugetlbfs starts degraded. */
 void qemu_outcome(const struct need *need, struct findings *fs);

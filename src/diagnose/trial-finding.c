@@ -15,6 +15,7 @@
 #include "diagnose/data.h"
 #include "diagnose/failure.h"
 #include "diagnose/remedy.h"
+#include "diagnose/rules.h"
 
 /* What the hugetlb cgroup held at the failure, and when it charges. */
 static void cgroup_text(const struct trial_result *r, const struct snapshot *snap,
@@ -151,9 +152,14 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		/* Nothing to map; a configuration that asks for large pages
 		 * and takes none (a JVM's -XX:-UseSHM) is a degraded start,
 		 * as check says. */
-		out->outcome = app->none_lost ? RUN_DEGRADED : RUN_START;
-		finding_add(out, CHECK_TRIAL, app->none_lost ? HP_WARN : HP_PASS, CAUSE_NONE,
-			    "nothing to map: %s", app->none_why);
+		bool lost = app->none_lost || app_thp_off(snap, app);
+
+		out->outcome = lost ? RUN_DEGRADED : RUN_START;
+		finding_add(out, CHECK_TRIAL, lost ? HP_WARN : HP_PASS,
+			    app_thp_off(snap, app) ? CAUSE_THP_DISABLED : CAUSE_NONE,
+			    "nothing to map: %s%s", app->none_why, app_thp_off(snap, app) ?
+			    "; transparent huge pages are off on this host: it runs on "
+			    "base pages" : "");
 		return findings_complete(out) ? 0 : -ENOMEM;
 	}
 	if (app && r->ok)

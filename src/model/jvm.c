@@ -217,9 +217,10 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 	}
 	if (kind == JVM_THP) {
 		m->no_hugepages = true;
+		m->thp = true;
 		snprintf(m->none_why, sizeof(m->none_why), "-XX:+UseTransparentHugePages: the JVM "
 			 "asks for transparent huge pages (madvise), not hugetlbfs pages; no pool "
-			 "or mount is needed and nothing here can fail");
+			 "or mount is needed");
 		return 0;
 	}
 	asked = io->ask && jvm_ask(io, prog, argc, argv, &o, askwhy, sizeof(askwhy)) == 0;

@@ -51,6 +51,9 @@ struct app_model {
 	/* ... though it asked for them: its own settings turn them off (a
 	 * JVM's -XX:+UseLargePages -XX:-UseSHM), a degraded start. */
 	bool none_lost;
+	/* ... and it takes transparent huge pages instead (a JVM's
+	 * -XX:+UseTransparentHugePages): the host's THP mode decides. */
+	bool thp;
 	/* When its mapping fails at map time it runs without hugepages (a
 	 * degraded start): LOSS says what is lost ("PostgreSQL will run
 	 * without hugepages (huge_pages=try)"). */

@@ -14,8 +14,11 @@
 . "$TESTLIB"
 serialize "$@"
 needs once python3 java
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+old_thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
 restore() {
 	echo "$old_pool" > "$pool"
+	[ -n "$old_thp" ] && echo "$old_thp" > "$thp"
 	rm -rf "$T"
 }
 trap restore EXIT
@@ -60,7 +63,10 @@ real() {
 	# What it could take and did not: a degraded start.  Transparent
 	# huge pages are 2M in its log but none of a hugetlbfs pool's.
 	out=start
-	case " $* " in *UseTransparentHugePages*) code=- heap=- ;; *)
+	case " $* " in *UseTransparentHugePages*) code=- heap=-
+		# THP off: it warns and runs on base pages.
+		grep -q "UseTransparentHugePages disabled" "$T/jvm.log" &&
+			{ out=degraded code=n heap=n; } ;; *)
 		[ "$heap" = n ] && out=degraded
 		case " $* " in *UseSHM*) ;; *) [ "$code" = n ] && out=degraded ;; esac ;;
 	esac
@@ -126,4 +132,19 @@ state "UseSHM, pool of 50" $opts -XX:+UseSHM
 state "UseLargePages -UseSHM, pool of 50" $opts -XX:-UseSHM
 echo 0 > "$pool"
 state "UseTransparentHugePages" -XX:+UseTransparentHugePages -Xms256m -Xmx256m
+# The host's transparent huge pages off: the JVM warns and runs on base
+# pages; check and trial say thp_disabled, and the remedy turns them on.
+if [ -n "$old_thp" ] && echo never > "$thp" 2>/dev/null; then
+	state "UseTransparentHugePages, THP never" -XX:+UseTransparentHugePages -Xms256m -Xmx256m
+	expect_exit 1 "check, THP never" -- "$HPDIAG" --color never check -- java \
+		-XX:+UseTransparentHugePages -Xms256m -Xmx256m -version
+	contains "$out" "[thp_disabled]" "check names thp_disabled"
+	cmd=$(printf '%s\n' "$out" | sed -n 's/^ *remedy: *//p')
+	sh -c "$cmd" >/dev/null && [ "$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp")" = madvise ] &&
+		pass "the remedy ran: THP is madvise" || fail "the remedy '$cmd' did not turn THP on"
+	state "UseTransparentHugePages, after the remedy" -XX:+UseTransparentHugePages \
+		-Xms256m -Xmx256m
+else
+	echo "# not checked: cannot set $thp here"
+fi
 finish

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose/rules.h"
 #include "model/apps.h"
 #include "testutil.h"
 
@@ -82,7 +83,7 @@ static int t_ask(void *ctx, const char *const *argv, const char *owner, char *ou
 
 	(void)ctx;
 	(void)owner;
-	for (; argv[i] && i < 63; i++)
+	for (; i < 63 && argv[i]; i++)
 		asked[i] = argv[i];
 	asked[i] = NULL;
 	if (!answer) {
@@ -357,7 +358,7 @@ START_TEST(pg_asked)
 	tree = files;
 	answer = "72\n";
 	ck_assert_int_eq(configure(false, true, &h, why, args), 0);
-	ck_assert_uint_eq(h.app.regions[0].bytes, 72 * 2 * MiB);
+	ck_assert_uint_eq(h.app.regions[0].bytes, 72ULL * 2 * MiB);
 	ck_assert_ptr_nonnull(strstr(h.app.input, "postgres -C shared_memory_size_in_huge_pages"));
 	ck_assert_str_eq(h.app.note, "");
 	/* Its own -C is left out, the options kept. */
@@ -446,6 +447,49 @@ START_TEST(jvm_kinds)
 }
 END_TEST
 
+/* -XX:+UseTransparentHugePages takes no hugetlbfs pages; the host's THP
+ * mode decides: "never" is a degraded start (OpenJDK 17 warns
+ * "UseTransparentHugePages disabled", measured), else a start. */
+START_TEST(jvm_thp_mode)
+{
+	const char *args[4] = { "java", "-XX:+UseTransparentHugePages", "-Xmx1g" };
+	static const struct {
+		const char *mode;
+		enum run_outcome outcome;
+		enum hp_status status;
+		enum cause cause;
+	} v[] = {
+		{ "never", RUN_DEGRADED, HP_WARN, CAUSE_THP_DISABLED },
+		{ "madvise", RUN_START, HP_PASS, CAUSE_NONE },
+		{ "always", RUN_START, HP_PASS, CAUSE_NONE },
+		{ "", RUN_START, HP_PASS, CAUSE_NONE },	/* no THP file: not known */
+	};
+	struct workload_hint h;
+
+	jvm(args, &h);
+	ck_assert(h.app.no_hugepages && h.app.thp);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct snapshot snap;
+		struct need need;
+		struct findings fs = { 0 };
+
+		memset(&snap, 0, sizeof(snap));
+		memset(&need, 0, sizeof(need));
+		snprintf(snap.thp, sizeof(snap.thp), "%s", v[i].mode);
+		need.app = &h.app;
+		ck_assert(!app_takes_hugepages(&snap, &need, &fs));
+		ck_assert_int_eq(fs.outcome, v[i].outcome);
+		ck_assert_int_eq(fs.n, 1);
+		ck_assert_int_eq(fs.v[0].status, v[i].status);
+		ck_assert_int_eq(fs.v[0].cause, v[i].cause);
+		if (v[i].cause == CAUSE_THP_DISABLED)
+			ck_assert_ptr_nonnull(strstr(remedy_text(&fs.v[0]), "echo madvise"));
+		findings_free(&fs);
+	}
+	workload_hint_free(&h);
+}
+END_TEST
+
 START_TEST(jvm_sizes)
 {
 	static const char *const g[] = { "java", "-XX:+UseLargePages", "-Xms512m", "-Xmx1g",
@@ -467,7 +511,9 @@ START_TEST(jvm_sizes)
 	ck_assert_uint_eq(region(&h, "card table"), 2 * MiB);
 	ck_assert_uint_eq(region(&h, "mark bitmap"), 16 * MiB);
 	ck_assert_uint_eq(h.app.nr_regions, 7);
-	ck_assert_uint_eq(h.bytes, GiB + 240 * MiB + 3 * 2 * MiB + 2 * 16 * MiB);
+	/* 1 GiB of heap, 240 MiB of code cache, three 2 MiB G1 tables, two
+	 * 16 MiB bitmaps. */
+	ck_assert_uint_eq(h.bytes, GiB + 240 * MiB + 6 * MiB + 32 * MiB);
 	ck_assert_int_eq(h.mode, MODE_ANON);
 	workload_hint_free(&h);
 	jvm(k, &h);
@@ -563,6 +609,7 @@ int main(void)
 	tcase_add_test(tc, pg_bad_lines);
 	tcase_add_test(tc, pg_asked);
 	tcase_add_test(tc, jvm_kinds);
+	tcase_add_test(tc, jvm_thp_mode);
 	tcase_add_test(tc, jvm_sizes);
 	tcase_add_test(tc, jvm_shm_and_page_size);
 	tcase_add_test(tc, jvm_asked);

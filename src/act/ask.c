@@ -6,7 +6,8 @@
  * never as root, with no input, and returns what it printed.  The
  * program maps no hugepages for these questions.  A query (`ovs-vsctl
  * get`) is a read-only client of a service that only root may reach: it
- * runs as hpdiag does.
+ * runs as hpdiag does, found in the system's directories (not through
+ * the caller's PATH).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +75,9 @@ static void ask_child(const char *const *argv, bool query, uid_t uid, gid_t gid,
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
 	if (query) {
+		/* As root: found in the system's directories only, never
+		 * through the caller's PATH. */
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 		execvp(argv[0], (char *const *)argv);
 		dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);

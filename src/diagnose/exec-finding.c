@@ -302,10 +302,15 @@ int exec_findings(const struct exec_result *r, const struct snapshot *snap,
 			f->first = true;
 		finding_str(f, "call", tf->call);
 		finding_num(f, "errno", (uint64_t)tf->err);
-		finding_num(f, "vmas", c->vmas);
-		finding_num(f, "max_map_count", c->max_map_count);
+		/* Counters read at that instant only: with no fd left the
+		 * kernel's files could not be read, and 0 would be a lie. */
+		if (c->max_map_count) {
+			finding_num(f, "vmas", c->vmas);
+			finding_num(f, "max_map_count", c->max_map_count);
+		}
 		finding_num(f, "fds", c->fds);
-		finding_num(f, "free_pages", c->free_pages);
+		if (c->max_map_count)
+			finding_num(f, "free_pages", c->free_pages);
 		if (leak) {
 			finding_str(f, "object", tf->top_object);
 			finding_num(f, "object_vmas", tf->top_count);

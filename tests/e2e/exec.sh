@@ -131,6 +131,13 @@ fi
 setup 128
 run "prlimit --nofile" 2 prlimit --nofile=64 -- -m 256 --huge-dir "$mnt"
 cause_is rlimit_nofile "open failed with EMFILE"
+# No fd was left to read the kernel's counters: the evidence has none, not 0.
+ev=$(printf '%s\n' "$out" | sed -n '/^FAIL  exec/,/^verdict/p' | grep -A1 'evidence:')
+case $ev in
+*max_map_count=0*|*vmas=0*) fail "EMFILE: counters it could not read shown as 0: $ev" ;;
+*fds=64*) pass "EMFILE: the evidence has the fds, and no counter it could not read" ;;
+*) fail "EMFILE: no fds=64 in the evidence: $ev" ;;
+esac
 
 # Legacy mode near vm.max_map_count (seed 000): the application takes VMAs
 # itself (tests/vmahog.so, after hpdiag's own library) so that dynamic -m 32

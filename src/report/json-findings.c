@@ -11,21 +11,6 @@
 #include "report/json.h"
 #include "report/report.h"
 
-static json_object *jnum(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static void add(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
 /* A remedy: {"commands": [...], "note": "..."}, or null when there is
  * nothing to do. */
 static json_object *json_remedy(const struct remedy *r)

@@ -32,6 +32,9 @@ void text_wrapf(FILE *o, unsigned width, size_t col, size_t indent, const char *
 /* The findings of FS, then the verdict line when VERDICT. */
 void text_findings(const struct report_opts *opt, const struct findings *fs, bool verdict);
 
+/* text-explain.c: explain's (a), (b) and (c). */
+void text_explain(const struct report_opts *opt, const struct result *r);
+
 /* text-cgroup.c: the cgroup lines of the limits table. */
 void text_cgroup(FILE *o, const struct cgroup *cg);
 

@@ -15,22 +15,6 @@
 #include "diagnose/explain.h"
 #include "testutil.h"
 
-static char *slurp(const char *name)
-{
-	char path[4096];
-	static char buf[1 << 17];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/../logs/%s", FIXTURES, name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
 static bool candidate(const struct explain_answer *ans, const char *cause)
 {
 	for (size_t i = 0; i < ans->nr_cands; i++)
@@ -107,7 +91,7 @@ START_TEST(app_logs)
 	struct explain_answer ans;
 	struct explain ex;
 
-	ck_assert_int_eq(explain_parse(slurp(cases[_i].log), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log(cases[_i].log), &ex), 0);
 	explain_reason(&ex, NULL, false, &ans);
 	ck_assert_msg(ex.proof.app == cases[_i].app, "%s: app %d", cases[_i].log,
 		      ex.proof.app);
@@ -157,10 +141,10 @@ START_TEST(postgres_lines)
 	ck_assert_uint_eq(ans.nr_cands, 0);
 	explain_free(&ex);
 	/* huge_pages=on: a start that came up is a pass, not a silent fallback. */
-	ck_assert_int_eq(explain_parse(slurp("pg-ok.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("pg-ok.log"), &ex), 0);
 	ck_assert_int_eq(ex.pg_huge_pages, 'o');
 	explain_free(&ex);
-	ck_assert_int_eq(explain_parse(slurp("pg-try-quiet.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("pg-try-quiet.log"), &ex), 0);
 	ck_assert_int_eq(ex.pg_huge_pages, 't');
 	ck_assert_uint_eq(ex.events[0].lineno, 1);
 	ck_assert_int_eq(ex.events[0].kind, LINE_FALLBACK);

@@ -16,22 +16,6 @@
 #include "diagnose/explain.h"
 #include "testutil.h"
 
-static char *slurp(const char *name)
-{
-	char path[4096];
-	static char buf[1 << 17];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/../logs/%s", FIXTURES, name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The answer of TEXT against HOST (NULL: the log alone). */
 static void reason(const char *text, const struct findings *host, bool app_view,
 		   struct explain *ex, struct explain_answer *ans)
@@ -53,7 +37,7 @@ START_TEST(seed000_log)
 	struct explain_answer ans;
 	struct explain ex;
 
-	reason(slurp("seed-000.log"), NULL, false, &ex, &ans);
+	reason(test_log("seed-000.log"), NULL, false, &ex, &ans);
 	ck_assert_uint_eq(ex.cmd_lineno, 1);
 	ck_assert_str_eq(ex.cmd, "./l2fwd  -m 64 -- -p0x1");
 	ck_assert(ex.hint.have_mem);
@@ -141,7 +125,7 @@ START_TEST(echoed_options)
 {
 	struct explain ex;
 
-	ck_assert_int_eq(explain_parse(slurp("spdk-pool.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("spdk-pool.log"), &ex), 0);
 	ck_assert_int_eq(ex.proof.app, APP_SPDK);
 	ck_assert_str_eq(ex.proof.version, "23.01");
 	ck_assert_uint_eq(ex.hint.dpdk_version, 2211);
@@ -150,7 +134,7 @@ START_TEST(echoed_options)
 	ck_assert_uint_eq(ex.proof.requested_mb, 4096);
 	ck_assert_uint_eq(ex.proof.available_mb, 2048);
 	explain_free(&ex);
-	ck_assert_int_eq(explain_parse(slurp("ovs-small.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("ovs-small.log"), &ex), 0);
 	ck_assert_int_eq(ex.proof.app, APP_OVS);
 	ck_assert_str_eq(ex.proof.version, "22.11.11");
 	ck_assert_uint_eq(ex.hint.nr_socket_mem, 1);
@@ -159,19 +143,19 @@ START_TEST(echoed_options)
 	ck_assert_int_eq(ex.hint.mode, MODE_IN_MEMORY);
 	ck_assert_uint_eq(ex.proof.nodes, 1);
 	explain_free(&ex);
-	ck_assert_int_eq(explain_parse(slurp("qemu-quota.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("qemu-quota.log"), &ex), 0);
 	ck_assert_int_eq(ex.proof.app, APP_QEMU);
 	ck_assert_str_eq(ex.hint.huge_dir, "/tmp/hpdiag-logs/mnt");
 	ck_assert_uint_eq(ex.hint.mem_mb, 256);
 	ck_assert_int_eq(ex.hint.mode, MODE_SINGLE_FILE);
 	explain_free(&ex);
-	ck_assert_int_eq(explain_parse(slurp("jvm-1g.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("jvm-1g.log"), &ex), 0);
 	ck_assert_int_eq(ex.proof.app, APP_JVM);
 	ck_assert_str_eq(ex.proof.version, "17.0.15");
 	ck_assert_uint_eq(ex.hint.page_size, 1ULL << 30);
 	ck_assert_int_eq(ex.hint.mode, MODE_ANON);
 	explain_free(&ex);
-	ck_assert_int_eq(explain_parse(slurp("pg-nopool.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("pg-nopool.log"), &ex), 0);
 	ck_assert_int_eq(ex.proof.app, APP_POSTGRES);
 	ck_assert_int_eq(ex.hint.mode, MODE_ANON);
 	ck_assert_uint_eq(ex.proof.size, 150994944);
@@ -225,29 +209,29 @@ START_TEST(notices_and_success)
 	struct explain_answer ans;
 	struct explain ex;
 
-	reason(slurp("dpdk-inmem-nomount.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-inmem-nomount.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_SUCCEEDED);
 	ck_assert_int_eq(ans.status, HP_PASS);
 	explain_free(&ex);
-	reason(slurp("ovs-ok.log"), NULL, false, &ex, &ans);
+	reason(test_log("ovs-ok.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_SUCCEEDED);
 	explain_free(&ex);
-	reason(slurp("dpdk-inmem-pool.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-inmem-pool.log"), NULL, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "pool_exhausted");
 	ck_assert(!candidate(&ans, "no_pool"));
 	explain_free(&ex);
 	/* The 2 MiB notice before "Cannot get hugepage information". */
-	reason(slurp("dpdk-nopool.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-nopool.log"), NULL, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "no_pool");
 	ck_assert(!candidate(&ans, "no_mount"));
 	explain_free(&ex);
 	/* Pages but no mount for them. */
-	reason(slurp("dpdk-nomount.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-nomount.log"), NULL, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "no_mount");
 	ck_assert(ans.certain);
 	explain_free(&ex);
 	/* Legacy memory recovers from SIGBUS when -m fits: a pass. */
-	reason(slurp("dpdk-cgroup-legacy.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-cgroup-legacy.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_SUCCEEDED);
 	explain_free(&ex);
 }
@@ -260,21 +244,21 @@ START_TEST(after_memory_came_up)
 	struct explain_answer ans;
 	struct explain ex;
 
-	reason(slurp("testpmd-badopt.log"), NULL, false, &ex, &ans);
+	reason(test_log("testpmd-badopt.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_OTHER);
 	ck_assert_int_eq(ans.status, HP_PASS);
 	explain_free(&ex);
-	reason(slurp("testpmd-mbuf.log"), NULL, false, &ex, &ans);
+	reason(test_log("testpmd-mbuf.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_FAILED);
 	ck_assert(ans.event->after_up);
 	ck_assert_str_eq(cname(ans.cause), "pool_exhausted");
 	explain_free(&ex);
-	reason(slurp("dpdk-secondary.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-secondary.log"), NULL, false, &ex, &ans);
 	ck_assert_int_eq(ans.outcome, OUTCOME_OTHER);
 	ck_assert_int_eq(ans.status, HP_WARN);
 	explain_free(&ex);
 	/* A secondary that cannot map the primary's memory where it is. */
-	reason(slurp("dpdk-secondary-va.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-secondary-va.log"), NULL, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "va_space");
 	ck_assert(ans.certain);
 	explain_free(&ex);
@@ -287,7 +271,7 @@ START_TEST(bare_eal_failure)
 	struct explain_answer ans;
 	struct explain ex;
 
-	reason(slurp("dpdk-quota.log"), NULL, false, &ex, &ans);
+	reason(test_log("dpdk-quota.log"), NULL, false, &ex, &ans);
 	ck_assert_uint_eq(ans.nr_cands, 3);
 	ck_assert(candidate(&ans, "mount_quota"));
 	ck_assert(candidate(&ans, "cgroup_hugetlb_limit"));
@@ -313,7 +297,7 @@ START_TEST(loader)
 	struct explain_answer ans;
 	struct explain ex;
 
-	reason(slurp("loader-data-zerofill.log"), NULL, false, &ex, &ans);
+	reason(test_log("loader-data-zerofill.log"), NULL, false, &ex, &ans);
 	ck_assert_uint_eq(ans.nr_cands, 2);
 	ck_assert_str_eq(cname(ans.cands[0]), "rlimit_data");
 	ck_assert_str_eq(cname(ans.cands[1]), "rlimit_as");
@@ -351,7 +335,7 @@ START_TEST(host_confirms_or_rules_out)
 	/* The host confirms one of the log's candidates. */
 	host_add(&host, "mount_quota", "mount_quota", HP_FAIL);
 	host_add(&host, "pool", NULL, HP_PASS);
-	reason(slurp("dpdk-quota.log"), &host, false, &ex, &ans);
+	reason(test_log("dpdk-quota.log"), &host, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "mount_quota");
 	ck_assert(ans.certain);
 	ck_assert_int_eq(ans.basis, BASIS_HOST);
@@ -365,11 +349,11 @@ START_TEST(host_confirms_or_rules_out)
 	/* A host cause the log does not allow is never the answer. */
 	host_add(&host, "pool", "no_pool", HP_FAIL);
 	host_add(&host, "nofile", "rlimit_nofile", HP_FAIL);
-	reason(slurp("dpdk-as.log"), &host, false, &ex, &ans);
+	reason(test_log("dpdk-as.log"), &host, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "rlimit_as");
 	ck_assert(!ans.certain);
 	explain_free(&ex);
-	reason(slurp("dpdk-pool.log"), &host, false, &ex, &ans);
+	reason(test_log("dpdk-pool.log"), &host, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "pool_exhausted");
 	ck_assert(ans.certain);
 	ck_assert_int_eq(ans.basis, BASIS_LOG);
@@ -380,7 +364,7 @@ START_TEST(host_confirms_or_rules_out)
 	/* The host rules out the global causes; the per-process one is left. */
 	host_add(&host, "pool", NULL, HP_PASS);
 	host_add(&host, "mount", NULL, HP_PASS);
-	reason(slurp("dpdk-cgroup.log"), &host, false, &ex, &ans);
+	reason(test_log("dpdk-cgroup.log"), &host, false, &ex, &ans);
 	ck_assert_str_eq(cname(ans.cause), "cgroup_hugetlb_limit");
 	ck_assert_int_eq(ans.basis, BASIS_ELIMINATION);
 	ck_assert(!ans.certain);
@@ -394,7 +378,7 @@ START_TEST(host_confirms_or_rules_out)
 
 	/* With the process's own view (--pid), its rlimits rule out too. */
 	host_add(&host, "address_space", NULL, HP_PASS);
-	reason(slurp("dpdk-as.log"), &host, true, &ex, &ans);
+	reason(test_log("dpdk-as.log"), &host, true, &ex, &ans);
 	ck_assert_int_eq(ans.view[0], VIEW_RULED_OUT);
 	explain_free(&ex);
 	findings_free(&host);
@@ -414,7 +398,7 @@ START_TEST(bare_sigbus_and_cgroup)
 	finding_num(f, "limit", 2 << 20);
 	finding_num(f, "usage", 2 << 20);
 	host_add(&host, "pool", NULL, HP_PASS);
-	reason(slurp("pg-cgroup.log"), &host, true, &ex, &ans);
+	reason(test_log("pg-cgroup.log"), &host, true, &ex, &ans);
 	ck_assert_int_eq(ex.proof.sig, SIGBUS);
 	ck_assert_str_eq(cname(ans.cause), "cgroup_hugetlb_limit");
 	ck_assert_int_eq(ans.basis, BASIS_HOST);
@@ -449,7 +433,7 @@ START_TEST(workload_from_text)
 	struct workload wl = { 0 };
 	struct explain ex;
 
-	ck_assert_int_eq(explain_parse(slurp("seed-000.log"), &ex), 0);
+	ck_assert_int_eq(explain_parse(test_log("seed-000.log"), &ex), 0);
 	workload_merge(&wl, &ex.hint);
 	ck_assert_int_eq(wl.mode, MODE_LEGACY);
 	ck_assert_uint_eq(wl.dpdk_version, 1604);

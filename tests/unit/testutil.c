@@ -167,3 +167,19 @@ const char *remedy_text(const struct finding *f)
 		snprintf(buf + l, sizeof(buf) - l, "%s%s", l ? " # " : "# ", f->remedy.note);
 	return buf;
 }
+
+char *test_log(const char *name)
+{
+	char path[4096];
+	static char buf[1 << 17];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/../logs/%s", FIXTURES, name);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}

@@ -35,6 +35,8 @@ void write_file(const char *dir, const char *file, const char *text);
 /* A temporary copy of a fixture tree, for tests that break it. */
 char *copy_fixture(const char *name);
 void remove_tree(const char *dir);
+/* The text of tests/logs/NAME (a static buffer, until the next call). */
+char *test_log(const char *name);
 int run_suite(Suite *s);
 /* Frees what diagnose_fixture() made. */
 void done_fixture(struct snapshot *snap, struct findings *fs);

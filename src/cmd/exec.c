@@ -223,6 +223,9 @@ static int run_exec(struct ctx *c)
 			.exec_cause = exec_cause(&res, &a.snap, &a.need),
 		};
 
+		/* Not after its prompt ("RTE>>"): on a line of its own. */
+		if (res.out_mid_line && !c->output)
+			fputc('\n', stdout);
 		status = render(c, &r);
 		if (!status)
 			status = findings_exit(&out);

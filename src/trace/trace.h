@@ -147,6 +147,9 @@ struct exec_result {
 	char *output;			/* stdout and stderr, as they came */
 	size_t output_len;
 	bool output_truncated;
+	/* Its stdout, passed on, ended inside a line (a prompt): the report
+	 * that follows there starts on a line of its own. */
+	bool out_mid_line;
 };
 
 #endif /* HPDIAG_TRACE_H */

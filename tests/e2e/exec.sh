@@ -17,6 +17,16 @@ first=$(printf '%s\n' "$out" | head -n 1)
 	fail "output: $first"
 contains "$out" "PASS  exec" "success is a PASS"
 contains "$out" "exited with status 0" "with the exit status"
+# Output that ends inside a line (DPDK's "RTE>>" prompt): the report starts
+# on a line of its own, and a complete last line gets no blank line.
+expect_exit 0 "a prompt last" -- "$HPDIAG" exec -- printf 'RTE>>'
+[ "$(printf '%s\n' "$out" | head -n 1)" = "RTE>>" ] &&
+	printf '%s\n' "$out" | sed -n 2p | grep -q '^workload:' &&
+	pass "the report after a prompt starts on its own line" ||
+	fail "after a prompt: $(printf '%s\n' "$out" | head -n 2)"
+expect_exit 0 "a whole line last" -- "$HPDIAG" exec -- printf 'done\n'
+printf '%s\n' "$out" | sed -n 2p | grep -q '^workload:' &&
+	pass "no blank line after a whole line" || fail "after a line: $(printf '%s\n' "$out" | head -n 2)"
 
 expect_exit 0 "--json" -- "$HPDIAG" --json exec -- echo hello
 printf '%s' "$out" | python3 -c '

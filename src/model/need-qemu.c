@@ -12,6 +12,7 @@
  * nothing: QEMU cannot open it (need->missing_path).  What QEMU refuses
  * on its command line (vm->error) is need->config_error.  Pure.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/num.h"
@@ -70,6 +71,14 @@ static void add_backend(const struct snapshot *snap, const struct qemu_backend *
 		ps = m->page_size;
 	} else if (b->kind == QEMU_MEMFD && b->hugetlb) {
 		ps = b->hugetlbsize ? b->hugetlbsize : snap->mem.hugepagesize;
+		/* ftruncate of a hugetlb memfd to a part of a page: EINVAL
+		 * (app-qemu.c tells it when hugetlbsize is given). */
+		if (ps && b->size % ps && !need->config_error) {
+			snprintf(need->config_text, sizeof(need->config_text),
+				 "failed to resize memfd to %llu: Invalid argument",
+				 (unsigned long long)b->size);
+			need->config_error = need->config_text;
+		}
 	} else {
 		return;
 	}

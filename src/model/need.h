@@ -162,6 +162,9 @@ struct need {
 					   on hugetlbfs: 4 KiB pages there */
 	uint64_t unhuge_bytes;		/* the RAM of such backends */
 	const char *config_error;	/* what QEMU refuses, or NULL */
+	char config_text[96];		/* config_error's text when the need
+					   makes it (a memfd not a multiple
+					   of the default hugepage size) */
 	const char *missing_path;	/* a file backend's mem-path whose
 					   directory does not exist: QEMU
 					   cannot open its backing store */

@@ -229,6 +229,8 @@ for a in "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$T/n
 	real "mem-path and its directory missing ($a)" fail \
 		"can't open backing store $T/none/ram for guest RAM: No such file or directory"
 	# shellcheck disable=SC2086
+	explained "fail no_mount" --log-only $a
+	# shellcheck disable=SC2086
 	state "mem-path and its directory missing ($a)" fail no_mount $a
 done
 
@@ -236,14 +238,18 @@ done
 # (pool 200: the pool would do; the command line is what stops it)
 qemu 'quit\n' -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
 real "no size=" fail "Parameter 'size' is missing"
+explained "fail unknown" --log-only -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
 state "no size=" fail unknown -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
 contains "$(cat "$T/p.json")" "Parameter 'size' is missing" "check names the refused option"
 qemu 'quit\n' -machine pc,memory-backend=zz -m 256 -S -object "$file,share=on"
 real "memory-backend= names no backend" fail "Memory backend 'zz' not found"
+explained "fail unknown" --log-only -machine pc,memory-backend=zz -m 256 -S -object "$file,share=on"
 state "memory-backend= names no backend" fail unknown -machine pc,memory-backend=zz -m 256 -S \
 	-object "$file,share=on"
 qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
 real "memfd of 3M in 2M pages" fail "failed to resize memfd to 3145728: Invalid argument"
+explained "fail unknown" --log-only -machine none \
+	-object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
 state "memfd of 3M in 2M pages" fail unknown -machine none \
 	-object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
 # hugetlbsize without hugetlb=on is ignored: base pages, nothing to check.

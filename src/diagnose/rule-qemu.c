@@ -9,7 +9,8 @@
  * that are on hugetlbfs (model/need-qemu.c).  A mem-path missing with
  * the directory it would be made in is a failure at start (measured:
  * "can't open backing store ... No such file or directory", exit 1), and
- * a hugetlbfs mount there is what makes it work: no_mount, a FAIL.
+ * a hugetlbfs mount there is what makes it work (a mkdir when it is in a
+ * mount already): no_mount, a FAIL.
  */
 #include <stdio.h>
 
@@ -22,6 +23,7 @@ static void missing(const struct snapshot *snap, const struct need *need,
 	uint64_t ps = snap->mem.hugepagesize;
 	char ss[16], q[512];
 	const char *su = remedy_sudo(snap), *qp;
+	const struct mount *m;
 	struct finding *f;
 	struct action *a;
 
@@ -31,10 +33,18 @@ static void missing(const struct snapshot *snap, const struct need *need,
 			"RAM: No such file or directory\"", need->missing_path,
 			need->missing_path);
 	finding_str(f, "path", need->missing_path);
+	qp = shell_quote(need->missing_path, q, sizeof(q));
+	/* Under a hugetlbfs mount already: the directory is all it lacks. */
+	m = need_mount_of_dir(snap, need->missing_path);
+	if (m && m->page_size) {
+		finding_remedy(f, "%smkdir -p %s", su, qp);
+		finding_note(f, "a directory in the hugetlbfs mount %s: QEMU makes its "
+			     "file there", m->path);
+		return;
+	}
 	if (!ps)
 		return;
 	format_short_size(ps, ss, sizeof(ss));
-	qp = shell_quote(need->missing_path, q, sizeof(q));
 	finding_remedy(f, "%smkdir -p %s && %smount -t hugetlbfs -o pagesize=%s nodev %s",
 		       su, qp, su, ss, qp);
 	a = finding_action(f, ACT_MOUNT, need->missing_path);

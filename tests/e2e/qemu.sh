@@ -220,19 +220,25 @@ real "mem-path missing, its directory there" start
 rm -f "$plain/ram"
 state "mem-path missing, its directory there" degraded no_mount -machine none \
 	-object "memory-backend-file,id=m,size=256M,mem-path=$plain/ram,share=on"
-# Missing with its directory: QEMU cannot open it, whatever the pool holds.
+# Missing with its directory: QEMU cannot open it, whatever the pool holds
+# (in a hugetlbfs mount too: there a mkdir is the remedy).
 setup 200
 for a in "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$T/none/ram,share=on" \
-	 "-machine pc -m 256 -S -mem-path $T/none/ram"; do
+	 "-machine pc -m 256 -S -mem-path $T/none/ram" \
+	 "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$mnt/none/ram,share=on"; do
+	path=${a##*mem-path[= ]}
+	path=${path%%,*}
 	# shellcheck disable=SC2086
 	qemu 'quit\n' $a
 	real "mem-path and its directory missing ($a)" fail \
-		"can't open backing store $T/none/ram for guest RAM: No such file or directory"
+		"can't open backing store $path for guest RAM: No such file or directory"
 	# shellcheck disable=SC2086
 	explained "fail no_mount" --log-only $a
 	# shellcheck disable=SC2086
 	state "mem-path and its directory missing ($a)" fail no_mount $a
 done
+contains "$(cat "$T/p.json")" "mkdir -p $mnt/none/ram\"" \
+	"in a hugetlbfs mount the remedy is a directory"
 
 # ---- options QEMU refuses before it maps anything ---------------------------------
 # (pool 200: the pool would do; the command line is what stops it)

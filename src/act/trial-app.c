@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,10 +192,17 @@ static void run_qemu(const struct qemu_vm *vm)
 			 b->kind == QEMU_FILE ? "memory-backend-file" : "memory-backend-memfd",
 			 b->legacy ? b->mem_path : b->id);
 		if (b->kind == QEMU_FILE) {
-			/* mem-path is a directory, or the file itself. */
+			/* mem-path is a directory, or the file itself (QEMU
+			 * makes it when missing: in its directory, which must
+			 * be there - else "can't open backing store": ENOENT). */
 			snprintf(dir, sizeof(dir), "%s", b->mem_path);
-			if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-				snprintf(dir, sizeof(dir), "%s", dirname(dir));
+			if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+				qemu_parent_dir(b->mem_path, dir, sizeof(dir));
+				if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+					region_add(name, b->size, 0);
+					fatal("open", ENOENT, 0);
+				}
+			}
 			if (!on_hugetlbfs(dir, &ps)) {
 				rg = region_add(name, b->size, 0);
 				if (rg)

@@ -32,8 +32,8 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	   struct assessment *a)
 {
 	struct probe p = { .sr = &c->sr, .cgroup = c->cgroup };
-	const char *dirs[16];
-	char dirbuf[16][64];
+	const char *dirs[24];
+	char dirbuf[24][CANDIDATE_TEXT];
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -42,7 +42,7 @@ int assess(struct ctx *c, unsigned what, pid_t pid, const struct workload *wl,
 	/* Where a mount for the workload could go: a remedy never mounts
 	 * over a directory that holds something. */
 	if (rc == 0)
-		rc = probe_dirs(&p, dirs, mount_candidates(&a->snap, wl, dirs, dirbuf, 16),
+		rc = probe_dirs(&p, dirs, mount_candidates(&a->snap, wl, dirs, dirbuf, 24),
 				&a->snap);
 	if (rc < 0)
 		return probe_error(&p, rc);

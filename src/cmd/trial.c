@@ -85,8 +85,9 @@ static int run_trial(struct ctx *c)
 	o.rlimits = c->wl.rlimits;
 	o.timeout = c->timeout;
 	o.progress = !c->rep.quiet && isatty(STDERR_FILENO);
-	if (a.need.app && a.need.app->no_hugepages) {
-		/* It takes no hugetlbfs pages: nothing to map (trial-finding.c). */
+	if (a.need.config_error || (a.need.app && a.need.app->no_hugepages)) {
+		/* A command line the application refuses, or one that takes
+		 * no hugetlbfs pages: nothing to map (trial-finding.c). */
 		memset(&res, 0, sizeof(res));
 		res.ok = true;
 		t0 = t1 = (struct timespec){ 0, 0 };

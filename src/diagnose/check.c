@@ -34,9 +34,30 @@ static rule_fn *const rules[] = {
  * file backends are all off hugetlbfs (rule-qemu.c says so). */
 static bool skipped(const struct need *need, rule_fn *r)
 {
-	return need->mode == MODE_QEMU && !need->pages && need->unhuge_path &&
+	return need->mode == MODE_QEMU && !need->pages &&
+	       (need->unhuge_path || need->missing_path) &&
 	       (r == rule_pool || r == rule_node_pool || r == rule_mount ||
 		r == rule_mount_quota || r == rule_cgroup || r == rule_growth);
+}
+
+/* The application refuses its command line before it maps anything (QEMU
+ * 7.2's option errors, model/app-qemu.c): that alone is the answer, no
+ * limit of the host is met.  The cause vocabulary has no word for a
+ * command line: unknown. */
+static void refused(const struct need *need, struct findings *fs)
+{
+	const char *what = need->app && need->app->what ? need->app->what : "the application";
+	struct finding *f;
+
+	f = finding_add(fs, CHECK_APPLICATION, HP_FAIL, CAUSE_UNKNOWN, "%s refuses its "
+			"command line before it maps anything: \"%s\"", what,
+			need->config_error);
+	if (!f)
+		return;
+	finding_str(f, "error", need->config_error);
+	finding_note(f, "fix the option it names; no hugepage is taken");
+	f->first = true;
+	fs->outcome = RUN_FAIL;
 }
 
 int diagnose_check(const struct snapshot *snap, const struct need *need,
@@ -45,6 +66,11 @@ int diagnose_check(const struct snapshot *snap, const struct need *need,
 	struct finding *first = NULL;
 
 	memset(fs, 0, sizeof(*fs));
+	/* A command line the application refuses: nothing is mapped. */
+	if (need->config_error) {
+		refused(need, fs);
+		return findings_complete(fs) ? 0 : -ENOMEM;
+	}
 	/* An application that takes no hugepages has nothing to check. */
 	if (!app_takes_hugepages(snap, need, fs))
 		return findings_complete(fs) ? 0 : -ENOMEM;

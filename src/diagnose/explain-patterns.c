@@ -290,8 +290,22 @@ const struct explain_pattern explain_patterns[] = {
 	{ "can't open backing store", "no space left on device", LINE_FAIL, APP_QEMU,
 	  "QEMU could not create the guest's memory file: the hugetlbfs mount's "
 	  "nr_inodes= quota has no inode left", { CAUSE_MOUNT_QUOTA }, 0, "open" },
+	/* Measured: a mem-path missing with its directory. */
+	{ "can't open backing store", "no such file or directory", LINE_FAIL, APP_QEMU,
+	  "QEMU could not create the guest's memory file: the directory of its "
+	  "mem-path does not exist", { CAUSE_NO_MOUNT }, 0, "open" },
 	{ "can't open backing store", NULL, LINE_FAIL, APP_QEMU,
 	  "QEMU could not create the guest's memory file", { CAUSE_NONE }, 0, "open" },
+	/* Measured: command lines QEMU 7.2 refuses before it maps anything. */
+	{ "failed to resize memfd", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU refused the memfd backend's size, not a multiple of its hugepage "
+	  "size, before it mapped anything", { CAUSE_NONE }, 0, NULL },
+	{ "parameter 'size' is missing", NULL, LINE_FAIL, APP_QEMU,
+	  "QEMU refused a memory backend without size=, before it mapped anything",
+	  { CAUSE_NONE }, 0, NULL },
+	{ "memory backend '", "not found", LINE_FAIL, APP_QEMU,
+	  "QEMU refused -machine memory-backend= naming no backend, before it "
+	  "mapped anything", { CAUSE_NONE }, 0, NULL },
 	{ "preallocating memory failed", NULL, LINE_FAIL, APP_QEMU,
 	  "QEMU touched the guest's hugepages and the kernel refused them",
 	  { SIGBUS_CAUSES }, PAT_FAULT | PAT_MEMORY, "madvise" },

@@ -85,6 +85,9 @@ static enum cause classify(const struct trace_failure *r, const struct snapshot 
 		return !strcmp(r->call, "shmget") ? CAUSE_SHM_LIMIT : CAUSE_MOUNT_QUOTA;
 	case EINVAL:
 		return !strcmp(r->call, "shmget") ? CAUSE_SHM_LIMIT : CAUSE_UNKNOWN;
+	case ENOENT:
+		/* The directory of the pages is missing (QEMU's mem-path). */
+		return !strcmp(r->call, "open") ? CAUSE_NO_MOUNT : CAUSE_UNKNOWN;
 	case ENOMEM:
 		if (vma_at_limit(c->vmas, c->max_map_count))
 			return CAUSE_MAP_COUNT_LIMIT;

@@ -148,6 +148,17 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 	char what[96], cgtext[300] = "";
 	struct finding *f;
 
+	if (need->config_error) {
+		/* Refused before it maps anything: nothing was mapped. */
+		out->outcome = RUN_FAIL;
+		f = finding_add(out, CHECK_TRIAL, HP_FAIL, CAUSE_UNKNOWN, "nothing mapped: "
+				"%s refuses its command line before it maps anything: "
+				"\"%s\"", app && app->what ? app->what : "the application",
+				need->config_error);
+		if (f)
+			finding_str(f, "error", need->config_error);
+		return findings_complete(out) ? 0 : -ENOMEM;
+	}
 	if (app && app->no_hugepages) {
 		/* Nothing to map; a configuration that asks for large pages
 		 * and takes none (a JVM's -XX:-UseSHM) is a degraded start,

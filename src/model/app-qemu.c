@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,12 +105,55 @@ static void set_text(char *dst, size_t size, const char *src)
 	dst[l] = 0;
 }
 
+/* What QEMU refuses first into VM->error (later refusals are not seen:
+ * QEMU stops at the first). */
+static void __attribute__((format(printf, 2, 3))) refuse(struct qemu_vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vm->error, sizeof(vm->error), fmt, ap);
+	va_end(ap);
+}
+
+static bool power_of_2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* What QEMU 7.2 refuses of backend B (ARG its -object option) before it
+ * maps anything, as measured: no size= ("Parameter 'size' is missing"),
+ * size=0, an id given twice, a hugetlbsize that is not a power of two,
+ * and a hugetlb memfd whose size is not a multiple of its hugetlbsize
+ * (ftruncate refuses it: EINVAL).  A file backend's size is rounded up
+ * to its pages instead, and hugetlbsize without hugetlb=on is ignored. */
+static void check_backend(const char *arg, const char *type, const struct qemu_backend *b,
+			  bool have_size, struct qemu_vm *vm)
+{
+	if (!have_size)
+		refuse(vm, "-object %.120s: Parameter 'size' is missing", arg);
+	else if (!b->size)
+		refuse(vm, "property 'size' of %.60s doesn't take value '0'", type);
+	for (size_t i = 0; b->id[0] && i < vm->nr_backends; i++)
+		if (!vm->backends[i].legacy && !strcmp(vm->backends[i].id, b->id))
+			refuse(vm, "-object %.120s: Duplicate ID '%.60s' for object", arg, b->id);
+	if (b->kind != QEMU_MEMFD || !b->hugetlb || !b->hugetlbsize)
+		return;
+	if (!power_of_2(b->hugetlbsize))
+		refuse(vm, "Hugepage size must be a power of 2");
+	else if (b->size % b->hugetlbsize)
+		refuse(vm, "failed to resize memfd to %llu: Invalid argument",
+		       (unsigned long long)b->size);
+}
+
 /* -object TYPE,key=value,...: a memory backend into VM. */
 static void parse_object(const char *arg, struct qemu_vm *vm)
 {
 	char key[64], val[QEMU_TEXT], type[64] = "";
 	struct qemu_backend b = { .reserve = true };
-	bool have_prealloc = false, have_share = false;
+	bool have_prealloc = false, have_share = false, have_size = false;
 	const char *s = arg;
 
 	while ((s = next_pair(s, key, sizeof(key), val, sizeof(val)))) {
@@ -122,8 +166,9 @@ static void parse_object(const char *arg, struct qemu_vm *vm)
 		else if (!strcmp(key, "id"))
 			set_text(b.id, sizeof(b.id), val);
 		else if (!strcmp(key, "size") && qemu_size_parse(val, 1, &b.size))
-			snprintf(vm->error, sizeof(vm->error),
-				 "-object %.60s: size '%.60s' is not a size", type, val);
+			refuse(vm, "-object %.60s: size '%.60s' is not a size", type, val);
+		else if (!strcmp(key, "size"))
+			have_size = true;
 		else if (!strcmp(key, "mem-path"))
 			set_text(b.mem_path, sizeof(b.mem_path), val);
 		else if (!strcmp(key, "share"))
@@ -151,9 +196,9 @@ static void parse_object(const char *arg, struct qemu_vm *vm)
 	/* -mem-prealloc is a default for every backend (a global property). */
 	if (!have_prealloc)
 		b.prealloc = vm->mem_prealloc;
-	if (b.prealloc && !b.reserve && !vm->error[0])
-		snprintf(vm->error, sizeof(vm->error),
-			 "'prealloc=on' and 'reserve=off' are incompatible");
+	check_backend(arg, type, &b, have_size, vm);
+	if (b.prealloc && !b.reserve)
+		refuse(vm, "'prealloc=on' and 'reserve=off' are incompatible");
 	if (vm->nr_backends < QEMU_MAX_BACKENDS)
 		vm->backends[vm->nr_backends++] = b;
 }
@@ -246,10 +291,38 @@ int qemu_parse(int argc, char *const *argv, struct qemu_vm *vm)
 		b->reserve = true;
 		b->legacy = true;
 	}
+	/* -machine memory-backend=ID names one of the backends. */
+	if (vm->machine_backend[0]) {
+		size_t i = 0;
+
+		while (i < vm->nr_backends && strcmp(vm->backends[i].id, vm->machine_backend))
+			i++;
+		if (i == vm->nr_backends)
+			refuse(vm, "Memory backend '%.60s' not found", vm->machine_backend);
+	}
+	/* A memfd without hugetlb=on is shared memory of base pages
+	 * (hugetlbsize alone is ignored: measured). */
 	for (size_t i = 0; i < vm->nr_backends; i++)
-		if (vm->backends[i].kind != QEMU_RAM)
+		if (vm->backends[i].kind == QEMU_FILE ||
+		    (vm->backends[i].kind == QEMU_MEMFD && vm->backends[i].hugetlb))
 			return 0;
 	return -EINVAL;
+}
+
+void qemu_parent_dir(const char *path, char *buf, size_t size)
+{
+	size_t l = strlen(path);
+
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	while (l > 0 && path[l - 1] != '/')
+		l--;
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	if (!l)
+		snprintf(buf, size, ".");
+	else
+		snprintf(buf, size, "%.*s", (int)l, path);
 }
 
 bool qemu_backend_huge(const struct qemu_backend *b, bool path_on_hugetlbfs)
@@ -325,7 +398,8 @@ void qemu_options(int argc, char *const *argv, struct workload_hint *h)
 	if (rc < 0) {
 		m->no_hugepages = true;
 		snprintf(m->none_why, sizeof(m->none_why), "QEMU takes no hugepages: its "
-			 "guest RAM is anonymous memory (-m without -mem-path, or "
-			 "memory-backend-ram)%s%.200s", vm->error[0] ? "; " : "", vm->error);
+			 "guest RAM is base pages (-m without -mem-path, memory-backend-ram, "
+			 "or memory-backend-memfd without hugetlb=on)%s%.200s",
+			 vm->error[0] ? "; " : "", vm->error);
 	}
 }

@@ -8,8 +8,11 @@
  * (share=on and share=off alike), touched at start with prealloc=on, or
  * only when the guest first touches it with reserve=off.  A file backend
  * whose mem-path is not on hugetlbfs runs on 4 KiB pages: QEMU 7.2 says
- * nothing of it.  Pure.
+ * nothing of it.  One whose mem-path is missing with its directory maps
+ * nothing: QEMU cannot open it (need->missing_path).  What QEMU refuses
+ * on its command line (vm->error) is need->config_error.  Pure.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/num.h"
@@ -29,6 +32,23 @@ static struct need_size *size_entry(struct need *need, uint64_t ps)
 	return &need->sizes[need->nr_sizes++];
 }
 
+/* Whether mem-path PATH is missing with the directory it would be made
+ * in: QEMU 7.2 makes a file named PATH when only PATH is missing (and
+ * keeps it), and says "can't open backing store PATH for guest RAM: No
+ * such file or directory" (exit 1) when its directory is missing too.
+ * Only the live host knows (snap->dirs, probed for the mem-paths). */
+static bool path_missing(const struct snapshot *snap, const char *path)
+{
+	const struct dir_fact *d = snapshot_dir(snap, path), *pd;
+	char parent[QEMU_TEXT];
+
+	if (!d || d->state != DIR_ABSENT)
+		return false;
+	qemu_parent_dir(path, parent, sizeof(parent));
+	pd = snapshot_dir(snap, parent);
+	return pd && (pd->state == DIR_ABSENT || pd->state == DIR_NOT_DIR);
+}
+
 static void add_backend(const struct snapshot *snap, const struct qemu_backend *b,
 			struct need *need)
 {
@@ -37,6 +57,11 @@ static void add_backend(const struct snapshot *snap, const struct qemu_backend *
 	uint64_t ps;
 
 	if (b->kind == QEMU_FILE) {
+		if (path_missing(snap, b->mem_path)) {
+			if (!need->missing_path)
+				need->missing_path = b->mem_path;
+			return;
+		}
 		m = need_mount_of_dir(snap, b->mem_path);
 		if (!m || !m->page_size) {
 			need->unhuge_path = b->mem_path;
@@ -46,6 +71,14 @@ static void add_backend(const struct snapshot *snap, const struct qemu_backend *
 		ps = m->page_size;
 	} else if (b->kind == QEMU_MEMFD && b->hugetlb) {
 		ps = b->hugetlbsize ? b->hugetlbsize : snap->mem.hugepagesize;
+		/* ftruncate of a hugetlb memfd to a part of a page: EINVAL
+		 * (app-qemu.c tells it when hugetlbsize is given). */
+		if (ps && b->size % ps && !need->config_error) {
+			snprintf(need->config_text, sizeof(need->config_text),
+				 "failed to resize memfd to %llu: Invalid argument",
+				 (unsigned long long)b->size);
+			need->config_error = need->config_text;
+		}
 	} else {
 		return;
 	}

@@ -162,6 +162,12 @@ struct need {
 					   on hugetlbfs: 4 KiB pages there */
 	uint64_t unhuge_bytes;		/* the RAM of such backends */
 	const char *config_error;	/* what QEMU refuses, or NULL */
+	char config_text[96];		/* config_error's text when the need
+					   makes it (a memfd not a multiple
+					   of the default hugepage size) */
+	const char *missing_path;	/* a file backend's mem-path whose
+					   directory does not exist: QEMU
+					   cannot open its backing store */
 };
 
 /* need-data.c: the program's own data and address space, from its ELF
@@ -210,10 +216,12 @@ const char *page_file_owner(const char *path);
  * empty, or another filesystem's mount point): /mnt/huge-2M. */
 void spare_mount_path(uint64_t ps, char *buf, size_t size);
 /* The directories a mount for WL's pages could go on, for probe_dirs():
- * --huge-dir, and the default and spare place of each size.  Their number
- * (at most MAX); BUFS holds their text. */
+ * --huge-dir, the default and spare place of each size, and QEMU's file
+ * backends' mem-paths with the directory each is in (need-qemu.c tells
+ * a missing one).  Their number (at most MAX); BUFS holds their text. */
+#define CANDIDATE_TEXT	256
 size_t mount_candidates(const struct snapshot *snap, const struct workload *wl,
-			const char **paths, char (*bufs)[64], size_t max);
+			const char **paths, char (*bufs)[CANDIDATE_TEXT], size_t max);
 
 /* One memseg list type (a page size on a node). */
 struct memseg_type {

@@ -66,6 +66,8 @@ int qemu_size_parse(const char *s, uint64_t unit, uint64_t *bytes);
 /* ARGV's options (ARGV[0] the program) into VM: 0, or -EINVAL when none
  * names guest RAM in hugepages or files (VM->error may say why). */
 int qemu_parse(int argc, char *const *argv, struct qemu_vm *vm);
+/* The directory PATH is in ("/" for "/x", "." for "x"), into BUF. */
+void qemu_parent_dir(const char *path, char *buf, size_t size);
 /* Whether B takes its pages from hugetlbfs, given that PATH_ON_HUGETLBFS
  * says whether its mem-path is on a hugetlbfs mount. */
 bool qemu_backend_huge(const struct qemu_backend *b, bool path_on_hugetlbfs);

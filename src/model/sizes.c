@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model/need.h"
+#include "model/qemu.h"
 
 /*
  * The mount of DIR: the longest mount point that is DIR or one of its
@@ -86,12 +87,22 @@ void spare_mount_path(uint64_t ps, char *buf, size_t size)
 }
 
 size_t mount_candidates(const struct snapshot *snap, const struct workload *wl,
-			const char **paths, char (*bufs)[64], size_t max)
+			const char **paths, char (*bufs)[CANDIDATE_TEXT], size_t max)
 {
 	size_t n = 0;
 
 	if (wl->huge_dir && n < max)
 		paths[n++] = wl->huge_dir;
+	for (size_t i = 0; wl->qemu && i < wl->qemu->nr_backends && n + 2 <= max; i++) {
+		const struct qemu_backend *b = &wl->qemu->backends[i];
+
+		if (b->kind != QEMU_FILE || !b->mem_path[0])
+			continue;
+		paths[n++] = b->mem_path;
+		qemu_parent_dir(b->mem_path, bufs[n], sizeof(bufs[n]));
+		paths[n] = bufs[n];
+		n++;
+	}
 	for (size_t i = 0; i < snap->nr_pools && n + 2 <= max; i++) {
 		default_mount_path(snap->pools[i].page_size, snap->mem.hugepagesize,
 				   bufs[n], sizeof(bufs[n]));

@@ -12,10 +12,14 @@
 # (QEMU starts and dies of SIGBUS when guest memory is touched - pmemsave
 # on its monitor reads it all - or, with prealloc=on, fails at start) and a
 # reservation limit (ENOMEM at mmap); reserve=off under a short pool
-# (SIGBUS later).  In each state `trial -- qemu-system-x86_64 ...`, which
-# makes each backend's file (or memfd) and mapping for real, must agree too,
-# and leave no file behind.  The pool, the mount, the cgroup and cgroup.subtree_control
-# are put back, and every QEMU is gone, on every exit path.
+# (SIGBUS later); a mem-path missing (QEMU makes the file) or missing with
+# its directory (QEMU cannot open it: no_mount); options QEMU refuses before
+# it maps anything (unknown); 1 GiB pages (memfd, a pagesize=1G mount, two
+# backends of 2 MiB and 1 GiB) with the 1 GiB pool at 0 and 1.  In each
+# state `trial -- qemu-system-x86_64 ...`, which makes each backend's file
+# (or memfd) and mapping for real, must agree too, and leave no file
+# behind.  The pools, the mounts, the cgroup and cgroup.subtree_control are
+# put back, and every QEMU is gone, on every exit path.
 . "$TESTLIB"
 serialize "$@"
 needs once qemu-system-x86_64
@@ -23,6 +27,10 @@ command -v python3 >/dev/null 2>&1 || skip "python3 missing (reads the JSON)"
 
 mnt=$T/mnt
 plain=$T/plain
+mnt1g=$T/mnt1g
+pool1g=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+old_pool1g=
+[ -w "$pool1g" ] && old_pool1g=$(cat "$pool1g")
 U=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 cg=
 old_sc=
@@ -38,14 +46,16 @@ restore() {
 	if [ -n "$old_sc" ]; then
 		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
 	fi
-	rm -f "$mnt"/* 2>/dev/null
+	rm -f "$mnt"/* "$mnt1g"/* 2>/dev/null
 	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	mountpoint -q "$mnt1g" 2>/dev/null && umount "$mnt1g"
 	echo "$old_pool" > "$pool"
+	[ -n "$old_pool1g" ] && echo "$old_pool1g" > "$pool1g"
 	rm -rf "$T"
 }
 trap restore EXIT
 trap 'exit 130' INT TERM HUP PIPE
-mkdir -p "$mnt" "$plain"
+mkdir -p "$mnt" "$plain" "$mnt1g"
 
 QEMU="qemu-system-x86_64 -nodefaults -display none -monitor stdio"
 # qemu MONITOR-INPUT ARGS...: the real QEMU (in $cg when $in_cg is set),
@@ -59,7 +69,7 @@ qemu() {
 		sh "$in_cg" $QEMU "$@" > "$T/q.out" 2> "$T/q.err"
 	qrc=$?
 	qerr=$(cat "$T/q.err")
-	rm -f "$mnt"/* 2>/dev/null
+	rm -f "$mnt"/* "$mnt1g"/* 2>/dev/null
 }
 # predict ARGS...: `hpdiag check --json -- qemu-system-x86_64 ARGS` (in $cg
 # when $in_cg is set): "OUTCOME CAUSE", the cause of the failure met first
@@ -108,8 +118,8 @@ state() {
 	else
 		fail "$what: QEMU: $want, trial: $got ($(head -c 300 "$T/t.err"))"
 	fi
-	[ -z "$(find "$mnt" "$plain" -mindepth 1 2>/dev/null | head -n 1)" ] ||
-		fail "$what: the trial left files: $(ls -A "$mnt" "$plain")"
+	[ -z "$(find "$mnt" "$mnt1g" "$plain" -mindepth 1 2>/dev/null | head -n 1)" ] ||
+		fail "$what: the trial left files: $(ls -A "$mnt" "$mnt1g" "$plain")"
 }
 # real WHAT OUTCOME [MESSAGE]: what the run of QEMU just before did.
 real() {
@@ -199,6 +209,104 @@ real "mem-path not on hugetlbfs" start
 state "mem-path not on hugetlbfs" degraded no_mount -machine none \
 	-object "memory-backend-file,id=m,size=256M,mem-path=$plain,share=on"
 ls -A "$plain" | grep -q . && fail "QEMU left a file in $plain"
+
+# ---- a mem-path that does not exist -----------------------------------------------
+# Missing alone: QEMU makes a file of that name in its directory (and keeps
+# it): on ext4 here, so 4 KiB pages, as a mem-path off hugetlbfs.
+setup 0
+qemu 'quit\n' -machine none -object "memory-backend-file,id=m,size=256M,mem-path=$plain/ram,share=on"
+real "mem-path missing, its directory there" start
+[ -f "$plain/ram" ] && pass "QEMU made the file $plain/ram" || fail "QEMU made no $plain/ram"
+rm -f "$plain/ram"
+state "mem-path missing, its directory there" degraded no_mount -machine none \
+	-object "memory-backend-file,id=m,size=256M,mem-path=$plain/ram,share=on"
+# Missing with its directory: QEMU cannot open it, whatever the pool holds
+# (in a hugetlbfs mount too: there a mkdir is the remedy).
+setup 200
+for a in "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$T/none/ram,share=on" \
+	 "-machine pc -m 256 -S -mem-path $T/none/ram" \
+	 "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$mnt/none/ram,share=on"; do
+	path=${a##*mem-path[= ]}
+	path=${path%%,*}
+	# shellcheck disable=SC2086
+	qemu 'quit\n' $a
+	real "mem-path and its directory missing ($a)" fail \
+		"can't open backing store $path for guest RAM: No such file or directory"
+	# shellcheck disable=SC2086
+	explained "fail no_mount" --log-only $a
+	# shellcheck disable=SC2086
+	state "mem-path and its directory missing ($a)" fail no_mount $a
+done
+contains "$(cat "$T/p.json")" "mkdir -p $mnt/none/ram\"" \
+	"in a hugetlbfs mount the remedy is a directory"
+
+# ---- options QEMU refuses before it maps anything ---------------------------------
+# (pool 200: the pool would do; the command line is what stops it)
+qemu 'quit\n' -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
+real "no size=" fail "Parameter 'size' is missing"
+explained "fail unknown" --log-only -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
+state "no size=" fail unknown -machine none -object "memory-backend-file,id=m,mem-path=$mnt,share=on"
+contains "$(cat "$T/p.json")" "Parameter 'size' is missing" "check names the refused option"
+qemu 'quit\n' -machine pc,memory-backend=zz -m 256 -S -object "$file,share=on"
+real "memory-backend= names no backend" fail "Memory backend 'zz' not found"
+explained "fail unknown" --log-only -machine pc,memory-backend=zz -m 256 -S -object "$file,share=on"
+state "memory-backend= names no backend" fail unknown -machine pc,memory-backend=zz -m 256 -S \
+	-object "$file,share=on"
+qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
+real "memfd of 3M in 2M pages" fail "failed to resize memfd to 3145728: Invalid argument"
+explained "fail unknown" --log-only -machine none \
+	-object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
+state "memfd of 3M in 2M pages" fail unknown -machine none \
+	-object "memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M"
+# hugetlbsize without hugetlb=on is ignored: base pages, nothing to check.
+qemu 'quit\n' -machine none -object "memory-backend-memfd,id=m,size=256M,hugetlbsize=2M"
+real "memfd hugetlbsize without hugetlb=on" start
+state "memfd hugetlbsize without hugetlb=on" start - -machine none \
+	-object "memory-backend-memfd,id=m,size=256M,hugetlbsize=2M"
+
+# ---- 1 GiB pages ------------------------------------------------------------------
+memfd1g="memory-backend-memfd,hugetlb=on,hugetlbsize=1G,size=1G"
+file1g="memory-backend-file,size=1G,mem-path=$mnt1g,share=on"
+mixed="-object memory-backend-file,id=a,size=256M,mem-path=$mnt,share=on -object $file1g,id=b"
+if [ -z "$old_pool1g" ]; then
+	echo "SKIP: the 1 GiB states (no writable 1 GiB pool here)" >&2
+else
+	mount -t hugetlbfs -o pagesize=1G nodev "$mnt1g"
+	for p1 in 0 1; do
+		echo "$p1" > "$pool1g"
+		if [ "$(cat "$pool1g")" -lt "$p1" ]; then
+			echo "SKIP: the 1 GiB states with a page (the 1 GiB pool did not grow)" >&2
+			continue
+		fi
+		case $p1 in 0) o=fail c=no_pool ;; *) o=start c=- ;; esac
+		setup 128
+		qemu 'quit\n' -machine none -object "$memfd1g,id=m"
+		real "1G pool $p1, memfd 1G" "$o" "$NOMEM"
+		state "1G pool $p1, memfd 1G" "$o" "$c" -machine none -object "$memfd1g,id=m"
+		qemu 'quit\n' -machine none -object "$file1g,id=m"
+		real "1G pool $p1, file on a 1G mount" "$o" "$NOMEM"
+		state "1G pool $p1, file on a 1G mount" "$o" "$c" -machine none -object "$file1g,id=m"
+		# shellcheck disable=SC2086
+		qemu 'quit\n' -machine none $mixed
+		real "1G pool $p1, 2M pool 128, backends of 2M and 1G" "$o" "$NOMEM"
+		# shellcheck disable=SC2086
+		state "1G pool $p1, 2M pool 128, backends of 2M and 1G" "$o" "$c" -machine none $mixed
+		[ "$p1" = 1 ] || continue
+		# shellcheck disable=SC2086
+		qemu 'quit\n' -machine none -object "$memfd1g,id=a" -object "$memfd1g,id=b"
+		real "1G pool 1, two memfd of 1G" fail "$NOMEM"
+		state "1G pool 1, two memfd of 1G" fail pool_exhausted -machine none \
+			-object "$memfd1g,id=a" -object "$memfd1g,id=b"
+		setup 0
+		# shellcheck disable=SC2086
+		qemu 'quit\n' -machine none $mixed
+		real "1G pool 1, 2M pool 0, backends of 2M and 1G" fail "$NOMEM"
+		# shellcheck disable=SC2086
+		state "1G pool 1, 2M pool 0, backends of 2M and 1G" fail no_pool -machine none $mixed
+	done
+	echo "$old_pool1g" > "$pool1g"
+	umount "$mnt1g"
+fi
 
 # ---- the mount's quota ------------------------------------------------------------
 setup 200 size=128M

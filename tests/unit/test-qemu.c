@@ -105,6 +105,76 @@ START_TEST(legacy)
 }
 END_TEST
 
+/* What QEMU 7.2 refuses before it maps anything (measured), the first of
+ * them; and what it takes as it is. */
+START_TEST(refused)
+{
+	static const char *const nosize[] = { "-object",
+		"memory-backend-file,id=m,mem-path=/h,share=on", NULL };
+	static const char *const zero[] = { "-object",
+		"memory-backend-file,id=m,size=0,mem-path=/h", NULL };
+	static const char *const dup[] = { "-object", "memory-backend-file,id=m,size=2M,mem-path=/h",
+		"-object", "memory-backend-file,id=m,size=2M,mem-path=/h", NULL };
+	static const char *const nobackend[] = { "-machine", "pc,memory-backend=zz", "-m", "256",
+		"-object", "memory-backend-file,id=m,size=256M,mem-path=/h", NULL };
+	static const char *const notpow2[] = { "-object",
+		"memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=3M", NULL };
+	static const char *const partial[] = { "-object",
+		"memory-backend-memfd,id=m,size=3M,hugetlb=on,hugetlbsize=2M", NULL };
+	static const char *const partial1g[] = { "-object",
+		"memory-backend-memfd,id=m,size=256M,hugetlb=on,hugetlbsize=1G", NULL };
+	/* Taken: a file backend is rounded up to its pages; hugetlbsize
+	 * without hugetlb=on is ignored (base pages: no hugepages at all). */
+	static const char *const file3m[] = { "-object",
+		"memory-backend-file,id=m,size=3M,mem-path=/h", NULL };
+	static const char *const nohuge[] = { "-object",
+		"memory-backend-memfd,id=m,size=256M,hugetlbsize=2M", NULL };
+	static const char *const ok1g[] = { "-machine", "pc,memory-backend=b", "-object",
+		"memory-backend-file,id=a,size=256M,mem-path=/h2", "-object",
+		"memory-backend-memfd,id=b,size=1G,hugetlb=on,hugetlbsize=1G", NULL };
+	struct qemu_vm vm;
+
+	parse(&vm, nosize);
+	ck_assert_str_eq(vm.error, "-object memory-backend-file,id=m,mem-path=/h,share=on: "
+			 "Parameter 'size' is missing");
+	parse(&vm, zero);
+	ck_assert_str_eq(vm.error, "property 'size' of memory-backend-file doesn't take value '0'");
+	parse(&vm, dup);
+	ck_assert_str_eq(vm.error, "-object memory-backend-file,id=m,size=2M,mem-path=/h: "
+			 "Duplicate ID 'm' for object");
+	parse(&vm, nobackend);
+	ck_assert_str_eq(vm.error, "Memory backend 'zz' not found");
+	parse(&vm, notpow2);
+	ck_assert_str_eq(vm.error, "Hugepage size must be a power of 2");
+	parse(&vm, partial);
+	ck_assert_str_eq(vm.error, "failed to resize memfd to 3145728: Invalid argument");
+	parse(&vm, partial1g);
+	ck_assert_str_eq(vm.error, "failed to resize memfd to 268435456: Invalid argument");
+	ck_assert_int_eq(parse(&vm, file3m), 0);
+	ck_assert_str_eq(vm.error, "");
+	ck_assert_int_eq(parse(&vm, nohuge), -EINVAL);
+	ck_assert_str_eq(vm.error, "");
+	ck_assert_int_eq(parse(&vm, ok1g), 0);
+	ck_assert_str_eq(vm.error, "");
+	ck_assert_uint_eq(vm.nr_backends, 2);
+}
+END_TEST
+
+START_TEST(parent_dir)
+{
+	char b[64];
+
+	qemu_parent_dir("/tmp/x/ram", b, sizeof(b));
+	ck_assert_str_eq(b, "/tmp/x");
+	qemu_parent_dir("/tmp/x//ram/", b, sizeof(b));
+	ck_assert_str_eq(b, "/tmp/x");
+	qemu_parent_dir("/ram", b, sizeof(b));
+	ck_assert_str_eq(b, "/");
+	qemu_parent_dir("ram", b, sizeof(b));
+	ck_assert_str_eq(b, ".");
+}
+END_TEST
+
 START_TEST(hint)
 {
 	char *argv[] = { (char *)"/usr/bin/qemu-system-x86_64", (char *)"-object",
@@ -133,6 +203,8 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, backends);
 	tcase_add_test(tc, legacy);
+	tcase_add_test(tc, refused);
+	tcase_add_test(tc, parent_dir);
 	tcase_add_test(tc, hint);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

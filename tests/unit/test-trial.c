@@ -245,6 +245,28 @@ START_TEST(app_outcomes)
 	r.fail.at.quota_free = UINT64_MAX;
 	r.fail.at.free_pages = 64;
 	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "pool_exhausted");
+	/* QEMU's mem-path missing with its directory: open says ENOENT. */
+	r = failed("open", ENOENT, 0);
+	ck_assert_str_eq(cname(trial_cause(&r, &snap, &need)), "no_mount");
+	/* A command line QEMU refuses: nothing is mapped, and it fails. */
+	need.config_error = "Memory backend 'zz' not found";
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(trial_findings(&r, &snap, &need, &host, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_FAIL);
+	ck_assert_int_eq(out.v[0].status, HP_FAIL);
+	ck_assert_str_eq(cname(out.v[0].cause), "unknown");
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "nothing mapped"));
+	ck_assert_ptr_nonnull(strstr(out.v[0].message, "'zz' not found"));
+	findings_free(&out);
+	/* check says the same, and nothing else. */
+	ck_assert_int_eq(diagnose_check(&snap, &need, &out), 0);
+	ck_assert_int_eq(out.outcome, RUN_FAIL);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_int_eq(out.v[0].status, HP_FAIL);
+	ck_assert(out.v[0].first);
+	ck_assert_str_eq(cname(out.v[0].cause), "unknown");
+	findings_free(&out);
+	need.config_error = NULL;
 	done_fixture(&snap, &host);
 }
 END_TEST

@@ -154,10 +154,13 @@ const struct explain_pattern explain_patterns[] = {
 	  PAT_PRE1805 | PAT_GENERIC, NULL },
 	{ "cannot init memory", NULL, LINE_FAIL, APP_DPDK,
 	  "EAL's memory init failed", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	/* OVS prints rte_errno, which EAL sets for the stage: EACCES when it
+	 * found no hugepage size it can use, ENOMEM when memory init failed. */
 	{ "unable to initialize dpdk", NULL, LINE_FAIL, APP_OVS,
-	  "OVS could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	  "OVS could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC | PAT_RTE_ERRNO, NULL },
 	{ "cannot init eal", NULL, LINE_FAIL, APP_DPDK,
-	  "the application could not initialise EAL", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	  "the application could not initialise EAL", { CAUSE_NONE },
+	  PAT_GENERIC | PAT_RTE_ERRNO, NULL },
 	{ "failed to initialize dpdk", NULL, LINE_FAIL, APP_SPDK,
 	  "SPDK could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
 	{ "unable to initialize spdk env", NULL, LINE_FAIL, APP_SPDK,
@@ -197,6 +200,11 @@ const struct explain_pattern explain_patterns[] = {
 	{ "not enough free huge pages", NULL, LINE_FAIL, APP_VPP,
 	  "VPP found too few free hugepages",
 	  { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL }, PAT_MEMORY, NULL },
+	/* dpdk-init=try: EAL's failure is logged, the daemon runs on
+	 * (dpdk_initialized=false, no DPDK ports). */
+	{ "dpdk initialization failed", NULL, LINE_FALLBACK, APP_OVS,
+	  "OVS (dpdk-init=try) runs on without DPDK and its hugepages",
+	  { CAUSE_NONE }, PAT_SURVIVED, NULL },
 	{ "dpdk enabled - initialized", NULL, LINE_UP, APP_OVS,
 	  "OVS initialised DPDK: its memory came up", { CAUSE_NONE }, 0, NULL },
 	{ "reactor started on core", NULL, LINE_UP, APP_SPDK,

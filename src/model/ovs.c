@@ -150,6 +150,22 @@ static const char *ovs_db(int argc, char *const *argv)
 	return OVS_DEFAULT_DB;
 }
 
+/* Whether the command line says --detach (OVS's daemon-unix.c: the first
+ * process waits for the forked daemon to signal its start, then exits). */
+static bool ovs_detaches(int argc, char *const *argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--detach"))
+			return true;
+		for (size_t k = 0; ovs_with_value[k]; k++)
+			if (!strcmp(argv[i], ovs_with_value[k])) {
+				i++;
+				break;
+			}
+	}
+	return false;
+}
+
 /* EAL's options as OVS builds them from other_config, into H. */
 static void ovs_eal(char value[][256], const bool *set, struct workload_hint *h, char *args,
 		    size_t size)
@@ -237,6 +253,11 @@ int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 			   "modelled with dpdk-init=true and OVS's defaults (-m or --socket-mem "
 			   "give the amount)", db, askwhy[0] ? askwhy : "not on the live host");
 	}
+	if (ovs_detaches(argc, argv))
+		app_append(m->note, sizeof(m->note), "%s--detach: the daemon is forked, the first "
+			   "process exits (1 if the daemon dies first); exec follows the daemon's "
+			   "calls and output, not its exit or peaks: run it without --detach",
+			   m->note[0] ? "; " : "");
 	init = asked ? (set[OVS_INIT] ? value[OVS_INIT] : "false") : "true";
 	if (strcasecmp(init, "true") && strcasecmp(init, "try")) {
 		snprintf(m->settings, sizeof(m->settings), "dpdk-init=%s", init);

@@ -14,7 +14,9 @@
 # default (no amount: one page); dpdk-init=try (it runs on without DPDK);
 # --legacy-mem in dpdk-extra without a hugetlbfs mount; the build without
 # DPDK; a hugetlb cgroup v2 limit too low and exact (DPDK touches each page
-# at init: the charge fails, "Cannot init memory").  The pool, the cgroup
+# at init: the charge fails, "Cannot init memory").  `hpdiag exec` runs the
+# daemon with no pool, without --detach (it watches the daemon) and with it
+# (the first process exits 1; exec says it watched that one).  The pool, the cgroup
 # and cgroup.subtree_control are put back, and every daemon is gone, on
 # every exit path.
 . "$TESTLIB"
@@ -193,6 +195,27 @@ case_ "alloc-mem 300, pool 150" 150 start - - dpdk-init=true "$EXTRA" dpdk-alloc
 # ---- OVS's default: no amount, DPDK's dynamic memory takes a page at start ----------
 case_ "default, pool 0" 0 fail no_pool "$NOINFO" dpdk-init=true "$EXTRA"
 case_ "default, pool 1" 1 start - - dpdk-init=true "$EXTRA"
+
+# ---- hpdiag exec runs the real daemon: the default amount, no pool ----------------
+# Without --detach exec watches the daemon itself: EAL fails, OVS aborts.
+db dpdk-init=true "$EXTRA"
+echo 0 > "$pool"
+EXECARGS="$DB --pidfile=$D/vs.pid --unixctl=$D/vs.ctl --log-file=$D/vs.log"
+# shellcheck disable=SC2086
+expect_exit 2 "exec -- ovs-vswitchd-dpdk, pool 0" -- timeout 120 "$HPDIAG" exec -- "$VS" $EXECARGS
+contains "$out" "was killed by ABRT" "exec: the daemon aborts (Cannot init EAL), as it does alone"
+contains "$out" "[no_pool, met first]" "exec names no_pool, as check and the daemon's log do"
+stop
+# With --detach the first process exits 1 when the daemon dies before it is
+# up: exec reports that process, and says so.
+db dpdk-init=true "$EXTRA"
+# shellcheck disable=SC2086
+expect_exit 2 "exec -- ovs-vswitchd-dpdk --detach, pool 0" -- timeout 120 "$HPDIAG" exec -- \
+	"$VS" $EXECARGS --detach
+contains "$out" "exited with status 1" "exec --detach: the first process exits 1"
+contains "$out" "exec follows the daemon's calls and output, not its exit" "exec --detach says what it watched"
+contains "$out" "[no_pool, met first]" "exec --detach still names no_pool (the daemon's output)"
+stop
 
 # ---- dpdk-init=try: EAL fails, the daemon runs on without DPDK ----------------------
 case_ "dpdk-init=try, pool 0" 0 degraded no_pool "DPDK Initialization Failed" \

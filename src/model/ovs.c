@@ -166,9 +166,56 @@ static bool ovs_detaches(int argc, char *const *argv)
 	return false;
 }
 
+/* Whether WORD is the EAL option NAME: "-l", "-l0-3" (a short one with its
+ * value), "--lcores" or "--lcores=...". */
+static bool is_opt(const char *word, const char *name)
+{
+	size_t l = strlen(name);
+
+	if (strncmp(word, name, l))
+		return false;
+	return !word[l] || word[l] == '=' || (name[1] != '-' && l == 2);
+}
+
+/* What EAL 22.11 refuses of ARGV (N words) before it touches memory, into
+ * WHY (measured with OVS 3.1: dpdk-lcore-mask's -c after a -l in dpdk-extra
+ * logs "Option -c is ignored, because (-l) is set!", then "Invalid 'command
+ * line' arguments.", and the daemon aborts): a second of -c, -l and
+ * --lcores, or -m with --socket-mem.  0, or 1 when it refuses. */
+int ovs_eal_refuses(char **argv, int n, char *why, size_t size)
+{
+	static const char *const cores[] = { "-c", "-l", "--lcores" };
+	const char *core = NULL, *mem = NULL;
+
+	why[0] = 0;
+	for (int i = 1; i < n; i++) {
+		for (size_t k = 0; k < sizeof(cores) / sizeof(cores[0]); k++) {
+			if (!is_opt(argv[i], cores[k]))
+				continue;
+			if (core) {
+				snprintf(why, size, "EAL refuses %s after %s (\"Option %s is "
+					 "ignored, because (%s) is set!\", then \"Invalid "
+					 "'command line' arguments.\")", cores[k], core, cores[k],
+					 core);
+				return 1;
+			}
+			core = cores[k];
+		}
+		if (is_opt(argv[i], "-m") || is_opt(argv[i], "--socket-mem")) {
+			if (mem && strcmp(mem, argv[i][1] == 'm' ? "-m" : "--socket-mem")) {
+				snprintf(why, size, "EAL refuses -m with --socket-mem (\"Options -m "
+					 "and --socket-mem cannot be specified at the same time\")");
+				return 1;
+			}
+			mem = argv[i][1] == 'm' ? "-m" : "--socket-mem";
+		}
+	}
+	return 0;
+}
+
 /* EAL's options as OVS builds them from other_config, into H. */
 static void ovs_eal(char value[][256], const bool *set, struct workload_hint *h, char *args,
-		    size_t size)
+		    size_t size, char *refused, size_t rsize)
 {
 	char extra[256], *av[OVS_MAX_ARGS], *save = NULL, *w;
 	int n = 0;
@@ -200,6 +247,7 @@ static void ovs_eal(char value[][256], const bool *set, struct workload_hint *h,
 		av[n++] = (char *)"0";
 	}
 	av[n] = NULL;
+	ovs_eal_refuses(av, n, refused, rsize);
 	args[0] = 0;
 	for (int i = 1; i < n; i++)
 		app_append(args, size, "%s%s", i > 1 ? " " : "", av[i]);
@@ -211,6 +259,7 @@ int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 {
 	struct app_model *m = &h->app;
 	char value[OVS_KEYS][256], out[4096], askwhy[256] = "", db[512], eal[APP_TEXT];
+	char refuse[200];
 	bool set[OVS_KEYS] = { false }, asked = false;
 	const char *init;
 
@@ -266,7 +315,10 @@ int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 			 "initialise DPDK and takes no hugepages; nothing to check", init);
 		return 0;
 	}
-	ovs_eal(value, set, h, eal, sizeof(eal));
+	ovs_eal(value, set, h, eal, sizeof(eal), refuse, sizeof(refuse));
+	if (refuse[0])
+		snprintf(m->refused, sizeof(m->refused), "%s: its EAL options are %s; %s",
+			 prog->path, eal, refuse);
 	snprintf(m->settings, sizeof(m->settings), "dpdk-init=%s, EAL: %s", init, eal);
 	if (set[OVS_SOCKET_MEM] && set[OVS_ALLOC_MEM])
 		app_append(m->settings, sizeof(m->settings), "; dpdk-alloc-mem=%s passed over "

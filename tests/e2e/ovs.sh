@@ -16,7 +16,9 @@
 # DPDK; a hugetlb cgroup v2 limit too low and exact (DPDK touches each page
 # at init: the charge fails, "Cannot init memory").  `hpdiag exec` runs the
 # daemon with no pool, without --detach (it watches the daemon) and with it
-# (the first process exits 1; exec says it watched that one).  The pool, the cgroup
+# (the first process exits 1; exec says it watched that one).  Options EAL
+# refuses (dpdk-lcore-mask with -l or --lcores in dpdk-extra, -m there with
+# dpdk-socket-mem) fail before any memory: hpdiag predicts that failure.  The pool, the cgroup
 # and cgroup.subtree_control are put back, and every daemon is gone, on
 # every exit path.
 . "$TESTLIB"
@@ -115,7 +117,7 @@ d = json.load(open(sys.argv[1]))
 fs = d.get("findings", [])
 c = [f["cause"] for f in fs if f.get("first")] or \
     [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
-print(d["need"].get("outcome", "?"), c[0])
+print(d["need"].get("outcome", "?"), c[0] or "-")
 PY
 }
 # real WHAT OUTCOME [MESSAGE]: what the daemon just run did.
@@ -191,6 +193,18 @@ contains "$(cat "$T/p.json")" "get Open_vSwitch . other_config" "and what it was
 case_ "alloc-mem 300, pool 100" 100 fail pool_exhausted "$NOMEM" dpdk-init=true "$EXTRA" \
 	dpdk-alloc-mem=300
 case_ "alloc-mem 300, pool 150" 150 start - - dpdk-init=true "$EXTRA" dpdk-alloc-mem=300
+
+# ---- options EAL refuses: OVS passes dpdk-lcore-mask's -c after dpdk-extra's -l,
+# and dpdk-socket-mem after dpdk-extra's -m; the daemon aborts before memory ----
+case_ "lcore-mask with -l in dpdk-extra, pool 64" 64 fail - \
+	"Option -c is ignored, because (-l) is set!" dpdk-init=true "dpdk-extra=--no-pci -l 1" \
+	dpdk-lcore-mask=0x1 dpdk-socket-mem=64
+contains "$(cat "$T/p.json")" "EAL refuses -c after -l" "hpdiag says which option EAL refuses"
+case_ "-m in dpdk-extra with socket-mem, pool 64" 64 fail - \
+	"Options -m and --socket-mem cannot be specified at the same time" dpdk-init=true \
+	"dpdk-extra=--no-pci -m 32" dpdk-socket-mem=64
+case_ "lcore-mask with -c in dpdk-extra, pool 64" 64 start - - dpdk-init=true \
+	"dpdk-extra=--no-pci -c 0x1" dpdk-lcore-mask=0x2 dpdk-socket-mem=64
 
 # ---- OVS's default: no amount, DPDK's dynamic memory takes a page at start ----------
 case_ "default, pool 0" 0 fail no_pool "$NOINFO" dpdk-init=true "$EXTRA"

@@ -63,17 +63,58 @@ void ovs_options(int argc, char *const *argv, struct workload_hint *h)
 	(void)h;
 }
 
-/* One word of ovs-vsctl's map: "quoted \"text\"" or a bare word. */
+/* OUT[*O] = C, UTF-8 encoded, while it fits (one byte kept for the NUL). */
+static void put_utf8(char *out, size_t *o, size_t size, unsigned long c)
+{
+	char b[3];
+	size_t n;
+
+	if (!c)
+		return;
+	if (c < 0x80) {
+		b[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		b[0] = (char)(0xc0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else {
+		b[0] = (char)(0xe0 | c >> 12);
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	}
+	if (*o + n < size) {
+		memcpy(out + *o, b, n);
+		*o += n;
+	}
+}
+
+/* One word of ovs-vsctl's map: a bare word, or a quoted string with JSON's
+ * escapes as ovs-vsctl prints them (\" \\ \t \n \uXXXX: a tab in dpdk-extra
+ * is "--no-pci\t--legacy-mem"). */
 static const char *ovs_word(const char *s, char *out, size_t size)
 {
+	static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	size_t o = 0;
 
 	if (*s == '"') {
 		for (s++; *s && *s != '"'; s++) {
-			if (*s == '\\' && s[1])
+			unsigned long c = (unsigned char)*s;
+
+			if (*s == '\\' && s[1] == 'u' &&
+			    strspn(s + 2, "0123456789abcdefABCDEF") >= 4) {
+				char hex[5] = { s[2], s[3], s[4], s[5], 0 };
+
+				c = strtoul(hex, NULL, 16);
+				s += 5;
+			} else if (*s == '\\' && s[1]) {
+				const char *e = strchr(esc, s[1]);
+
 				s++;
-			if (o + 1 < size)
-				out[o++] = *s;
+				c = e && !((e - esc) & 1) ? (unsigned char)e[1] : (unsigned char)*s;
+			}
+			put_utf8(out, &o, size, c);
 		}
 		if (*s == '"')
 			s++;
@@ -84,6 +125,45 @@ static const char *ovs_word(const char *s, char *out, size_t size)
 	}
 	out[o] = 0;
 	return s;
+}
+
+/* dpdk-extra's words as OVS 3.1 splits them (measured: its "EAL ARGS"
+ * shows blanks separating, '...' and "..." quoting, a backslash outside
+ * '...' taking the next character as it is, one at the very end dropped):
+ * in place, into AV from N up to MAX; the new count. */
+static int ovs_split(char *s, char **av, int n, int max)
+{
+	char *r = s, *w = s;
+
+	while (n < max) {
+		char quote = 0;
+
+		while (isspace((unsigned char)*r))
+			r++;
+		if (!*r)
+			break;
+		av[n++] = w;
+		for (; *r; r++) {
+			if (quote && *r == quote) {
+				quote = 0;
+			} else if (!quote && (*r == '\'' || *r == '"')) {
+				quote = *r;
+			} else if (*r == '\\' && quote != '\'') {
+				if (!r[1]) {
+					r++;
+					break;
+				}
+				*w++ = *++r;
+			} else if (!quote && isspace((unsigned char)*r)) {
+				r++;
+				break;
+			} else {
+				*w++ = *r;
+			}
+		}
+		*w++ = 0;
+	}
+	return n;
 }
 
 static int ovs_other_config(const char *text, char value[][256], bool *set)
@@ -217,7 +297,7 @@ int ovs_eal_refuses(char **argv, int n, char *why, size_t size)
 static void ovs_eal(char value[][256], const bool *set, struct workload_hint *h, char *args,
 		    size_t size, char *refused, size_t rsize)
 {
-	char extra[256], *av[OVS_MAX_ARGS], *save = NULL, *w;
+	char extra[256], *av[OVS_MAX_ARGS];
 	int n = 0;
 	static const struct { enum ovs_key key; const char *opt; } db_opts[] = {
 		{ OVS_LCORE_MASK, "-c" }, { OVS_HUGE_DIR, "--huge-dir" },
@@ -228,9 +308,7 @@ static void ovs_eal(char value[][256], const bool *set, struct workload_hint *h,
 
 	av[n++] = (char *)"ovs-vswitchd";
 	snprintf(extra, sizeof(extra), "%s", set[OVS_EXTRA] ? value[OVS_EXTRA] : "");
-	for (w = strtok_r(extra, " \t", &save); w && n < OVS_MAX_ARGS - 12;
-	     w = strtok_r(NULL, " \t", &save))
-		av[n++] = w;
+	n = ovs_split(extra, av, n, OVS_MAX_ARGS - 12);
 	for (size_t i = 0; i < sizeof(db_opts) / sizeof(db_opts[0]); i++)
 		if (set[db_opts[i].key] && !has_opt(av, n, db_opts[i].opt)) {
 			av[n++] = (char *)db_opts[i].opt;

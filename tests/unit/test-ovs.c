@@ -208,6 +208,27 @@ START_TEST(conflicts)
 }
 END_TEST
 
+START_TEST(words)
+{
+	struct workload_hint h;
+
+	/* What ovs-vsctl printed for a dpdk-extra set with a tab, quotes and
+	 * a backslash, and OVS's EAL ARGS for it (measured): JSON's escapes
+	 * in the map, then OVS's split of the words; "-l0" is not the "-l"
+	 * OVS looks for, so it adds -l 0 and EAL refuses the second -l. */
+	configure("{dpdk-extra=\"--no-pci\\t\\\"--file-prefix\\\" 'a b' --vdev=x\\\\ y -l\\\"0\\\"\", "
+		  "dpdk-init=\"true\", \"my key\"=\"v=1,2\", uni=\"\\u00e9\\n\\u0001\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci --file-prefix a b "
+			 "--vdev=x y -l0 --in-memory -l 0");
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "Option -l is ignored, because (-l) is set!"));
+	workload_hint_free(&h);
+	/* A backslash at the end is dropped; an empty quoted word is a word. */
+	configure("{dpdk-extra=\"--no-pci '' x\\\\\", dpdk-init=true}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci  x --in-memory -l 0");
+	workload_hint_free(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ovs");
@@ -219,6 +240,7 @@ int main(void)
 	tcase_add_test(tc, no_hugepages);
 	tcase_add_test(tc, not_asked);
 	tcase_add_test(tc, conflicts);
+	tcase_add_test(tc, words);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -147,6 +147,14 @@ const struct explain_pattern explain_patterns[] = {
 	  "primary first, with the same --file-prefix", { CAUSE_NONE }, 0, NULL },
 	{ "is another primary process running", NULL, LINE_OTHER, APP_DPDK,
 	  "another primary process holds this --file-prefix", { CAUSE_NONE }, 0, NULL },
+	/* EAL refuses its options before memory (OVS-DPDK's dpdk-lcore-mask
+	 * after a -l in dpdk-extra: tests/logs/ovs-lcore-conflict.log). */
+	{ "is ignored, because (", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refuses a second of -c, -l and --lcores", { CAUSE_NONE }, 0, NULL },
+	{ "cannot be specified at the same time", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refuses two options that exclude each other", { CAUSE_NONE }, 0, NULL },
+	{ "invalid 'command line' arguments", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refused its options: not a memory failure", { CAUSE_NONE }, 0, NULL },
 	{ "cannot init config", NULL, LINE_OTHER, APP_DPDK,
 	  "EAL could not set up its shared config", { CAUSE_NONE }, 0, NULL },
 	{ "panic in rte_eal_init", NULL, LINE_FAIL, APP_DPDK,

@@ -8,9 +8,11 @@
  * dpdk-lcore-mask as -c, dpdk-hugepage-dir as --huge-dir, dpdk-socket-limit
  * as --socket-limit and dpdk-socket-mem as --socket-mem (or dpdk-alloc-mem
  * as -m: dpdk-socket-mem wins when both are set), each only when dpdk-extra
- * does not give that option already; then --in-memory unless dpdk-extra
- * says --in-memory or --legacy-mem, and -l with one core unless -c, -l or
- * --lcores was given.  Without dpdk-socket-mem and dpdk-alloc-mem nothing
+ * has that option as a word of its own ("--socket-mem=32" is not); then
+ * --in-memory unless dpdk-extra says --in-memory or --legacy-mem, and -l
+ * with one core unless -c, -l or --lcores was given.  EAL refuses a second
+ * of -c, -l and --lcores, and -m with --socket-mem: the daemon aborts
+ * before any memory (app_model.refused).  Without dpdk-socket-mem and dpdk-alloc-mem nothing
  * is reserved at start (DPDK's dynamic memory: one page with --no-pci).
  * dpdk-init=true aborts the daemon when EAL fails ("Unable to initialize
  * DPDK"); dpdk-init=try runs on without DPDK (dpdk_initialized=false);
@@ -195,13 +197,13 @@ static int ovs_other_config(const char *text, char value[][256], bool *set)
 	}
 }
 
-/* Whether ARGV (N words) holds the option NAME, "NAME" or "NAME=...". */
+/* Whether ARGV (N words) holds the word NAME, as OVS looks for an option:
+ * the whole word only (measured: "--socket-mem=32" or "--lcores=0" in
+ * dpdk-extra, OVS still adds its --socket-mem or -l 0). */
 static bool has_opt(char **argv, int n, const char *name)
 {
-	size_t l = strlen(name);
-
 	for (int i = 1; i < n; i++)
-		if (!strncmp(argv[i], name, l) && (!argv[i][l] || argv[i][l] == '='))
+		if (!strcmp(argv[i], name))
 			return true;
 	return false;
 }

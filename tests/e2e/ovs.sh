@@ -203,6 +203,11 @@ contains "$(cat "$T/p.json")" "EAL refuses -c after -l" "hpdiag says which optio
 case_ "-m in dpdk-extra with socket-mem, pool 64" 64 fail - \
 	"Options -m and --socket-mem cannot be specified at the same time" dpdk-init=true \
 	"dpdk-extra=--no-pci -m 32" dpdk-socket-mem=64
+# OVS looks for whole words: dpdk-extra's --socket-mem=32 does not stop its
+# --socket-mem 200, which EAL takes (the last one).
+case_ "--socket-mem=32 in dpdk-extra with socket-mem 200, pool 64" 64 fail pool_exhausted \
+	"Requested: 200MB, available: 128MB" dpdk-init=true "dpdk-extra=--no-pci --socket-mem=32" \
+	dpdk-socket-mem=200
 case_ "lcore-mask with -c in dpdk-extra, pool 64" 64 start - - dpdk-init=true \
 	"dpdk-extra=--no-pci -c 0x1" dpdk-lcore-mask=0x2 dpdk-socket-mem=64
 

@@ -222,6 +222,19 @@ START_TEST(words)
 			 "--vdev=x y -l0 --in-memory -l 0");
 	ck_assert_ptr_nonnull(strstr(h.app.refused, "Option -l is ignored, because (-l) is set!"));
 	workload_hint_free(&h);
+	/* OVS looks for whole words: "--socket-mem=32" does not stop its
+	 * --socket-mem 200, which EAL takes last (measured: "Requested:
+	 * 200MB"); "--lcores=0" does not stop its -l 0, which EAL refuses. */
+	configure("{dpdk-extra=\"--no-pci --socket-mem=32\", dpdk-init=true, "
+		  "dpdk-socket-mem=\"200\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci --socket-mem=32 "
+			 "--socket-mem 200 --in-memory -l 0");
+	ck_assert(h.nr_socket_mem == 1 && h.socket_mem[0] == 200);
+	ck_assert_str_eq(h.app.refused, "");
+	workload_hint_free(&h);
+	configure("{dpdk-extra=\"--no-pci --lcores=0\", dpdk-init=true}", true, NULL, &h);
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "because (--lcores) is set!"));
+	workload_hint_free(&h);
 	/* A backslash at the end is dropped; an empty quoted word is a word. */
 	configure("{dpdk-extra=\"--no-pci '' x\\\\\", dpdk-init=true}", true, NULL, &h);
 	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci  x --in-memory -l 0");

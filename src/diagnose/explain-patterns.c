@@ -147,6 +147,14 @@ const struct explain_pattern explain_patterns[] = {
 	  "primary first, with the same --file-prefix", { CAUSE_NONE }, 0, NULL },
 	{ "is another primary process running", NULL, LINE_OTHER, APP_DPDK,
 	  "another primary process holds this --file-prefix", { CAUSE_NONE }, 0, NULL },
+	/* EAL refuses its options before memory (OVS-DPDK's dpdk-lcore-mask
+	 * after a -l in dpdk-extra: tests/logs/ovs-lcore-conflict.log). */
+	{ "is ignored, because (", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refuses a second of -c, -l and --lcores", { CAUSE_NONE }, 0, NULL },
+	{ "cannot be specified at the same time", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refuses two options that exclude each other", { CAUSE_NONE }, 0, NULL },
+	{ "invalid 'command line' arguments", NULL, LINE_OTHER, APP_DPDK,
+	  "EAL refused its options: not a memory failure", { CAUSE_NONE }, 0, NULL },
 	{ "cannot init config", NULL, LINE_OTHER, APP_DPDK,
 	  "EAL could not set up its shared config", { CAUSE_NONE }, 0, NULL },
 	{ "panic in rte_eal_init", NULL, LINE_FAIL, APP_DPDK,
@@ -154,10 +162,13 @@ const struct explain_pattern explain_patterns[] = {
 	  PAT_PRE1805 | PAT_GENERIC, NULL },
 	{ "cannot init memory", NULL, LINE_FAIL, APP_DPDK,
 	  "EAL's memory init failed", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	/* OVS prints rte_errno, which EAL sets for the stage: EACCES when it
+	 * found no hugepage size it can use, ENOMEM when memory init failed. */
 	{ "unable to initialize dpdk", NULL, LINE_FAIL, APP_OVS,
-	  "OVS could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	  "OVS could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC | PAT_RTE_ERRNO, NULL },
 	{ "cannot init eal", NULL, LINE_FAIL, APP_DPDK,
-	  "the application could not initialise EAL", { CAUSE_NONE }, PAT_GENERIC, NULL },
+	  "the application could not initialise EAL", { CAUSE_NONE },
+	  PAT_GENERIC | PAT_RTE_ERRNO, NULL },
 	{ "failed to initialize dpdk", NULL, LINE_FAIL, APP_SPDK,
 	  "SPDK could not initialise DPDK", { CAUSE_NONE }, PAT_GENERIC, NULL },
 	{ "unable to initialize spdk env", NULL, LINE_FAIL, APP_SPDK,
@@ -197,6 +208,11 @@ const struct explain_pattern explain_patterns[] = {
 	{ "not enough free huge pages", NULL, LINE_FAIL, APP_VPP,
 	  "VPP found too few free hugepages",
 	  { CAUSE_POOL_EXHAUSTED, CAUSE_NO_POOL }, PAT_MEMORY, NULL },
+	/* dpdk-init=try: EAL's failure is logged, the daemon runs on
+	 * (dpdk_initialized=false, no DPDK ports). */
+	{ "dpdk initialization failed", NULL, LINE_FALLBACK, APP_OVS,
+	  "OVS (dpdk-init=try) runs on without DPDK and its hugepages",
+	  { CAUSE_NONE }, PAT_SURVIVED, NULL },
 	{ "dpdk enabled - initialized", NULL, LINE_UP, APP_OVS,
 	  "OVS initialised DPDK: its memory came up", { CAUSE_NONE }, 0, NULL },
 	{ "reactor started on core", NULL, LINE_UP, APP_SPDK,

@@ -66,6 +66,10 @@ static enum outcome outcome_of(const struct explain *ex)
 	for (size_t i = 0; i < ex->nr_events; i++) {
 		const struct log_event *e = &ex->events[i];
 
+		/* A summary ("Cannot init EAL") after a failure that is not of
+		 * memory (EAL refused its options) is that failure's. */
+		if (counted(e) && e->kind == LINE_FAIL && (e->flags & PAT_GENERIC) && other && !hard)
+			continue;
 		if (counted(e) && e->kind == LINE_FAIL)
 			hard = true;
 		else if (counted(e))

@@ -288,7 +288,7 @@ static bool match_line(struct explain *ex, const char *line, const char *n,
 		ev->kind = pt->kind;
 		ev->flags = pt->flags;
 		ev->sig = (pt->flags & PAT_SIGBUS) ? SIGBUS : 0;
-		ev->err = ev->sig ? 0 : explain_errno(n);
+		ev->err = ev->sig || (pt->flags & PAT_RTE_ERRNO) ? 0 : explain_errno(n);
 		for (size_t c = 0; c < EXPLAIN_MAX_CAUSES && pt->causes[c] != CAUSE_NONE; c++)
 			ev->causes[ev->nr_causes++] = pt->causes[c];
 		if (!ev->nr_causes && ev->err)
@@ -320,6 +320,11 @@ static bool match_line(struct explain *ex, const char *line, const char *n,
 		}
 		if (pt->flags & PAT_MODERN)
 			ex->proof.modern = true;
+		/* What failed before it did not stop the program. */
+		if (pt->flags & PAT_SURVIVED)
+			for (size_t k = 0; k < ex->nr_events; k++)
+				if (ex->events[k].kind == LINE_FAIL || ex->events[k].kind == LINE_SOFT)
+					ex->events[k].kind = LINE_FALLBACK;
 		return true;
 	}
 	return false;

@@ -76,6 +76,11 @@ enum {
 	PAT_FAULT	= 1 << 12,	/* a page refused at fault time, no signal */
 	PAT_JVM_PROBE	= 1 << 13,	/* the JVM's test mapping: with UseSHM a
 					   shmget, which RLIMIT_MEMLOCK refuses too */
+	PAT_RTE_ERRNO	= 1 << 14,	/* its errno is EAL's rte_errno for the
+					   stage that failed (EACCES: no usable
+					   hugepage size), not a call's */
+	PAT_SURVIVED	= 1 << 15,	/* the failures before it were survived:
+					   the program runs on without hugepages */
 };
 
 /* One recognised line. */

@@ -24,6 +24,7 @@ int jvm_configure(const struct app_io *io, const struct program *prog, int argc,
 /* Open vSwitch with DPDK: ovs-vswitchd [DATABASE] (ovs.c). */
 bool ovs_match(const struct program *prog, char *why, size_t size);
 void ovs_options(int argc, char *const *argv, struct workload_hint *h);
+int ovs_eal_refuses(char **argv, int n, char *why, size_t size);
 int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 		  char *const *argv, struct workload_hint *h, char *why, size_t size);
 

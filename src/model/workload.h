@@ -59,6 +59,9 @@ struct app_model {
 	 * without hugepages (huge_pages=try)"). */
 	bool fallback;
 	char loss[APP_TEXT];
+	/* It refuses its own options before it takes any memory (EAL's
+	 * "Option -c is ignored, because (-l) is set!"): what it says, or "". */
+	char refused[APP_TEXT];
 	struct app_region regions[APP_MAX_REGIONS];
 	size_t nr_regions;
 };

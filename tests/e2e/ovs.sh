@@ -14,7 +14,11 @@
 # default (no amount: one page); dpdk-init=try (it runs on without DPDK);
 # --legacy-mem in dpdk-extra without a hugetlbfs mount; the build without
 # DPDK; a hugetlb cgroup v2 limit too low and exact (DPDK touches each page
-# at init: the charge fails, "Cannot init memory").  The pool, the cgroup
+# at init: the charge fails, "Cannot init memory").  `hpdiag exec` runs the
+# daemon with no pool, without --detach (it watches the daemon) and with it
+# (the first process exits 1; exec says it watched that one).  Options EAL
+# refuses (dpdk-lcore-mask with -l or --lcores in dpdk-extra, -m there with
+# dpdk-socket-mem) fail before any memory: hpdiag predicts that failure.  The pool, the cgroup
 # and cgroup.subtree_control are put back, and every daemon is gone, on
 # every exit path.
 . "$TESTLIB"
@@ -113,7 +117,7 @@ d = json.load(open(sys.argv[1]))
 fs = d.get("findings", [])
 c = [f["cause"] for f in fs if f.get("first")] or \
     [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
-print(d["need"].get("outcome", "?"), c[0])
+print(d["need"].get("outcome", "?"), c[0] or "-")
 PY
 }
 # real WHAT OUTCOME [MESSAGE]: what the daemon just run did.
@@ -190,9 +194,47 @@ case_ "alloc-mem 300, pool 100" 100 fail pool_exhausted "$NOMEM" dpdk-init=true 
 	dpdk-alloc-mem=300
 case_ "alloc-mem 300, pool 150" 150 start - - dpdk-init=true "$EXTRA" dpdk-alloc-mem=300
 
+# ---- options EAL refuses: OVS passes dpdk-lcore-mask's -c after dpdk-extra's -l,
+# and dpdk-socket-mem after dpdk-extra's -m; the daemon aborts before memory ----
+case_ "lcore-mask with -l in dpdk-extra, pool 64" 64 fail - \
+	"Option -c is ignored, because (-l) is set!" dpdk-init=true "dpdk-extra=--no-pci -l 1" \
+	dpdk-lcore-mask=0x1 dpdk-socket-mem=64
+contains "$(cat "$T/p.json")" "EAL refuses -c after -l" "hpdiag says which option EAL refuses"
+case_ "-m in dpdk-extra with socket-mem, pool 64" 64 fail - \
+	"Options -m and --socket-mem cannot be specified at the same time" dpdk-init=true \
+	"dpdk-extra=--no-pci -m 32" dpdk-socket-mem=64
+# OVS looks for whole words: dpdk-extra's --socket-mem=32 does not stop its
+# --socket-mem 200, which EAL takes (the last one).
+case_ "--socket-mem=32 in dpdk-extra with socket-mem 200, pool 64" 64 fail pool_exhausted \
+	"Requested: 200MB, available: 128MB" dpdk-init=true "dpdk-extra=--no-pci --socket-mem=32" \
+	dpdk-socket-mem=200
+case_ "lcore-mask with -c in dpdk-extra, pool 64" 64 start - - dpdk-init=true \
+	"dpdk-extra=--no-pci -c 0x1" dpdk-lcore-mask=0x2 dpdk-socket-mem=64
+
 # ---- OVS's default: no amount, DPDK's dynamic memory takes a page at start ----------
 case_ "default, pool 0" 0 fail no_pool "$NOINFO" dpdk-init=true "$EXTRA"
 case_ "default, pool 1" 1 start - - dpdk-init=true "$EXTRA"
+
+# ---- hpdiag exec runs the real daemon: the default amount, no pool ----------------
+# Without --detach exec watches the daemon itself: EAL fails, OVS aborts.
+db dpdk-init=true "$EXTRA"
+echo 0 > "$pool"
+EXECARGS="$DB --pidfile=$D/vs.pid --unixctl=$D/vs.ctl --log-file=$D/vs.log"
+# shellcheck disable=SC2086
+expect_exit 2 "exec -- ovs-vswitchd-dpdk, pool 0" -- timeout 120 "$HPDIAG" exec -- "$VS" $EXECARGS
+contains "$out" "was killed by ABRT" "exec: the daemon aborts (Cannot init EAL), as it does alone"
+contains "$out" "[no_pool, met first]" "exec names no_pool, as check and the daemon's log do"
+stop
+# With --detach the first process exits 1 when the daemon dies before it is
+# up: exec reports that process, and says so.
+db dpdk-init=true "$EXTRA"
+# shellcheck disable=SC2086
+expect_exit 2 "exec -- ovs-vswitchd-dpdk --detach, pool 0" -- timeout 120 "$HPDIAG" exec -- \
+	"$VS" $EXECARGS --detach
+contains "$out" "exited with status 1" "exec --detach: the first process exits 1"
+contains "$out" "exec follows the daemon's calls and output, not its exit" "exec --detach says what it watched"
+contains "$out" "[no_pool, met first]" "exec --detach still names no_pool (the daemon's output)"
+stop
 
 # ---- dpdk-init=try: EAL fails, the daemon runs on without DPDK ----------------------
 case_ "dpdk-init=try, pool 0" 0 degraded no_pool "DPDK Initialization Failed" \

@@ -5,7 +5,8 @@
  * dpdk-extra first and winning over the database's options,
  * dpdk-socket-mem over dpdk-alloc-mem, --in-memory and -l 0 added, and
  * what takes no hugepages (dpdk-init off, a build without DPDK); the
- * database the command line names; the defaults when it cannot be asked.
+ * database the command line names; the defaults when it cannot be asked;
+ * the options EAL refuses (a second lcore option, -m with --socket-mem).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -158,6 +159,89 @@ START_TEST(not_asked)
 }
 END_TEST
 
+START_TEST(conflicts)
+{
+	static const char *const dash_l[] = { "ovs-vswitchd", "-l0-1", "-c", "0x1", NULL };
+	static const char *const one[] = { "ovs-vswitchd", "--lcores=1", "--socket-mem",
+		"64", NULL };
+	struct workload_hint h;
+	char why[200];
+
+	/* dpdk-lcore-mask's -c after dpdk-extra's -l: OVS passes both (its
+	 * check is for -c alone), EAL refuses the second and the daemon
+	 * aborts before any memory (measured: "EAL ARGS: ovs-vswitchd-dpdk
+	 * --no-pci -l 1 -c 0x1 --socket-mem 64 --in-memory.", "Option -c is
+	 * ignored, because (-l) is set!", "Invalid 'command line' arguments."). */
+	configure("{dpdk-extra=\"--no-pci -l 1\", dpdk-init=\"true\", dpdk-lcore-mask=\"0x1\", "
+		  "dpdk-socket-mem=\"64\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings,
+			 "dpdk-init=true, EAL: --no-pci -l 1 -c 0x1 --socket-mem 64 --in-memory");
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "EAL refuses -c after -l"));
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "Option -c is ignored, because (-l) is set!"));
+	workload_hint_free(&h);
+	/* The same after --lcores. */
+	configure("{dpdk-extra=\"--no-pci --lcores 1\", dpdk-init=true, dpdk-lcore-mask=\"0x1\"}",
+		  true, NULL, &h);
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "because (--lcores) is set!"));
+	workload_hint_free(&h);
+	/* dpdk-extra's own -c: the database's is passed over, no conflict
+	 * (measured: it starts, "EAL ARGS: ... --no-pci -c 0x2 --socket-mem
+	 * 64 --in-memory."). */
+	configure("{dpdk-extra=\"--no-pci -c 0x2\", dpdk-init=true, dpdk-lcore-mask=\"0x1\", "
+		  "dpdk-socket-mem=\"64\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.refused, "");
+	ck_assert_str_eq(h.app.settings,
+			 "dpdk-init=true, EAL: --no-pci -c 0x2 --socket-mem 64 --in-memory");
+	workload_hint_free(&h);
+	/* dpdk-extra's -m with dpdk-socket-mem: OVS adds --socket-mem (it
+	 * looks for --socket-mem only), EAL refuses the pair (measured). */
+	configure("{dpdk-extra=\"--no-pci -l 1 -m 32\", dpdk-init=true, dpdk-socket-mem=\"64\"}",
+		  true, NULL, &h);
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "Options -m and --socket-mem cannot be "
+				     "specified at the same time"));
+	workload_hint_free(&h);
+	/* A short option with its value in the word; one of each is fine. */
+	ck_assert_int_eq(ovs_eal_refuses((char **)dash_l, 4, why, sizeof(why)), 1);
+	ck_assert_ptr_nonnull(strstr(why, "-c after -l"));
+	ck_assert_int_eq(ovs_eal_refuses((char **)one, 4, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
+}
+END_TEST
+
+START_TEST(words)
+{
+	struct workload_hint h;
+
+	/* What ovs-vsctl printed for a dpdk-extra set with a tab, quotes and
+	 * a backslash, and OVS's EAL ARGS for it (measured): JSON's escapes
+	 * in the map, then OVS's split of the words; "-l0" is not the "-l"
+	 * OVS looks for, so it adds -l 0 and EAL refuses the second -l. */
+	configure("{dpdk-extra=\"--no-pci\\t\\\"--file-prefix\\\" 'a b' --vdev=x\\\\ y -l\\\"0\\\"\", "
+		  "dpdk-init=\"true\", \"my key\"=\"v=1,2\", uni=\"\\u00e9\\n\\u0001\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci --file-prefix a b "
+			 "--vdev=x y -l0 --in-memory -l 0");
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "Option -l is ignored, because (-l) is set!"));
+	workload_hint_free(&h);
+	/* OVS looks for whole words: "--socket-mem=32" does not stop its
+	 * --socket-mem 200, which EAL takes last (measured: "Requested:
+	 * 200MB"); "--lcores=0" does not stop its -l 0, which EAL refuses. */
+	configure("{dpdk-extra=\"--no-pci --socket-mem=32\", dpdk-init=true, "
+		  "dpdk-socket-mem=\"200\"}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci --socket-mem=32 "
+			 "--socket-mem 200 --in-memory -l 0");
+	ck_assert(h.nr_socket_mem == 1 && h.socket_mem[0] == 200);
+	ck_assert_str_eq(h.app.refused, "");
+	workload_hint_free(&h);
+	configure("{dpdk-extra=\"--no-pci --lcores=0\", dpdk-init=true}", true, NULL, &h);
+	ck_assert_ptr_nonnull(strstr(h.app.refused, "because (--lcores) is set!"));
+	workload_hint_free(&h);
+	/* A backslash at the end is dropped; an empty quoted word is a word. */
+	configure("{dpdk-extra=\"--no-pci '' x\\\\\", dpdk-init=true}", true, NULL, &h);
+	ck_assert_str_eq(h.app.settings, "dpdk-init=true, EAL: --no-pci  x --in-memory -l 0");
+	workload_hint_free(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ovs");
@@ -168,6 +252,8 @@ int main(void)
 	tcase_add_test(tc, extra_wins);
 	tcase_add_test(tc, no_hugepages);
 	tcase_add_test(tc, not_asked);
+	tcase_add_test(tc, conflicts);
+	tcase_add_test(tc, words);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -146,6 +146,20 @@ restore_mount() {
 	rm -rf "$T"
 }
 
+# check_outcome FILE: "OUTCOME CAUSE" of check's JSON report in FILE - the
+# need's outcome, and the cause of the failure met first or of the first
+# warning that has one ("-" for none).
+check_outcome() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+fs = d.get("findings", [])
+c = [f["cause"] for f in fs if f.get("first")] or \
+    [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
+print(d["need"].get("outcome", "?"), c[0] or "-")
+PY
+}
+
 # dpdk_own_vmas PRELOAD PREFIX: the VMAs dpdk-test holds before memory init,
 # with PRELOAD loaded (and HPDIAG_HOG_VMAS=0): it starts with --no-huge
 # (which adds 4), waits at its prompt, is counted, and quits.

@@ -111,14 +111,7 @@ vswitchd() {
 predict() {
 	# shellcheck disable=SC2086
 	in_cg "$HPDIAG" check --json -- "${1:-$VS}" $VSARGS > "$T/p.json" 2> "$T/p.err"
-	python3 - "$T/p.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-fs = d.get("findings", [])
-c = [f["cause"] for f in fs if f.get("first")] or \
-    [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
-print(d["need"].get("outcome", "?"), c[0] or "-")
-PY
+	check_outcome "$T/p.json"
 }
 # real WHAT OUTCOME [MESSAGE]: what the daemon just run did.
 real() {

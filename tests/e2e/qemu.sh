@@ -78,14 +78,7 @@ predict() {
 	# shellcheck disable=SC2086
 	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$in_cg" \
 		"$HPDIAG" check --json -- $QEMU "$@" > "$T/p.json" 2> "$T/p.err"
-	python3 - "$T/p.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-fs = d.get("findings", [])
-c = [f["cause"] for f in fs if f.get("first")] or \
-    [f["cause"] for f in fs if f["status"] == "warn" and f.get("cause")] or ["-"]
-print(d["need"].get("outcome", "?"), c[0])
-PY
+	check_outcome "$T/p.json"
 }
 # trial ARGS...: `hpdiag trial --json -- qemu-system-x86_64 ARGS` (in $cg
 # when $in_cg is set): "OUTCOME CAUSE" of the trial, "-" for no cause.

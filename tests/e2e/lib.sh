@@ -160,6 +160,23 @@ print(d["need"].get("outcome", "?"), c[0] or "-")
 PY
 }
 
+# cgroup_restore: the test's cgroup $cg emptied (its processes killed) and
+# removed, and hugetlb taken out of $U/cgroup.subtree_control again when it
+# was not in $old_sc, what the test found there.
+cgroup_restore() {
+	if [ -n "${cg:-}" ] && [ -d "$cg" ]; then
+		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -s "$cg/cgroup.procs" ] || break
+			sleep 0.1
+		done
+		rmdir "$cg"
+	fi
+	if [ -n "${old_sc:-}" ]; then
+		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
+	fi
+}
+
 # dpdk_own_vmas PRELOAD PREFIX: the VMAs dpdk-test holds before memory init,
 # with PRELOAD loaded (and HPDIAG_HOG_VMAS=0): it starts with --no-huge
 # (which adds 4), waits at its prompt, is counted, and quits.

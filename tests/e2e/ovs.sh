@@ -49,17 +49,7 @@ stop() {
 }
 restore() {
 	stop
-	if [ -n "$cg" ] && [ -d "$cg" ]; then
-		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			[ -s "$cg/cgroup.procs" ] || break
-			sleep 0.1
-		done
-		rmdir "$cg"
-	fi
-	if [ -n "$old_sc" ]; then
-		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
-	fi
+	cgroup_restore
 	echo "$old_pool" > "$pool"
 	rm -rf "$T"
 }

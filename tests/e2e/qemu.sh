@@ -35,17 +35,7 @@ U=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 cg=
 old_sc=
 restore() {
-	if [ -n "$cg" ] && [ -d "$cg" ]; then
-		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			[ -s "$cg/cgroup.procs" ] || break
-			sleep 0.1
-		done
-		rmdir "$cg"
-	fi
-	if [ -n "$old_sc" ]; then
-		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
-	fi
+	cgroup_restore
 	rm -f "$mnt"/* "$mnt1g"/* 2>/dev/null
 	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
 	mountpoint -q "$mnt1g" 2>/dev/null && umount "$mnt1g"

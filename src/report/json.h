@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.h - the parts of the JSON renderer in more than one file (json.c,
- * json-host.c, json-findings.c); only they include json-c.
+ * json-host.c, json-findings.c, json-util.c); only they include json-c.
  */
 #ifndef HPDIAG_REPORT_JSON_H
 #define HPDIAG_REPORT_JSON_H
@@ -9,30 +9,14 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
-#include "lib/num.h"
-
 #include "report/report.h"
 
-/* A number; HP_UNLIMITED as null (jlim); a string, NULL as null. */
-static inline json_object *jnum(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
-static inline json_object *jlim(uint64_t v)
-{
-	return v == HP_UNLIMITED ? NULL : jnum(v);
-}
-
-static inline json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static inline void add(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
+/* json-util.c: a number; HP_UNLIMITED as null (jlim); a string, NULL as
+ * null; KEY: V added to O. */
+json_object *jnum(uint64_t v);
+json_object *jlim(uint64_t v);
+json_object *jstr(const char *s);
+void jadd(json_object *o, const char *key, json_object *v);
 
 /* json-host.c: the pools, the mounts and the limits of SNAP. */
 json_object *json_pools(const struct snapshot *snap);

@@ -396,10 +396,12 @@ int ovs_configure(const struct app_io *io, const struct program *prog, int argc,
 		return 0;
 	}
 	ovs_eal(value, set, h, eal, sizeof(eal), refuse, sizeof(refuse));
+	/* Long paths and options are cut at the buffer's end (app_append). */
+	m->refused[0] = m->settings[0] = '\0';
 	if (refuse[0])
-		snprintf(m->refused, sizeof(m->refused), "%s: its EAL options are %s; %s",
-			 prog->path, eal, refuse);
-	snprintf(m->settings, sizeof(m->settings), "dpdk-init=%s, EAL: %s", init, eal);
+		app_append(m->refused, sizeof(m->refused), "%s: its EAL options are %s; %s",
+			   prog->path, eal, refuse);
+	app_append(m->settings, sizeof(m->settings), "dpdk-init=%s, EAL: %s", init, eal);
 	if (set[OVS_SOCKET_MEM] && set[OVS_ALLOC_MEM])
 		app_append(m->settings, sizeof(m->settings), "; dpdk-alloc-mem=%s passed over "
 			   "for dpdk-socket-mem", value[OVS_ALLOC_MEM]);

@@ -56,10 +56,15 @@ for mode in dynamic legacy single-file in-memory anon shm; do
 	expect_exit 0 "$mode: 32 pages fit" -- "$HPDIAG" --color never trial -m 64 --mode "$mode" --huge-dir "$mnt"
 	contains "$out" "PASS  trial" "$mode: the trial passes"
 	# The child holds the baseline the model counts: "needs: ... (baseline
-	# N" and "trial: ..., baseline N VMAs taken first" agree.
+	# N" and "trial: ..., baseline N VMAs taken first" agree (under the
+	# sanitizers the child starts with more than 200: at least N).
 	want=$(printf '%s\n' "$out" | sed -n 's/^needs: .*(baseline \([0-9]*\),.*/\1/p')
 	took=$(printf '%s\n' "$out" | sed -n 's/.*baseline \([0-9]*\) VMAs taken first.*/\1/p')
-	[ -n "$want" ] && [ "$took" = "$want" ] && pass "$mode: the child took the $want baseline VMAs" ||
+	if [ -n "${HPDIAG_SANITIZED:-}" ]; then
+		[ -n "$want" ] && [ "${took:-0}" -ge "$want" ]
+	else
+		[ -n "$want" ] && [ "$took" = "$want" ]
+	fi && pass "$mode: the child took the $want baseline VMAs ($took)" ||
 		fail "$mode: baseline $want in the model, $took taken by the child"
 	[ "$(free_pages)" -eq "$before" ] && pass "$mode: pool restored" || fail "$mode: pool not restored"
 done

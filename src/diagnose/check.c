@@ -40,17 +40,17 @@ static bool skipped(const struct need *need, rule_fn *r)
 		r == rule_mount_quota || r == rule_cgroup || r == rule_growth);
 }
 
-/* The application refuses its command line before it maps anything (QEMU
- * 7.2's option errors, model/app-qemu.c): that alone is the answer, no
- * limit of the host is met.  The cause vocabulary has no word for a
- * command line: unknown. */
+/* The application stops at its options before it maps anything (QEMU
+ * 7.2's option errors, model/app-qemu.c; OVS's EAL options that EAL
+ * refuses, model/ovs.c): that alone is the answer, no limit of the host
+ * is met.  The cause vocabulary has no word for a command line: unknown. */
 static void refused(const struct need *need, struct findings *fs)
 {
 	const char *what = need->app && need->app->what ? need->app->what : "the application";
 	struct finding *f;
 
-	f = finding_add(fs, CHECK_APPLICATION, HP_FAIL, CAUSE_UNKNOWN, "%s refuses its "
-			"command line before it maps anything: \"%s\"", what,
+	f = finding_add(fs, CHECK_APPLICATION, HP_FAIL, CAUSE_UNKNOWN, "%s stops at its "
+			"options before it maps anything: \"%s\"", what,
 			need->config_error);
 	if (!f)
 		return;

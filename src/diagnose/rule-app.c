@@ -33,15 +33,6 @@ bool app_takes_hugepages(const struct snapshot *snap, const struct need *need,
 	struct finding *f;
 
 	fs->outcome = RUN_START;
-	if (m && m->refused[0]) {
-		/* It stops at its options: nothing of memory is reached. */
-		fs->outcome = RUN_FAIL;
-		f = finding_add(fs, CHECK_APPLICATION, HP_FAIL, CAUSE_NONE, "%s fails before it "
-				"takes any hugepage: %s", m->what, m->refused);
-		if (f)
-			f->first = true;
-		return false;
-	}
 	if (!m || !m->no_hugepages)
 		return true;
 	if (app_thp_off(snap, m)) {

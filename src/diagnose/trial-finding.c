@@ -152,7 +152,7 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		/* Refused before it maps anything: nothing was mapped. */
 		out->outcome = RUN_FAIL;
 		f = finding_add(out, CHECK_TRIAL, HP_FAIL, CAUSE_UNKNOWN, "nothing mapped: "
-				"%s refuses its command line before it maps anything: "
+				"%s stops at its options before it maps anything: "
 				"\"%s\"", app && app->what ? app->what : "the application",
 				need->config_error);
 		if (f)

@@ -271,6 +271,10 @@ int need_compute(const struct snapshot *snap, const struct workload *wl,
 		need_qemu(snap, wl, need);
 	else
 		need_sizes(snap, wl, need);
+	/* Options the application stops at before any memory (OVS's EAL
+	 * options EAL refuses), as QEMU's refused command line. */
+	if (!need->config_error && wl->app_model && wl->app_model->refused[0])
+		need->config_error = wl->app_model->refused;
 	ps = need->page_size;
 	n = need->pages;
 

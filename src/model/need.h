@@ -161,7 +161,10 @@ struct need {
 	const char *unhuge_path;	/* a file backend's mem-path that is not
 					   on hugetlbfs: 4 KiB pages there */
 	uint64_t unhuge_bytes;		/* the RAM of such backends */
-	const char *config_error;	/* what QEMU refuses, or NULL */
+	const char *config_error;	/* what the application refuses
+					   before any memory (QEMU's
+					   command line, OVS's EAL
+					   options), or NULL */
 	char config_text[96];		/* config_error's text when the need
 					   makes it (a memfd not a multiple
 					   of the default hugepage size) */

@@ -179,11 +179,11 @@ case_ "alloc-mem 300, pool 150" 150 start - - dpdk-init=true "$EXTRA" dpdk-alloc
 
 # ---- options EAL refuses: OVS passes dpdk-lcore-mask's -c after dpdk-extra's -l,
 # and dpdk-socket-mem after dpdk-extra's -m; the daemon aborts before memory ----
-case_ "lcore-mask with -l in dpdk-extra, pool 64" 64 fail - \
+case_ "lcore-mask with -l in dpdk-extra, pool 64" 64 fail unknown \
 	"Option -c is ignored, because (-l) is set!" dpdk-init=true "dpdk-extra=--no-pci -l 1" \
 	dpdk-lcore-mask=0x1 dpdk-socket-mem=64
 contains "$(cat "$T/p.json")" "EAL refuses -c after -l" "hpdiag says which option EAL refuses"
-case_ "-m in dpdk-extra with socket-mem, pool 64" 64 fail - \
+case_ "-m in dpdk-extra with socket-mem, pool 64" 64 fail unknown \
 	"Options -m and --socket-mem cannot be specified at the same time" dpdk-init=true \
 	"dpdk-extra=--no-pci -m 32" dpdk-socket-mem=64
 # OVS looks for whole words: dpdk-extra's --socket-mem=32 does not stop its

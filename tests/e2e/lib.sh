@@ -162,7 +162,8 @@ PY
 
 # cgroup_restore: the test's cgroup $cg emptied (its processes killed) and
 # removed, and hugetlb taken out of $U/cgroup.subtree_control again when it
-# was not in $old_sc, what the test found there.
+# was not in $old_sc, what the test found there ($sc_saved says the test
+# read it: an empty one is a value too).
 cgroup_restore() {
 	if [ -n "${cg:-}" ] && [ -d "$cg" ]; then
 		while read -r p; do kill -9 "$p" 2>/dev/null; done < "$cg/cgroup.procs"
@@ -172,7 +173,7 @@ cgroup_restore() {
 		done
 		rmdir "$cg"
 	fi
-	if [ -n "${old_sc:-}" ]; then
+	if [ -n "${sc_saved:-}" ]; then
 		case " $old_sc " in *" hugetlb "*) ;; *) echo -hugetlb > "$U/cgroup.subtree_control" ;; esac
 	fi
 }

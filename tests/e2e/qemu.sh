@@ -319,6 +319,7 @@ if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
 	finish
 fi
 old_sc=$(cat "$U/cgroup.subtree_control")
+sc_saved=1
 echo +hugetlb > "$U/cgroup.subtree_control"
 cg=$U/hpdiag-qemu-$$
 mkdir "$cg"

@@ -344,9 +344,11 @@ int exec_run(const struct exec_opts *o, struct exec_result *r, char *err, size_t
 				continue;
 			got = read(*fd, buf, sizeof(buf));
 			if (got > 0) {
-				pass_on(i ? o->err_fd : o->out_fd, buf, (size_t)got);
+				int to = i ? o->err_fd : o->out_fd;
+
+				pass_on(to, buf, (size_t)got);
 				keep(r, buf, (size_t)got);
-				if ((i ? o->err_fd : o->out_fd) == STDOUT_FILENO)
+				if (to == STDOUT_FILENO)
 					r->out_mid_line = buf[got - 1] != '\n';
 			} else if (got == 0 || errno != EINTR) {
 				close(*fd);

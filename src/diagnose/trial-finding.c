@@ -163,12 +163,12 @@ int trial_findings(const struct trial_result *r, const struct snapshot *snap,
 		/* Nothing to map; a configuration that asks for large pages
 		 * and takes none (a JVM's -XX:-UseSHM) is a degraded start,
 		 * as check says. */
-		bool lost = app->none_lost || app_thp_off(snap, app);
+		bool thp_off = app_thp_off(snap, app), lost = app->none_lost || thp_off;
 
 		out->outcome = lost ? RUN_DEGRADED : RUN_START;
 		finding_add(out, CHECK_TRIAL, lost ? HP_WARN : HP_PASS,
-			    app_thp_off(snap, app) ? CAUSE_THP_DISABLED : CAUSE_NONE,
-			    "nothing to map: %s%s", app->none_why, app_thp_off(snap, app) ?
+			    thp_off ? CAUSE_THP_DISABLED : CAUSE_NONE,
+			    "nothing to map: %s%s", app->none_why, thp_off ?
 			    "; transparent huge pages are off on this host: it runs on "
 			    "base pages" : "");
 		return findings_complete(out) ? 0 : -ENOMEM;

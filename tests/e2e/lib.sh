@@ -160,6 +160,24 @@ print(d["need"].get("outcome", "?"), c[0] or "-")
 PY
 }
 
+# cgroup_make NAME: a child cgroup $U/NAME-$$ under the hugetlb controller
+# ($cg, and $in_cg to run in it), cgroup.subtree_control saved first for
+# cgroup_restore; without a hugetlb controller on a v2 hierarchy the test
+# ends here with what it has (finish).
+cgroup_make() {
+	if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
+	   [ "$(sed -n 's/^0:://p' /proc/self/cgroup)" != / ]; then
+		echo "SKIP: the cgroup states (no hugetlb controller on a v2 hierarchy here)" >&2
+		finish
+	fi
+	old_sc=$(cat "$U/cgroup.subtree_control")
+	sc_saved=1
+	echo +hugetlb > "$U/cgroup.subtree_control"
+	cg=$U/$1-$$
+	mkdir "$cg"
+	in_cg=$cg
+}
+
 # cgroup_restore: the test's cgroup $cg emptied (its processes killed) and
 # removed, and hugetlb taken out of $U/cgroup.subtree_control again when it
 # was not in $old_sc, what the test found there ($sc_saved says the test

@@ -243,17 +243,7 @@ if [ -x "$plain" ]; then
 fi
 
 # ---- a hugetlb cgroup v2 limit: charged when DPDK touches each page ----------------
-if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
-   [ "$(sed -n 's/^0:://p' /proc/self/cgroup)" != / ]; then
-	echo "SKIP: the cgroup states (no hugetlb controller on a v2 hierarchy here)" >&2
-	finish
-fi
-old_sc=$(cat "$U/cgroup.subtree_control")
-sc_saved=1
-echo +hugetlb > "$U/cgroup.subtree_control"
-cg=$U/hpdiag-ovs-$$
-mkdir "$cg"
-in_cg=$cg
+cgroup_make hpdiag-ovs
 echo 512M > "$cg/hugetlb.2MB.max"
 case_ "cgroup max 512M, socket-mem 1024, pool 600" 600 fail cgroup_hugetlb_limit "$NOMEM" \
 	dpdk-init=true "$EXTRA" dpdk-socket-mem=1024

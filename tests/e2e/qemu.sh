@@ -313,17 +313,7 @@ real "nr_inodes=3, two backends" start
 state "nr_inodes=3, two backends" start - -machine none $two
 
 # ---- a hugetlb cgroup v2 limit ----------------------------------------------------
-if [ -z "$U" ] || ! grep -qw hugetlb "$U/cgroup.controllers" 2>/dev/null ||
-   [ "$(sed -n 's/^0:://p' /proc/self/cgroup)" != / ]; then
-	echo "SKIP: the cgroup states (no hugetlb controller on a v2 hierarchy here)" >&2
-	finish
-fi
-old_sc=$(cat "$U/cgroup.subtree_control")
-sc_saved=1
-echo +hugetlb > "$U/cgroup.subtree_control"
-cg=$U/hpdiag-qemu-$$
-mkdir "$cg"
-in_cg=$cg
+cgroup_make hpdiag-qemu
 setup 200
 echo 64M > "$cg/hugetlb.2MB.max"
 qemu 'quit\n' $pc -object "$file,share=on"

@@ -222,6 +222,27 @@ for a in "-machine none -object memory-backend-file,id=m,size=256M,mem-path=$T/n
 done
 contains "$(cat "$T/p.json")" "mkdir -p $mnt/none/ram\"" \
 	"in a hugetlbfs mount the remedy is a directory"
+# The remedy, run: then QEMU starts, and check says so.
+cmd=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("\n".join(c for f in d["findings"] if f["status"] == "fail" and f.get("remedy")
+                for c in f["remedy"]["commands"]))' "$T/p.json")
+sh -c "$cmd" && pass "the remedy ran: $cmd" || fail "the remedy failed: $cmd"
+a="-machine none -object memory-backend-file,id=m,size=256M,mem-path=$mnt/none/ram,share=on"
+# shellcheck disable=SC2086
+qemu 'quit\n' $a
+real "mem-path made by the remedy" start
+# (state would count the remedy's directories as files the trial left)
+# shellcheck disable=SC2086
+got=$(predict $a)
+[ "$got" = "start -" ] && pass "after the remedy: QEMU and hpdiag agree (start)" ||
+	fail "after the remedy: QEMU starts, hpdiag: $got"
+# shellcheck disable=SC2086
+got=$(trial $a)
+[ "$got" = "start -" ] && pass "after the remedy: QEMU and trial agree (start)" ||
+	fail "after the remedy: QEMU starts, trial: $got"
+[ -z "$(ls -A "$mnt/none/ram")" ] || fail "after the remedy: files left in $mnt/none/ram"
+rm -rf "$mnt/none"
 
 # ---- options QEMU refuses before it maps anything ---------------------------------
 # (pool 200: the pool would do; the command line is what stops it)
